@@ -1,0 +1,5 @@
+"""Tamper-evident audit log: ``record_event`` in the caller's transaction, ``verify``."""
+
+from app.audit.service import record_event
+
+__all__ = ["record_event"]

@@ -1,0 +1,48 @@
+"""Account use cases. Services flush, never commit."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.actors import Actor
+from app.audit import record_event
+from app.auth.errors import EmailAlreadyRegistered
+from app.auth.passwords import hash_password
+from app.auth.repository import find_user_by_email
+from app.keys import current_keyring
+from app.kit.crypto.blind_index import blind_index, normalize_email
+from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRole, PlatformRoleGrant, User
+
+
+async def create_account(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    hasher: PasswordHasher,
+    email: str,
+    display_name: str,
+    password: str | None,
+    platform_roles: frozenset[PlatformRole] = frozenset(),
+    password_change_required: bool = False,
+) -> User:
+    if await find_user_by_email(session, email) is not None:
+        raise EmailAlreadyRegistered()
+    user = User(password_change_required=password_change_required, status="active")
+    user.email = normalize_email(email)
+    user.email_index = blind_index(current_keyring(), email, domain=EMAIL_INDEX_DOMAIN)
+    user.display_name = display_name.strip()
+    user.password_hash = hash_password(hasher, password) if password else None
+    session.add(user)
+    await session.flush()  # the grants reference the row
+    for role in sorted(platform_roles):
+        session.add(PlatformRoleGrant(user_id=user.id, role=str(role)))
+    await session.flush()
+    await record_event(
+        session,
+        actor=actor,
+        action="user.created",
+        target=user,
+        details={"platform_roles": sorted(str(r) for r in platform_roles)},
+    )
+    return user

@@ -1,0 +1,346 @@
+"""The ``accord`` command: database, accounts, keys, audit log and the server."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+import click
+
+from app.config import Settings, get_settings, is_sqlite
+
+
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coro)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Accord: secure collaboration for coalitions of civil-society organizations."""
+
+
+# --- database ---------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Database schema and roles."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations (uses ACCORD_DATABASE__ADMIN_URL when set)."""
+    from app.migrate import upgrade
+
+    settings = get_settings()
+    _prepare_data_dir(settings)
+    _run(upgrade(settings.database_admin_url, revision))
+    click.echo(f"database at {revision}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (``base`` for an empty database)."""
+    from app.migrate import downgrade
+
+    _run(downgrade(get_settings().database_admin_url, revision))
+    click.echo(f"database at {revision}")
+
+
+@db.command("grant-app-role")
+@click.argument("role")
+def db_grant_app_role(role: str) -> None:
+    """PostgreSQL: give ROLE what the app needs and no more (audit rows stay append-only)."""
+    from app.dbroles import grant_app_role
+
+    settings = get_settings()
+    if is_sqlite(settings.database_admin_url):
+        _fail("roles exist only on PostgreSQL")
+    _run(grant_app_role(settings.database_admin_url, role))
+    click.echo(f"granted application privileges to {role}")
+
+
+def _prepare_data_dir(settings: Settings) -> None:
+    if is_sqlite(settings.database_url):
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+@main.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+def create_admin(email: str, display_name: str) -> None:
+    """Create an admin account and print its one-time password once."""
+    from app.bootstrap import create_admin_account
+
+    settings = get_settings()
+    _load_keys(settings)
+    password = _run(create_admin_account(settings, email=email, display_name=display_name))
+    if password is None:
+        _fail("an account with this email already exists")
+    _print_admin(email, password)
+
+
+def _print_admin(email: str, password: str) -> None:
+    click.echo("")
+    click.echo("  First admin account created. Shown once; it is stored only as a hash:")
+    click.echo(f"    email:    {email}")
+    click.echo(f"    password: {password}")
+    click.echo("  The password must be changed, and a second factor enrolled, at first sign-in.")
+    click.echo("")
+
+
+def _load_keys(settings: Settings) -> None:
+    from app.keys import KeysUnavailable, install_keys, load_keys
+
+    try:
+        install_keys(load_keys(settings))
+    except KeysUnavailable as exc:
+        _fail(str(exc))
+
+
+# --- keys -------------------------------------------------------------------------------
+
+
+@main.group()
+def keys() -> None:
+    """Master keys: generate, rotate, retire, status."""
+
+
+@keys.command("generate")
+@click.option("--keyring-file", type=click.Path(path_type=Path), required=True)
+@click.option("--signing-key-file", type=click.Path(path_type=Path), required=True)
+def keys_generate(keyring_file: Path, signing_key_file: Path) -> None:
+    """Create production key files (0600) for ACCORD_KEYS__*_FILE; never overwrites."""
+    from app.kit.crypto import Keyring
+    from app.kit.crypto.keyring import generate_master_key
+    from app.kit.crypto.keystore import save_keyring_file, write_secret_file
+    from app.kit.crypto.signing import generate_signing_key
+
+    for path in (keyring_file, signing_key_file):
+        if path.exists():
+            _fail(f"{path} exists; refusing to overwrite key material")
+    save_keyring_file(keyring_file, Keyring({1: generate_master_key()}, 1))
+    write_secret_file(signing_key_file, base64.b64encode(generate_signing_key()).decode())
+    click.echo(f"wrote {keyring_file} and {signing_key_file} (mode 0600)")
+
+
+@keys.command("status")
+def keys_status() -> None:
+    """Key versions and how many stored values use each."""
+    from app.rotation import version_counts
+
+    settings = get_settings()
+    _load_keys(settings)
+    from app.keys import current_keyring
+
+    keyring = current_keyring()
+    counts = _run(_with_engine(settings, version_counts))
+    click.echo(f"current version: {keyring.current_version}")
+    click.echo(f"versions in keyring: {', '.join(map(str, keyring.versions))}")
+    for label, per_version in counts.items():
+        shown = ", ".join(f"v{v}: {n}" for v, n in sorted(per_version.items())) or "no rows"
+        click.echo(f"  {label}: {shown}")
+
+
+@keys.command("rotate")
+@click.option("--resume", is_flag=True, help="Only finish re-encrypting; add no version.")
+@click.option("--batch-size", default=500, show_default=True)
+def keys_rotate(resume: bool, batch_size: int) -> None:
+    """Make a new key version current and re-encrypt every encrypted value with it.
+
+    When values from an earlier rotation are still waiting, it finishes those first instead
+    of adding another version. Restart the servers after a new version is added.
+    """
+    from app.keys import current_keys, install_keys
+    from app.kit.crypto.keystore import save_keyring_file
+    from app.rotation import reencrypt_all, rows_not_at
+
+    settings = get_settings()
+    _load_keys(settings)
+    material = current_keys()
+    keyring = material.keyring
+    pending = _run(_with_engine(settings, rows_not_at, keyring.current_version, admin=True))
+    if not resume and pending == 0:
+        if material.keyring_file is None:
+            _fail(
+                "the keyring comes from ACCORD_KEYS__KEYRING; use ACCORD_KEYS__KEYRING_FILE"
+                " so that `keys rotate` can add a version"
+            )
+        keyring = keyring.with_new_version()
+        save_keyring_file(material.keyring_file, keyring)
+        install_keys(type(material)(keyring, material.audit_signing_key, material.keyring_file))
+        click.echo(f"key version {keyring.current_version} is now current; restart the servers")
+    elif pending:
+        click.echo(f"{pending} values still use older versions; finishing that rotation")
+
+    def progress(table: str, rows: int) -> None:
+        click.echo(f"  {table}: {rows} rows checked")
+
+    rewritten = _run(
+        _with_engine(
+            settings, reencrypt_all, keyring, batch_size=batch_size, on_batch=progress, admin=True
+        )
+    )
+    click.echo(f"re-encrypted {rewritten} rows to version {keyring.current_version}")
+
+
+@keys.command("retire")
+@click.argument("version", type=int)
+def keys_retire(version: int) -> None:
+    """Remove VERSION from the keyring, only when no stored value still uses it."""
+    from app.keys import current_keys
+    from app.kit.crypto import KeyringError
+    from app.kit.crypto.keystore import save_keyring_file
+    from app.rotation import rows_at
+
+    settings = get_settings()
+    _load_keys(settings)
+    material = current_keys()
+    if material.keyring_file is None:
+        _fail("the keyring comes from the environment; edit it there")
+    remaining = _run(_with_engine(settings, rows_at, version))
+    if remaining:
+        _fail(f"{remaining} stored values still use version {version}; run `accord keys rotate`")
+    try:
+        keyring = material.keyring.without_version(version)
+    except KeyringError as exc:
+        _fail(str(exc))
+        return
+    save_keyring_file(material.keyring_file, keyring)  # type: ignore[arg-type]
+    click.echo(f"version {version} retired; versions left: {', '.join(map(str, keyring.versions))}")
+
+
+async def _with_engine(
+    settings: Settings, fn: Any, *args: Any, admin: bool = False, **kwargs: Any
+) -> Any:
+    from app.db import create_engine
+
+    engine = create_engine(settings.database_admin_url if admin else settings.database_url)
+    try:
+        return await fn(engine, *args, **kwargs)
+    finally:
+        await engine.dispose()
+
+
+# --- audit ------------------------------------------------------------------------------
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit.command("verify")
+@click.option(
+    "--checkpoint",
+    "checkpoint_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A checkpoint saved earlier with `accord audit checkpoint` (repeatable).",
+)
+def audit_verify(checkpoint_files: tuple[Path, ...]) -> None:
+    """Recompute the hash chain and check every signed checkpoint; exit 1 on any problem."""
+    from app.audit.export import read_checkpoint
+    from app.audit.verify import verify_audit_log
+    from app.db import create_sessionmaker
+    from app.keys import current_keys
+
+    settings = get_settings()
+    _load_keys(settings)
+    external = [read_checkpoint(path) for path in checkpoint_files]
+
+    async def verify(engine: Any) -> Any:
+        async with create_sessionmaker(engine)() as session:
+            return await verify_audit_log(
+                session, public_key=current_keys().audit_public_key, external_checkpoints=external
+            )
+
+    report = _run(_with_engine(settings, verify))
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}")
+    click.echo(f"{report.events} events, {report.checkpoints} checkpoints checked")
+    if not report.ok:
+        click.echo("audit log verification FAILED")
+        sys.exit(1)
+    click.echo("audit log intact")
+
+
+@audit.command("checkpoint")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def audit_checkpoint(output: Path | None) -> None:
+    """Sign the current head and print it (keep a copy away from the server)."""
+    from app.audit.export import checkpoint_now
+
+    settings = get_settings()
+    _load_keys(settings)
+    document = _run(_with_engine(settings, checkpoint_now, admin=False))
+    text = json.dumps(document, indent=2)
+    if output:
+        output.write_text(text + "\n")
+    click.echo(text)
+
+
+# --- server -----------------------------------------------------------------------------
+
+
+@main.command("serve")
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.option("--workers", type=int, default=None)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Run the server. In development: keys, migrations and the first admin come first."""
+    import uvicorn
+
+    from app.bootstrap import prepare_embedded
+    from app.main import ConfigurationError, check_startable
+
+    settings = get_settings()
+    try:
+        check_startable(settings)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+    if not settings.is_production:
+        created = _run(prepare_embedded(settings))
+        if created is not None:
+            _print_admin(*created)
+    uvicorn.run(
+        "app.asgi:app",
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        workers=workers or settings.server.workers,
+        proxy_headers=False,  # client addresses come from our trusted-proxy rule only
+        server_header=False,
+        log_config=None,
+    )
+
+
+@main.command("openapi")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def openapi(output: Path | None) -> None:
+    """Print the OpenAPI schema without starting a server (the frontend client is built from it)."""
+    from app.openapi import export_openapi
+
+    text = export_openapi()
+    if output:
+        output.write_text(text)
+    else:
+        click.echo(text, nl=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""Settings: environment variables prefixed ``ACCORD_``, nested per concern with ``__``.
+
+Every setting has an embedded-mode default so that ``make run`` works with no configuration.
+``ACCORD_ENV=production`` turns every default that is only safe on a laptop into a refusal
+to start (see :func:`production_problems`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class DatabaseSettings(BaseModel):
+    # Empty means the embedded SQLite database under data_dir.
+    url: SecretStr = SecretStr("")
+    # A role allowed to change audit rows (migrations, key rotation). Empty: same as url.
+    admin_url: SecretStr = SecretStr("")
+    allow_sqlite_in_production: bool = False
+    echo: bool = False
+    pool_size: int = Field(default=10, ge=1, le=200)
+
+
+class KeySettings(BaseModel):
+    # The keyring as JSON (format accord-keyring/1) or a path to a file holding it.
+    keyring: SecretStr = SecretStr("")
+    keyring_file: Path | None = None
+    # Ed25519 private key (base64 of 32 raw bytes) that signs audit checkpoints, or a file.
+    audit_signing_key: SecretStr = SecretStr("")
+    audit_signing_key_file: Path | None = None
+
+
+class HttpSettings(BaseModel):
+    # The origin users reach; the WebAuthn relying party and links in emails derive from it.
+    public_url: str = "http://localhost:8000"
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Peers whose X-Forwarded-For is believed (IP addresses or CIDR networks).
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+
+
+class AuthSettings(BaseModel):
+    # Argon2id at the OWASP/ASVS 5.0 floor (19 MiB, t=2, p=1); raising them rehashes
+    # passwords at the next sign-in.
+    argon2_time_cost: int = Field(default=2, ge=1)
+    argon2_memory_kib: int = Field(default=19_456, ge=8)
+    argon2_parallelism: int = Field(default=1, ge=1)
+    # Hashes computed at once per process: beyond this, sign-ins queue (bounded memory).
+    hash_concurrency: int = Field(default=2, ge=1, le=64)
+
+
+class LogSettings(BaseModel):
+    level: str = "INFO"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ACCORD_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    env: Environment = Environment.DEVELOPMENT
+    debug: bool = False
+    data_dir: Path = Path("data")
+    # Where the built frontend lives; empty directory means "API only".
+    frontend_dist: Path = Path("frontend/dist")
+    database: DatabaseSettings = DatabaseSettings()
+    keys: KeySettings = KeySettings()
+    http: HttpSettings = HttpSettings()
+    server: ServerSettings = ServerSettings()
+    auth: AuthSettings = AuthSettings()
+    log: LogSettings = LogSettings()
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == Environment.PRODUCTION
+
+    @property
+    def database_url(self) -> str:
+        url = self.database.url.get_secret_value()
+        if url:
+            return normalize_database_url(url)
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'accord.db').resolve()}"
+
+    @property
+    def database_admin_url(self) -> str:
+        url = self.database.admin_url.get_secret_value()
+        return normalize_database_url(url) if url else self.database_url
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the URLs operators write (postgresql://, sqlite:///) and pick the async driver."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+# Markers of example values (.env.example uses them); none can appear in base64 key material
+# by chance because each contains a character base64 never produces or is 8+ letters long.
+PLACEHOLDERS = ("change-me", "changeme", "placeholder", "<", "...")
+
+
+def looks_like_placeholder(value: str) -> bool:
+    lowered = value.strip().lower()
+    return any(marker in lowered for marker in PLACEHOLDERS)
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What forbids starting in production; empty when it may start.
+
+    Key material itself is checked when the keyring loads (development keys, missing keys).
+    """
+    problems: list[str] = []
+    if settings.debug:
+        problems.append("ACCORD_DEBUG must be off in production")
+    if is_sqlite(settings.database_url) and not settings.database.allow_sqlite_in_production:
+        problems.append(
+            "SQLite in production needs ACCORD_DATABASE__ALLOW_SQLITE_IN_PRODUCTION=true"
+        )
+    if not settings.http.public_url.startswith("https://"):
+        problems.append("ACCORD_HTTP__PUBLIC_URL must be an https:// URL in production")
+    if not (settings.keys.keyring.get_secret_value() or settings.keys.keyring_file):
+        problems.append("a keyring is required: ACCORD_KEYS__KEYRING or ACCORD_KEYS__KEYRING_FILE")
+    if not (
+        settings.keys.audit_signing_key.get_secret_value() or settings.keys.audit_signing_key_file
+    ):
+        problems.append(
+            "an audit signing key is required: ACCORD_KEYS__AUDIT_SIGNING_KEY"
+            " or ACCORD_KEYS__AUDIT_SIGNING_KEY_FILE"
+        )
+    for name, secret in (
+        ("ACCORD_KEYS__KEYRING", settings.keys.keyring),
+        ("ACCORD_KEYS__AUDIT_SIGNING_KEY", settings.keys.audit_signing_key),
+    ):
+        value = secret.get_secret_value()
+        if value and looks_like_placeholder(value):
+            problems.append(f"{name} holds a placeholder value")
+    return problems
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def settings_from(**overrides: Any) -> Settings:
+    """Settings with explicit overrides on top of the environment (tests, CLI)."""
+    return Settings(**overrides)

@@ -1,0 +1,86 @@
+"""Structured JSON logs that carry a request id and nothing personal.
+
+Log lines name events and ids, never values: no emails, names, tokens, passwords, IP
+addresses or request bodies. ``tests/security/test_log_canaries.py`` plants canary values
+and checks none of them reaches the log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+_request_id: ContextVar[str | None] = ContextVar("accord_request_id", default=None)
+
+# Extra fields a log call may attach (logger.info("...", extra={...})); anything else is
+# dropped, so a careless extra={"email": ...} cannot leak.
+ALLOWED_EXTRA = frozenset(
+    {
+        "method",
+        "route",
+        "status",
+        "duration_ms",
+        "event",
+        "count",
+        "version",
+        "table",
+        "column",
+        "rows",
+        "action",
+        "outcome",
+    }
+)
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+def set_request_id(value: str | None) -> Any:
+    return _request_id.set(value)
+
+
+def reset_request_id(token: Any) -> None:
+    _request_id.reset(token)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        request_id = current_request_id()
+        if request_id:
+            entry["request_id"] = request_id
+        for key in ALLOWED_EXTRA:
+            if key in record.__dict__:
+                entry[key] = record.__dict__[key]
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["error"] = record.exc_info[0].__name__
+            # Frames only: the exception message may embed values (SQL parameters, input).
+            entry["trace"] = "".join(traceback.format_tb(record.exc_info[2]))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if isinstance(existing.formatter, JsonFormatter):
+            root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    # Uvicorn's own access log prints client addresses and raw paths; ours replaces it.
+    logging.getLogger("uvicorn.access").disabled = True
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True

@@ -1,0 +1,76 @@
+"""create_app(): settings, keys, database, middleware, error handlers, routers, frontend."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api import api_router, root_router
+from app.config import Settings, get_settings, production_problems
+from app.db import create_engine, create_sessionmaker
+from app.errors import install_error_handlers
+from app.keys import KeyMaterial, install_keys, load_keys
+from app.logs import configure_logging
+from app.middleware import SecurityMiddleware
+from app.web.router import assets_app, frontend_router
+
+
+class ConfigurationError(RuntimeError):
+    """The server refuses to start; the message says what to fix (never a secret)."""
+
+
+def check_startable(settings: Settings) -> None:
+    if settings.is_production:
+        problems = production_problems(settings)
+        if problems:
+            raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+
+
+def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log.level)
+    check_startable(settings)
+    # Fail closed: no keys, no server.
+    install_keys(keys or load_keys(settings))
+
+    engine = create_engine(
+        settings.database_url, echo=settings.database.echo, pool_size=settings.database.pool_size
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    hide_docs = settings.is_production
+    app = FastAPI(
+        title="Accord",
+        version="0.1.0",
+        summary="Secure collaboration portal for coalitions of civil-society organizations",
+        lifespan=lifespan,
+        debug=False,  # tracebacks never reach the client, not even in development
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None if hide_docs else "/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+
+    install_error_handlers(app)
+    app.include_router(root_router)
+    app.include_router(api_router)
+    if not hide_docs:
+        from app.web.docs import install_docs
+
+        install_docs(app)
+    app.mount("/assets", assets_app(settings.frontend_dist), name="assets")
+    app.include_router(frontend_router(settings.frontend_dist))
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body_bytes=settings.http.max_body_bytes,
+        hsts=settings.is_production,
+    )
+    return app

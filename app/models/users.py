@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import (
+    METADATA,
+    Base,
+    Encrypted,
+    IdMixin,
+    TimestampMixin,
+    classified,
+    encrypted_column,
+)
+
+EMAIL_INDEX_DOMAIN = "user.email"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class PlatformRole(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+
+
+class User(IdMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    email_ct: Mapped[bytes] = encrypted_column()
+    email_index: Mapped[bytes] = mapped_column(
+        LargeBinary(36),
+        unique=True,
+        info=classified("internal", "blind_index", source="email_ct", domain=EMAIL_INDEX_DOMAIN),
+    )
+    display_name_ct: Mapped[bytes] = encrypted_column()
+    password_hash: Mapped[str | None] = mapped_column(
+        String(255), info=classified("internal", "password_hash")
+    )
+    password_change_required: Mapped[bool] = mapped_column(default=False, info=METADATA)
+    status: Mapped[str] = mapped_column(String(16), default=UserStatus.ACTIVE, info=METADATA)
+    updated_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+
+    email = Encrypted("email_ct")
+    display_name = Encrypted("display_name_ct")
+
+
+class PlatformRoleGrant(IdMixin, TimestampMixin, Base):
+    __tablename__ = "platform_role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    role: Mapped[str] = mapped_column(String(32), info=METADATA)
