@@ -62,7 +62,7 @@ def read_secret_file(path: Path) -> bytes:
         mode = os.fstat(file.fileno()).st_mode
         if not stat.S_ISREG(mode):
             raise KeyringError(f"secret file {path} is not a regular file")
-        if mode & 0o022:
+        if mode & 0o077:
             raise KeyringError(
                 f"secret file {path} is accessible to group or others "
                 f"(mode {stat.S_IMODE(mode):04o}); restrict it to 0600"

@@ -5,9 +5,9 @@ Suite: base mode, DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM
 
 Blob layout: format byte 0x01 | enc (32-byte encapsulated key) | ciphertext+tag.
 
-cryptography's HPKE API takes no AEAD associated data, so the caller's ``info`` and ``aad``
-are both bound through the HPKE ``info`` (RFC 9180 §8.1 names ``info`` as the place for
-application context in single-shot use). A custodian's client must build exactly
+cryptography 50's HPKE API takes no AEAD associated data, so the caller's ``info`` and ``aad``
+are both bound through the HPKE ``info``: both are authenticated (RFC 9180 §8.1), and with one
+message per context the distinction is moot. A custodian's client must build exactly
 
     hpke_info = len(L) || L || len(info) || info || len(aad) || aad
     L = b"accord/seal/v1", each len a 4-byte big-endian byte count,
