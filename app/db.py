@@ -62,7 +62,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # IMMEDIATE takes the write lock at BEGIN: a deferred transaction that read first
         # and wrote later could fail with SQLITE_BUSY_SNAPSHOT, and the audit chain's
         # append must never race.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only probes opt out with execution_options(sqlite_begin="DEFERRED").
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

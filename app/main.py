@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
     app.include_router(frontend_router(settings.frontend_dist))
     app.add_middleware(
         SecurityMiddleware,
-        max_body_bytes=settings.http.max_body_bytes,
         hsts=settings.is_production,
+        max_body_bytes=settings.http.max_body_bytes,
     )
     return app

@@ -1,4 +1,4 @@
-"""Outermost ASGI layer: request id, access log, body limit and security headers.
+"""Outermost ASGI layer: request id, access log, last-resort 500 and security headers.
 
 Plain ASGI rather than BaseHTTPMiddleware so that streaming bodies and background work
 behave, and so that the headers are set on every response, errors included.
@@ -12,10 +12,11 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PayloadTooLarge, problem_response
+from app.errors import problem_response
 from app.logs import reset_request_id, set_request_id
 
 access_log = logging.getLogger("accord.access")
+error_log = logging.getLogger("accord.errors")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -40,11 +41,15 @@ PERMISSIONS_POLICY = (
 STATIC_PREFIX = "/assets/"
 
 
+class BodyTooLarge(Exception):
+    """Raised into the app when a streamed body passes the limit."""
+
+
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, hsts: bool) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool, max_body_bytes: int) -> None:
         self.app = app
-        self.max_body_bytes = max_body_bytes
         self.hsts = hsts
+        self.max_body_bytes = max_body_bytes
 
     def _headers(self, path: str, request_id: str) -> list[tuple[bytes, bytes]]:
         headers = [
@@ -75,11 +80,35 @@ class SecurityMiddleware:
         started = time.perf_counter()
         path: str = scope.get("path", "")
         extra_headers = self._headers(path, request_id)
-        status_holder: dict[str, int] = {"status": 500}
+        status_holder: dict[str, int] = {"status": 500, "started": 0}
+
+        too_large = problem_response(
+            status=413, code="payload_too_large", title="Request body too large"
+        )
+        overflow = {"hit": False, "replaced": False}
+
+        async def limited_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                status_holder["received"] = status_holder.get("received", 0) + len(
+                    message.get("body", b"")
+                )
+                if status_holder["received"] > self.max_body_bytes:
+                    overflow["hit"] = True
+                    raise BodyTooLarge()
+            return message
 
         async def send_with_headers(message: Message) -> None:
+            if overflow["hit"]:
+                # Whatever the app made of the aborted body (FastAPI answers 400), the
+                # client is told the truth once: 413.
+                if not overflow["replaced"]:
+                    overflow["replaced"] = True
+                    await too_large(scope, receive, send_unmodified)
+                return
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
+                status_holder["started"] = 1
                 managed = {name for name, _ in extra_headers}
                 headers = [
                     (k, v) for k, v in message.get("headers", []) if k.lower() not in managed
@@ -87,17 +116,30 @@ class SecurityMiddleware:
                 message = {**message, "headers": headers + extra_headers}
             await send(message)
 
+        async def send_unmodified(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                status_holder["started"] = 1
+                message = {**message, "headers": list(message["headers"]) + extra_headers}
+            await send(message)
+
         try:
-            declared = _content_length(scope)
-            if declared is not None and declared > self.max_body_bytes:
+            if _declared_length(scope) > self.max_body_bytes:
+                # Refused before reading a byte; a body without a declared length is
+                # counted as it streams (limited_receive).
+                await too_large(scope, receive, send_with_headers)
+                return
+            try:
+                await self.app(scope, limited_receive, send_with_headers)
+            except Exception as exc:
+                if status_holder["started"] or overflow["replaced"]:
+                    raise
+                # Handled here, inside the request-id context and the security headers.
+                error_log.error("unhandled error", exc_info=exc)
                 response = problem_response(
-                    status=PayloadTooLarge.status,
-                    code=PayloadTooLarge.code,
-                    title=PayloadTooLarge.title,
+                    status=500, code="internal_error", title="Internal server error"
                 )
                 await response(scope, receive, send_with_headers)
-                return
-            await self.app(scope, self._limited(receive), send_with_headers)
         finally:
             route = scope.get("route")
             access_log.info(
@@ -111,27 +153,12 @@ class SecurityMiddleware:
             )
             reset_request_id(token)
 
-    def _limited(self, receive: Receive) -> Receive:
-        received = 0
-        limit = self.max_body_bytes
 
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise PayloadTooLarge()
-            return message
-
-        return limited_receive
-
-
-def _content_length(scope: Scope) -> int | None:
+def _declared_length(scope: Scope) -> int:
     for name, value in scope.get("headers", []):
         if name == b"content-length":
             try:
                 return int(value)
             except ValueError:
-                return None
-    return None
+                return 0
+    return 0

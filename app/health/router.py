@@ -48,6 +48,7 @@ async def readyz(request: Request, response: Response) -> Readiness:
     database: CheckState = "ok"
     try:
         async with request.app.state.engine.connect() as conn:
+            conn = await conn.execution_options(sqlite_begin="DEFERRED")
             await conn.execute(text("SELECT 1"))
     except Exception:  # any failure means "not ready"; the log keeps the class name
         log.warning("readiness: database unreachable", exc_info=True)

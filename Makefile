@@ -1,0 +1,62 @@
+# Two commands matter: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install install-dev frontend lint check-api-client openapi clean-data test-python test-frontend
+
+run: install frontend ## install, build the UI, migrate ./data/accord.db, create dev keys, serve :8000
+	$(VENV)/bin/accord serve
+
+test: install-dev frontend ## every test: Python (with browser tests) and frontend unit tests
+	bash scripts/ensure-chromium.sh
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	cd frontend && npm test --silent
+
+test-python: install-dev frontend
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(shell find frontend/src frontend/index.html frontend/public -type f 2>/dev/null) frontend/vite.config.ts
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+openapi: install ## write frontend/openapi.json and regenerate the typed client
+	$(VENV)/bin/accord openapi --output frontend/openapi.json
+	cd frontend && npm run gen:api
+
+check-api-client: install frontend/node_modules/.package-lock.json ## fail when the generated client is stale
+	@$(VENV)/bin/accord openapi | diff -q - frontend/openapi.json >/dev/null \
+		|| { echo "frontend/openapi.json is stale: run make openapi"; exit 1; }
+	cd frontend && npm run check:api
+
+lint: install-dev frontend/node_modules/.package-lock.json check-api-client ## static checks (all in CI)
+	$(VENV)/bin/ruff check app tests migrations bench
+	$(VENV)/bin/ruff format --check app tests migrations bench
+	$(VENV)/bin/mypy app/kit
+	$(VENV)/bin/bandit -q -c pyproject.toml -r app
+	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
+	cd frontend && npm run typecheck
+
+clean-data: ## forget the embedded database and development keys
+	rm -rf data
