@@ -45,7 +45,7 @@ async def record_event(
     (SQLite), taken by the UPDATE below and held until commit, so two writers can never
     build on the same predecessor.
     """
-    if not ACTION_PATTERN.match(action):
+    if not ACTION_PATTERN.fullmatch(action):  # match() would let "x.y\n" through
         raise ValueError(f"audit action must look like entity.past_participle: {action!r}")
     details = details or {}
     # Round-trip through JSON so the hashed document equals what decryption returns.

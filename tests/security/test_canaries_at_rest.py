@@ -58,9 +58,7 @@ def _raw_copy(url: str, tmp_path: Path) -> bytes:
     if url.startswith("sqlite"):
         path = Path(make_url(url).database or "")
         # The WAL file holds recent pages that are not yet in the main file.
-        return b"".join(
-            p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists()
-        )
+        return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
     parsed = make_url(url)
     result = subprocess.run(
         [

@@ -1,0 +1,124 @@
+"""A real server (`accord serve`, as `make run` starts it) and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+from app.migrate import ROOT
+from tests.support.databases import create_database, drop_database, using_postgres
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",  # root in CI
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DIST = ROOT / "frontend" / "dist"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    data_dir: Path
+    output: Path
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data_dir: Path, *, database_url: str | None = None) -> LiveServer:
+    if not (DIST / "index.html").is_file():
+        pytest.fail("frontend/dist is missing: run `make test` (it builds the frontend first)")
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("ACCORD_") or key == "ACCORD_TEST_DATABASE_URL"
+    }
+    env.update(
+        {
+            "ACCORD_ENV": "development",
+            "ACCORD_DATA_DIR": str(data_dir),
+            "ACCORD_FRONTEND_DIST": str(DIST),
+            "ACCORD_HTTP__PUBLIC_URL": f"http://localhost:{port}",
+            "ACCORD_AUTH__ARGON2_MEMORY_KIB": "1024",
+        }
+    )
+    if database_url:
+        env["ACCORD_DATABASE__URL"] = database_url
+    output = data_dir.parent / f"server-{port}.log"
+    with output.open("wb") as sink:  # the child keeps its own descriptor
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(f"http://localhost:{port}", data_dir, output, process)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited early:\n{output.read_text()}")
+        try:
+            if httpx.get(f"{server.url}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.stop()
+    pytest.fail(f"server did not answer in time:\n{output.read_text()}")
+
+
+@pytest.fixture(scope="session")
+async def server_database(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str | None]:
+    if not using_postgres():
+        yield None  # the embedded SQLite under the data dir, as `make run` uses
+        return
+    url = await create_database(tmp_path_factory.mktemp("e2e-db"), "e2e", migrate=False)
+    yield url
+    await drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, server_database: str | None
+) -> Iterator[LiveServer]:
+    server = start_server(tmp_path_factory.mktemp("e2e") / "data", database_url=server_database)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        instance = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        await instance.close()
