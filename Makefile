@@ -55,7 +55,7 @@ lint: install-dev frontend/node_modules/.package-lock.json check-api-client ## s
 	$(VENV)/bin/ruff format --check app tests migrations bench
 	$(VENV)/bin/mypy app/kit
 	$(VENV)/bin/bandit -q -c pyproject.toml -r app
-	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
+	bash scripts/audit-dependencies.sh
 	cd frontend && npm run typecheck
 
 clean-data: ## forget the embedded database and development keys

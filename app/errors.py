@@ -116,8 +116,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
-async def _app_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AppError)  # noqa: S101 - registered for AppError only
+async def _app_error(request: Request, exc: AppError) -> JSONResponse:
     return problem_response(
         status=exc.status,
         code=exc.code,
@@ -128,8 +127,7 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)  # noqa: S101
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     return problem_response(
         status=422,
         code="validation_failed",
@@ -138,8 +136,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     code, title = _HTTP_CODES.get(exc.status_code, ("http_error", "Request failed"))
     return problem_response(
         status=exc.status_code, code=code, title=title, headers=dict(exc.headers or {})
@@ -154,7 +151,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(AppError, _app_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)

@@ -120,7 +120,8 @@ def _forget_tip(session: Session) -> None:
 
 def event_details(audit_event: AuditEvent) -> dict[str, Any]:
     value = json.loads(audit_event.details_json or "{}")
-    assert isinstance(value, dict)  # noqa: S101 - written by record_event only
+    if not isinstance(value, dict):
+        raise ValueError(f"audit event {audit_event.seq} has malformed details")
     return value
 
 

@@ -42,7 +42,7 @@ class Purpose(StrEnum):
 
     FIELD = "field-encryption"
     BLIND_INDEX = "blind-index"
-    TOKEN_MAC = "token-mac"  # noqa: S105 -- a label, not a secret
+    TOKEN_MAC = "token-mac"  # noqa: S105  # nosec B105 - a label, not a secret
 
 
 def generate_master_key() -> bytes:
