@@ -76,6 +76,8 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # An empty ACCORD_KEYS__KEYRING_FILE= means "not set", not "the current directory".
+        env_ignore_empty=True,
     )
 
     env: Environment = Environment.DEVELOPMENT
