@@ -2,15 +2,28 @@
 
 from app.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from app.models.base import Base
+from app.models.identity import AuthSession, AuthThrottle, Passkey, RecoveryCode, TotpFactor
+from app.models.memberships import AdminGrantRequest, Invitation, Membership, Organization
+from app.models.outbox import OutboxMessage
 from app.models.users import PlatformRole, PlatformRoleGrant, User, UserStatus
 
 __all__ = [
+    "AdminGrantRequest",
     "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
+    "AuthSession",
+    "AuthThrottle",
     "Base",
+    "Invitation",
+    "Membership",
+    "Organization",
+    "OutboxMessage",
+    "Passkey",
     "PlatformRole",
     "PlatformRoleGrant",
+    "RecoveryCode",
+    "TotpFactor",
     "User",
     "UserStatus",
 ]

@@ -45,6 +45,10 @@ class User(IdMixin, TimestampMixin, Base):
     )
     password_change_required: Mapped[bool] = mapped_column(default=False, info=METADATA)
     status: Mapped[str] = mapped_column(String(16), default=UserStatus.ACTIVE, info=METADATA)
+    # Interface and email language (en, be, ru).
+    language: Mapped[str] = mapped_column(
+        String(8), default="en", server_default="en", info=METADATA
+    )
     updated_at: Mapped[datetime | None] = mapped_column(info=METADATA)
 
     email = Encrypted("email_ct")

@@ -1,0 +1,97 @@
+"""Sign-in state: sessions, throttles, second factors."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import (
+    METADATA,
+    Base,
+    Encrypted,
+    IdMixin,
+    TimestampMixin,
+    classified,
+    encrypted_column,
+)
+
+TOKEN_MAC = classified("internal", "token_mac")
+
+
+class AuthSession(IdMixin, TimestampMixin, Base):
+    """A signed-in browser. The cookie holds a random token; only its MAC is stored."""
+
+    __tablename__ = "auth_sessions"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    token_mac: Mapped[bytes] = mapped_column(LargeBinary(36), unique=True, info=TOKEN_MAC)
+    last_seen_at: Mapped[datetime] = mapped_column(info=METADATA)
+    expires_at: Mapped[datetime] = mapped_column(info=METADATA)
+    # When a second factor was last proven in this session (None: password only so far).
+    second_factor_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    # How the session was opened: password, passkey, oidc.
+    method: Mapped[str] = mapped_column(String(16), info=METADATA)
+    revoked_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32), info=METADATA)
+    user_agent_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
+
+    user_agent = Encrypted("user_agent_ct")
+
+
+class AuthThrottle(IdMixin, Base):
+    """Failed sign-in attempts per account or client address, shared by every process."""
+
+    __tablename__ = "auth_throttles"
+
+    # MAC of "account:<email>" or "address:<ip>": neither is stored readable.
+    key_mac: Mapped[bytes] = mapped_column(LargeBinary(36), unique=True, info=TOKEN_MAC)
+    failures: Mapped[int] = mapped_column(Integer, default=0, info=METADATA)
+    window_started_at: Mapped[datetime] = mapped_column(info=METADATA)
+    blocked_until: Mapped[datetime | None] = mapped_column(info=METADATA)
+
+
+class TotpFactor(IdMixin, TimestampMixin, Base):
+    __tablename__ = "totp_factors"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, info=METADATA
+    )
+    secret_ct: Mapped[bytes] = encrypted_column()
+    confirmed_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    # The last accepted time step: a code is accepted once only (no replay).
+    last_used_step: Mapped[int | None] = mapped_column(Integer, info=METADATA)
+
+    secret = Encrypted("secret_ct")
+
+
+class RecoveryCode(IdMixin, TimestampMixin, Base):
+    __tablename__ = "recovery_codes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    code_mac: Mapped[bytes] = mapped_column(LargeBinary(36), unique=True, info=TOKEN_MAC)
+    used_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+
+
+class Passkey(IdMixin, TimestampMixin, Base):
+    __tablename__ = "passkeys"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    # Looked up by credential id at sign-in (MAC), and listed to the browser (ciphertext).
+    credential_id_mac: Mapped[bytes] = mapped_column(LargeBinary(36), unique=True, info=TOKEN_MAC)
+    credential_id_ct: Mapped[bytes] = encrypted_column()
+    public_key_ct: Mapped[bytes] = encrypted_column()
+    name_ct: Mapped[bytes] = encrypted_column()
+    sign_count: Mapped[int] = mapped_column(Integer, default=0, info=METADATA)
+    transports: Mapped[str | None] = mapped_column(String(64), info=METADATA)
+    last_used_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+
+    name = Encrypted("name_ct")

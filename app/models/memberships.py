@@ -1,0 +1,101 @@
+"""Organizations of the coalition, who belongs to them, and how people are invited."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import (
+    METADATA,
+    Base,
+    Encrypted,
+    IdMixin,
+    TimestampMixin,
+    classified,
+    encrypted_column,
+)
+
+INVITATION_EMAIL_DOMAIN = "invitation.email"
+
+
+class Organization(IdMixin, TimestampMixin, Base):
+    __tablename__ = "organizations"
+
+    # Belonging to the coalition can itself endanger an organization: names are internal.
+    name_ct: Mapped[bytes] = encrypted_column()
+    short_name_ct: Mapped[bytes] = encrypted_column()
+    description_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
+    contact_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
+    country: Mapped[str | None] = mapped_column(String(2), info=METADATA)
+    updated_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+
+    name = Encrypted("name_ct")
+    short_name = Encrypted("short_name_ct")
+    description = Encrypted("description_ct")
+    contact = Encrypted("contact_ct")
+
+
+class Membership(IdMixin, TimestampMixin, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    role: Mapped[str] = mapped_column(String(32), info=METADATA)
+
+
+class Invitation(IdMixin, TimestampMixin, Base):
+    __tablename__ = "invitations"
+
+    email_ct: Mapped[bytes] = encrypted_column()
+    email_index: Mapped[bytes] = mapped_column(
+        LargeBinary(36),
+        index=True,
+        info=classified(
+            "internal", "blind_index", source="email_ct", domain=INVITATION_EMAIL_DOMAIN
+        ),
+    )
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    role: Mapped[str] = mapped_column(String(32), info=METADATA)
+    # Platform role offered with the invitation (coordinator), if any.
+    platform_role: Mapped[str | None] = mapped_column(String(32), info=METADATA)
+    language: Mapped[str] = mapped_column(String(8), default="en", info=METADATA)
+    token_mac: Mapped[bytes] = mapped_column(
+        LargeBinary(36), unique=True, info=classified("internal", "token_mac")
+    )
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), info=METADATA
+    )
+    expires_at: Mapped[datetime] = mapped_column(info=METADATA)
+    accepted_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    revoked_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    sent_count: Mapped[int] = mapped_column(Integer, default=1, info=METADATA)
+
+    email = Encrypted("email_ct")
+
+
+class AdminGrantRequest(IdMixin, TimestampMixin, Base):
+    """Granting `admin` takes two admins: one asks, a different one approves."""
+
+    __tablename__ = "admin_grant_requests"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    requested_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), info=METADATA
+    )
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), info=METADATA
+    )
+    status: Mapped[str] = mapped_column(String(16), default="pending", info=METADATA)
+    decided_at: Mapped[datetime | None] = mapped_column(info=METADATA)

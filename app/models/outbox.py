@@ -1,0 +1,29 @@
+"""Messages to send after the transaction that produced them commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import METADATA, Base, Encrypted, IdMixin, TimestampMixin, encrypted_column
+
+
+class OutboxMessage(IdMixin, TimestampMixin, Base):
+    __tablename__ = "outbox_messages"
+
+    kind: Mapped[str] = mapped_column(String(48), info=METADATA)
+    recipient_ct: Mapped[bytes] = encrypted_column()
+    subject_ct: Mapped[bytes] = encrypted_column()
+    body_ct: Mapped[bytes] = encrypted_column()
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True, info=METADATA)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, info=METADATA)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True, info=METADATA)
+    sent_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    # A short error class name for operators, never the server's message (it may echo data).
+    last_error: Mapped[str | None] = mapped_column(String(64), info=METADATA)
+
+    recipient = Encrypted("recipient_ct")
+    subject = Encrypted("subject_ct")
+    body = Encrypted("body_ct")
