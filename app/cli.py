@@ -173,6 +173,8 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
     settings = get_settings()
     _load_keys(settings)
     material = current_keys()
+    if material.keyring_file is not None:
+        _hold_rotation_lock(material.keyring_file)
     keyring = material.keyring
     pending = _run(_with_engine(settings, rows_not_at, keyring.current_version, admin=True))
     if not resume and pending == 0:
@@ -199,6 +201,22 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
     click.echo(f"re-encrypted {rewritten} rows to version {keyring.current_version}")
 
 
+_rotation_lock: Any = None
+
+
+def _hold_rotation_lock(keyring_file: Path) -> None:
+    """One rotation at a time: two would each add their own "next" version and one
+    keyring file would win, leaving the other run's values unreadable."""
+    import fcntl
+
+    global _rotation_lock
+    _rotation_lock = open(f"{keyring_file}.lock", "a")
+    try:
+        fcntl.flock(_rotation_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        _fail("another `accord keys rotate` is running on this keyring")
+
+
 @keys.command("retire")
 @click.argument("version", type=int)
 def keys_retire(version: int) -> None:
@@ -213,14 +231,14 @@ def keys_retire(version: int) -> None:
     material = current_keys()
     if material.keyring_file is None:
         _fail("the keyring comes from the environment; edit it there")
-    remaining = _run(_with_engine(settings, rows_at, version))
-    if remaining:
-        _fail(f"{remaining} stored values still use version {version}; run `accord keys rotate`")
     try:
         keyring = material.keyring.without_version(version)
     except KeyringError as exc:
         _fail(str(exc))
         return
+    remaining = _run(_with_engine(settings, rows_at, version))
+    if remaining:
+        _fail(f"{remaining} stored values still use version {version}; run `accord keys rotate`")
     save_keyring_file(material.keyring_file, keyring)  # type: ignore[arg-type]
     click.echo(f"version {version} retired; versions left: {', '.join(map(str, keyring.versions))}")
 

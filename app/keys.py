@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,9 +110,10 @@ _installed: KeyMaterial | None = None
 
 
 def install_keys(material: KeyMaterial | None) -> None:
-    global _installed
+    global _installed, _last_mtime
     with _lock:
         _installed = material
+        _last_mtime = None
 
 
 def current_keys() -> KeyMaterial:
@@ -121,8 +123,34 @@ def current_keys() -> KeyMaterial:
     return material
 
 
+RELOAD_CHECK_SECONDS = 5.0
+_last_check = 0.0
+_last_mtime: float | None = None
+
+
 def current_keyring() -> Keyring:
-    return current_keys().keyring
+    """The installed keyring; a keyring *file* is re-read when it changes on disk.
+
+    After `accord keys rotate` in another process, servers start encrypting with the new
+    version within seconds instead of only after a restart.
+    """
+    global _last_check, _last_mtime
+    material = current_keys()
+    if material.keyring_file is not None:
+        now = time.monotonic()
+        if now - _last_check >= RELOAD_CHECK_SECONDS:
+            _last_check = now
+            try:
+                mtime = material.keyring_file.stat().st_mtime
+            except OSError:
+                mtime = None
+            if _last_mtime is None:
+                _last_mtime = mtime
+            elif mtime is not None and mtime != _last_mtime:
+                _last_mtime = mtime
+                reload_keyring_file()
+                material = current_keys()
+    return material.keyring
 
 
 def reload_keyring_file() -> bool:

@@ -11,6 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from app.errors import NotFound, ServiceUnavailable
 
 
+RESERVED = frozenset({"api", "docs", "openapi.json", "redoc"})
+
+
 class FrontendNotBuilt(ServiceUnavailable):
     code, title = "frontend_not_built", "The web interface has not been built"
 
@@ -23,8 +26,10 @@ def frontend_router(dist: Path) -> APIRouter:
     # Synchronous on purpose: file-system checks run in the thread pool.
     @router.api_route("/{path:path}", methods=["GET", "HEAD"])
     def spa(path: str) -> FileResponse:
-        # Unknown API paths stay 404 problems; everything else is a client-side route.
-        if path == "api" or path.startswith("api/"):
+        # Unknown API paths (and the docs, where they are switched off) stay 404 problems;
+        # everything else is a client-side route.
+        first = path.split("/", 1)[0]
+        if first in RESERVED:
             raise NotFound()
         if not index.is_file():
             raise FrontendNotBuilt("Run `make run` (or `npm run build` in frontend/).")
