@@ -19,7 +19,7 @@ _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def grant_statements(role: str) -> list[str]:
-    if not _ROLE_NAME.match(role):
+    if not _ROLE_NAME.fullmatch(role):  # match() would accept a trailing newline
         raise ValueError("role names are lower-case letters, digits and underscores")
     statements = [f'GRANT USAGE ON SCHEMA public TO "{role}"']
     for table in Base.metadata.sorted_tables:

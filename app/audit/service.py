@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.actors import Actor
 from app.audit.chain import ACTION_PATTERN, chain_hash, checkpoint_message, event_body
@@ -113,9 +113,12 @@ def _checkpoint_before_commit(session: Session) -> None:
         session.add(make_checkpoint(size, head_hash))
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_tip(session: Session) -> None:
-    session.info.pop(_TIP_KEY, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget_tip(session: Session, transaction: SessionTransaction) -> None:
+    # Only the outermost transaction's end forgets the tip: a savepoint rolled back inside
+    # it must not drop the checkpoint for events appended before that savepoint.
+    if transaction.parent is None:
+        session.info.pop(_TIP_KEY, None)
 
 
 def event_details(audit_event: AuditEvent) -> dict[str, Any]:

@@ -50,7 +50,8 @@ async def verify_audit_log(
     relative to any checkpoint (stored or supplied from outside the database).
     """
     report = VerificationReport()
-    hashes_at: dict[int, bytes] = {}
+    # A checkpoint of the empty log (size 0) signs the genesis hash.
+    hashes_at: dict[int, bytes] = {0: GENESIS_HASH}
     checkpoints = [
         Checkpoint(c.size, bytes(c.head_hash), c.created_at, bytes(c.signature))
         for c in (await session.scalars(select(AuditCheckpoint))).all()
