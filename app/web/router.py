@@ -10,7 +10,6 @@ from fastapi.staticfiles import StaticFiles
 
 from app.errors import NotFound, ServiceUnavailable
 
-
 RESERVED = frozenset({"api", "docs", "openapi.json", "redoc"})
 
 
