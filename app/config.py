@@ -61,8 +61,25 @@ class AuthSettings(BaseModel):
     argon2_time_cost: int = Field(default=2, ge=1)
     argon2_memory_kib: int = Field(default=19_456, ge=8)
     argon2_parallelism: int = Field(default=1, ge=1)
-    # Hashes computed at once per process: beyond this, sign-ins queue (bounded memory).
+    # Hashes computed at once per process; beyond this, sign-ins wait in a bounded queue,
+    # and beyond the queue they get 503 with Retry-After instead of piling up.
     hash_concurrency: int = Field(default=2, ge=1, le=64)
+    hash_queue: int = Field(default=64, ge=0, le=10_000)
+
+
+class SessionSettings(BaseModel):
+    idle_minutes: int = Field(default=30, ge=1)
+    absolute_hours: int = Field(default=12, ge=1)
+    # A second-factor check counts as "fresh" for sensitive actions for this long.
+    step_up_minutes: int = Field(default=5, ge=1)
+
+
+class ThrottleSettings(BaseModel):
+    # Failed password attempts allowed per window before the account or address is blocked.
+    account_failures: int = Field(default=5, ge=1)
+    address_failures: int = Field(default=20, ge=1)
+    window_minutes: int = Field(default=15, ge=1)
+    block_minutes: int = Field(default=15, ge=1)
 
 
 class LogSettings(BaseModel):
@@ -90,6 +107,8 @@ class Settings(BaseSettings):
     http: HttpSettings = HttpSettings()
     server: ServerSettings = ServerSettings()
     auth: AuthSettings = AuthSettings()
+    session: SessionSettings = SessionSettings()
+    throttle: ThrottleSettings = ThrottleSettings()
     log: LogSettings = LogSettings()
 
     @property

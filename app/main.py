@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api import api_router, root_router
+from app.auth.hashing import PasswordHashing
 from app.config import Settings, get_settings, production_problems
 from app.db import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
 from app.keys import KeyMaterial, install_keys, load_keys
+from app.kit.clock import SystemClock
 from app.logs import configure_logging
 from app.middleware import SecurityMiddleware
 from app.web.router import assets_app, frontend_router
@@ -58,6 +60,8 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.clock = SystemClock()
+    app.state.hashing = PasswordHashing(settings.auth)
 
     install_error_handlers(app)
     app.include_router(root_router)

@@ -109,5 +109,5 @@ async def app(
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
     # Starlette re-raises after sending the 500; the client must see what a user sees.
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as c:
+    async with httpx.AsyncClient(transport=transport, base_url="https://localhost") as c:
         yield c

@@ -27,3 +27,27 @@ async def count_admins(session: AsyncSession) -> int:
         )
         or 0
     )
+
+
+async def platform_roles_of(session: AsyncSession, user_id: object) -> frozenset[str]:
+    return frozenset(
+        (
+            await session.scalars(
+                select(PlatformRoleGrant.role).where(PlatformRoleGrant.user_id == user_id)
+            )
+        ).all()
+    )
+
+
+async def has_second_factor(session: AsyncSession, user_id: object) -> bool:
+    from app.models.identity import Passkey, TotpFactor
+
+    totp = await session.scalar(
+        select(TotpFactor.id).where(
+            TotpFactor.user_id == user_id, TotpFactor.confirmed_at.is_not(None)
+        )
+    )
+    if totp is not None:
+        return True
+    passkey = await session.scalar(select(Passkey.id).where(Passkey.user_id == user_id).limit(1))
+    return passkey is not None

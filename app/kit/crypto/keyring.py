@@ -42,7 +42,8 @@ class Purpose(StrEnum):
 
     FIELD = "field-encryption"
     BLIND_INDEX = "blind-index"
-    TOKEN_MAC = "token-mac"  # noqa: S105  # nosec B105 - a label, not a secret
+    # A label, not a secret.
+    TOKEN_MAC = "token-mac"  # noqa: S105  # nosec B105
 
 
 def generate_master_key() -> bytes:

@@ -1,0 +1,153 @@
+"""From a request to an :class:`Actor`: the session cookie, CSRF, and the session's state.
+
+Every route states what it needs with one of the annotated dependencies below; role and
+permission checks on objects happen in each domain's ``access_*`` functions.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+
+from app.actors import ANONYMOUS, Actor, SessionState
+from app.auth.errors import (
+    CsrfRejected,
+    EnrolmentRequired,
+    SecondFactorRequired,
+    SignInRequired,
+    StepUpRequired,
+)
+from app.auth.repository import has_second_factor, platform_roles_of
+from app.auth.sessions import COOKIE_NAME, csrf_matches, find_live_session
+from app.config import Settings
+from app.db import DbSession
+from app.kit.clock import Clock, as_utc
+from app.models.memberships import Membership
+from app.models.users import User, UserStatus
+from app.permissions import requires_second_factor
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Writing last_seen_at on every request would make every read a write.
+TOUCH_EVERY = timedelta(seconds=30)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+AppSettings = Annotated[Settings, Depends(get_settings)]
+AppClock = Annotated[Clock, Depends(get_clock)]
+
+
+def session_state(
+    *, second_factor_proven: bool, enrolled: bool, roles: frozenset[str]
+) -> SessionState:
+    """One rule for what a session may do, used at sign-in and on every request."""
+    if second_factor_proven:
+        return "full"
+    if enrolled:
+        return "second_factor_required"
+    if requires_second_factor(roles):
+        return "enrolment_required"
+    return "full"
+
+
+async def resolve_actor(
+    request: Request, session: DbSession, settings: AppSettings, clock: AppClock
+) -> Actor:
+    """The signed-in user behind the request's cookie, or ANONYMOUS.
+
+    Unsafe methods on a live session must carry X-CSRF-Token (SameSite=Strict is the first
+    line; the header is the second). A suspended user's sessions resolve to nobody.
+    """
+    token = request.cookies.get(COOKIE_NAME)
+    if not token:
+        return ANONYMOUS
+    now = clock.now()
+    record = await find_live_session(session, token, now=now, settings=settings.session)
+    if record is None:
+        return ANONYMOUS
+    user = await session.get(User, record.user_id)
+    if user is None or user.status != UserStatus.ACTIVE:
+        return ANONYMOUS
+    if request.method not in SAFE_METHODS and not csrf_matches(
+        token, request.headers.get("x-csrf-token")
+    ):
+        raise CsrfRejected()
+    if as_utc(record.last_seen_at) + TOUCH_EVERY <= now:
+        record.last_seen_at = now
+    roles = await platform_roles_of(session, user.id)
+    memberships = {
+        row.organization_id: row.role
+        for row in (
+            await session.execute(
+                select(Membership.organization_id, Membership.role).where(
+                    Membership.user_id == user.id
+                )
+            )
+        ).all()
+    }
+    state = session_state(
+        second_factor_proven=record.second_factor_at is not None,
+        enrolled=await has_second_factor(session, user.id),
+        roles=roles,
+    )
+    request.state.session_token = token
+    request.state.auth_session = record
+    return Actor(
+        type="user",
+        user_id=user.id,
+        platform_roles=roles,
+        session_id=record.id,
+        memberships=MappingProxyType(memberships),
+        session_state=state,
+        second_factor_at=as_utc(record.second_factor_at) if record.second_factor_at else None,
+    )
+
+
+CurrentActor = Annotated[Actor, Depends(resolve_actor)]
+
+
+async def require_any_session(actor: CurrentActor) -> Actor:
+    """Signed in, whatever the second-factor state (sign-out, 2FA prompts, enrolment)."""
+    if not actor.is_authenticated:
+        raise SignInRequired()
+    return actor
+
+
+async def require_signed_in(actor: CurrentActor) -> Actor:
+    """Fully signed in: second factor proven where the user has one or must have one."""
+    if not actor.is_authenticated:
+        raise SignInRequired()
+    if actor.session_state == "second_factor_required":
+        raise SecondFactorRequired()
+    if actor.session_state == "enrolment_required":
+        raise EnrolmentRequired()
+    return actor
+
+
+AnySession = Annotated[Actor, Depends(require_any_session)]
+SignedIn = Annotated[Actor, Depends(require_signed_in)]
+
+
+async def require_fresh_second_factor(
+    actor: SignedIn, settings: AppSettings, clock: AppClock
+) -> Actor:
+    """For sensitive changes: a second factor proven within the last few minutes."""
+    window = timedelta(minutes=settings.session.step_up_minutes)
+    if actor.second_factor_at is None or actor.second_factor_at + window < clock.now():
+        raise StepUpRequired()
+    return actor
+
+
+SteppedUp = Annotated[Actor, Depends(require_fresh_second_factor)]

@@ -1,0 +1,133 @@
+"""Opaque server-side sessions: a random cookie token, only its MAC in the database.
+
+A session dies on sign-out, revocation, suspension of its user, after ``idle_minutes``
+without a request, and ``absolute_hours`` after sign-in, whichever comes first; each is
+checked on every request, so it takes effect on the very next one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import SessionSettings
+from app.keys import current_keyring
+from app.kit.clock import as_utc
+from app.kit.crypto.tokens import constant_time_equal, new_token, token_mac, token_mac_candidates
+from app.models.identity import AuthSession
+
+COOKIE_NAME = "__Host-accord_session"
+# MAC labels, not secrets.
+TOKEN_PURPOSE = "session"  # noqa: S105  # nosec B105
+CSRF_PURPOSE = "csrf"
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    record: AuthSession
+    token: str
+
+
+async def open_session(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    method: str,
+    now: datetime,
+    settings: SessionSettings,
+    user_agent: str | None,
+    second_factor: bool = False,
+) -> IssuedSession:
+    token = new_token()
+    record = AuthSession(
+        user_id=user_id,
+        token_mac=token_mac(current_keyring(), token, purpose=TOKEN_PURPOSE),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.absolute_hours),
+        second_factor_at=now if second_factor else None,
+        method=method,
+    )
+    record.user_agent = (user_agent or "")[:200] or None
+    session.add(record)
+    await session.flush()
+    return IssuedSession(record, token)
+
+
+async def find_live_session(
+    session: AsyncSession, token: str, *, now: datetime, settings: SessionSettings
+) -> AuthSession | None:
+    """The session for ``token`` if it is neither revoked nor expired (idle or absolute)."""
+    if not token or len(token) > 128:
+        return None
+    candidates = token_mac_candidates(current_keyring(), token, purpose=TOKEN_PURPOSE)
+    record = await session.scalar(select(AuthSession).where(AuthSession.token_mac.in_(candidates)))
+    if record is None or record.revoked_at is not None:
+        return None
+    if as_utc(record.expires_at) <= now:
+        return None
+    if as_utc(record.last_seen_at) + timedelta(minutes=settings.idle_minutes) <= now:
+        return None
+    return record
+
+
+async def revoke_session(record: AuthSession, *, now: datetime, reason: str) -> None:
+    if record.revoked_at is None:
+        record.revoked_at = now
+        record.revoked_reason = reason
+
+
+async def revoke_user_sessions(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    now: datetime,
+    reason: str,
+    keep: uuid.UUID | None = None,
+) -> int:
+    statement = (
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason)
+    )
+    if keep is not None:
+        statement = statement.where(AuthSession.id != keep)
+    result = await session.execute(statement)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def list_live_sessions(
+    session: AsyncSession, user_id: uuid.UUID, *, now: datetime, settings: SessionSettings
+) -> list[AuthSession]:
+    rows = (
+        await session.scalars(
+            select(AuthSession)
+            .where(
+                AuthSession.user_id == user_id,
+                AuthSession.revoked_at.is_(None),
+                AuthSession.expires_at > now,
+                AuthSession.last_seen_at > now - timedelta(minutes=settings.idle_minutes),
+            )
+            .order_by(AuthSession.created_at.desc())
+        )
+    ).all()
+    return list(rows)
+
+
+def csrf_token(session_token: str) -> str:
+    """Derived from the session token: nothing to store, useless without the cookie."""
+    return token_mac(current_keyring(), session_token, purpose=CSRF_PURPOSE).hex()
+
+
+def csrf_matches(session_token: str, presented: str | None) -> bool:
+    if not presented:
+        return False
+    expected = [
+        mac.hex()
+        for mac in token_mac_candidates(current_keyring(), session_token, purpose=CSRF_PURPOSE)
+    ]
+    return any(constant_time_equal(e.encode(), presented.encode()) for e in expected)
