@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from app.audit import record_event
+from app.auth.cookies import clear_session_cookie, set_session_cookie
 from app.auth.dependencies import AnySession, AppClock, AppSettings, SignedIn, session_state
 from app.auth.errors import InvalidCredentials
 from app.auth.network import client_address
@@ -25,7 +26,6 @@ from app.auth.schemas import (
     UserRead,
 )
 from app.auth.sessions import (
-    COOKIE_NAME,
     csrf_token,
     list_live_sessions,
     revoke_session,
@@ -43,18 +43,6 @@ router = APIRouter(prefix="/auth", tags=["auth"], route_class=UnitOfWorkRoute)
 
 class SessionNotFound(NotFound):
     code, title = "session_not_found", "No such session"
-
-
-def set_session_cookie(response: Response, token: str, *, max_age: int) -> None:
-    # __Host- prefix: Secure, Path=/, no Domain, so no other host can plant or read it.
-    # Browsers accept Secure cookies from http://localhost, which development relies on.
-    response.set_cookie(
-        COOKIE_NAME, token, max_age=max_age, path="/", secure=True, httponly=True, samesite="strict"
-    )
-
-
-def clear_session_cookie(response: Response) -> None:
-    response.delete_cookie(COOKIE_NAME, path="/", secure=True, httponly=True, samesite="strict")
 
 
 @router.post(

@@ -75,6 +75,35 @@ async def find_live_session(
     return record
 
 
+async def elevate_session(
+    session: AsyncSession, record: AuthSession, *, now: datetime
+) -> IssuedSession:
+    """After a second factor is proven: a new token (privilege changed), the old one dead.
+
+    The new session keeps the old one's absolute deadline: proving a factor does not
+    extend how long a sign-in lasts.
+    """
+    await revoke_session(record, now=now, reason="elevated")
+    token = new_token()
+    fresh = AuthSession(
+        user_id=record.user_id,
+        token_mac=token_mac(current_keyring(), token, purpose=TOKEN_PURPOSE),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=record.expires_at,
+        second_factor_at=now,
+        method=record.method,
+    )
+    fresh.user_agent = record.user_agent
+    session.add(fresh)
+    await session.flush()
+    return IssuedSession(fresh, token)
+
+
+def seconds_left(record: AuthSession, now: datetime) -> int:
+    return max(0, int((as_utc(record.expires_at) - now).total_seconds()))
+
+
 async def revoke_session(record: AuthSession, *, now: datetime, reason: str) -> None:
     if record.revoked_at is None:
         record.revoked_at = now

@@ -18,6 +18,7 @@ from app.auth.sessions import IssuedSession, open_session
 from app.config import Settings
 from app.errors import AppError
 from app.models.users import User, UserStatus
+from app.notifications.service import notify_user
 
 
 @dataclass(frozen=True)
@@ -88,4 +89,5 @@ async def sign_in_with_password(
         target=user,
         details={"method": "password", "session_id": str(issued.record.id)},
     )
+    await notify_user(session, user=user, kind="new_sign_in", now=now, method="password")
     return SignInResult(issued, user, None)

@@ -173,3 +173,17 @@ async def test_a_flood_of_sign_ins_gets_answers_not_a_stall(
     assert 200 in {r.status_code for r in right}
     assert {r.status_code for r in wrong} <= {401, 429, 503}
     assert all("retry-after" in r.headers for r in right + wrong if r.status_code in (429, 503))
+
+
+async def test_a_sign_in_queues_a_notification_in_the_users_language(client, session) -> None:  # type: ignore[no-untyped-def]
+    from app.models.outbox import OutboxMessage
+
+    user = await make_user(session)
+    user.language = "be"
+    await session.commit()
+    await sign_in(client, user.email)
+    await sign_in(client, user.email, "wrong wrong wrong wrong")
+    messages = (await session.scalars(select(OutboxMessage))).all()
+    assert [m.kind for m in messages] == ["new_sign_in"]
+    assert messages[0].recipient == user.email
+    assert messages[0].subject == "Новы ўваход у Accord"
