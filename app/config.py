@@ -82,6 +82,32 @@ class ThrottleSettings(BaseModel):
     block_minutes: int = Field(default=15, ge=1)
 
 
+class MailSettings(BaseModel):
+    # "dev": keep mail in the outbox and ./data/mail/ and show it on the dev mailbox page;
+    # "smtp": deliver through the SMTP server below. Production requires "smtp".
+    mode: str = Field(default="dev", pattern="^(dev|smtp)$")
+    from_address: str = "Accord <accord@localhost>"
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    # "starttls" (port 587), "tls" (implicit, port 465) or "none" (only for a local relay).
+    smtp_security: str = Field(default="starttls", pattern="^(starttls|tls|none)$")
+    smtp_timeout_seconds: float = Field(default=20, gt=0)
+    max_attempts: int = Field(default=8, ge=1)
+    # Run the outbox worker inside the server (embedded mode); off when `accord worker` runs.
+    embedded_worker: bool = True
+
+
+class OidcSettings(BaseModel):
+    # Single sign-on is optional: it signs in existing (invited) accounts only.
+    enabled: bool = False
+    issuer: str = ""
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    display_name: str = "Single sign-on"
+
+
 class LogSettings(BaseModel):
     level: str = "INFO"
 
@@ -109,6 +135,8 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     session: SessionSettings = SessionSettings()
     throttle: ThrottleSettings = ThrottleSettings()
+    mail: MailSettings = MailSettings()
+    oidc: OidcSettings = OidcSettings()
     log: LogSettings = LogSettings()
 
     @property
@@ -130,6 +158,20 @@ class Settings(BaseSettings):
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def rp_id(self) -> str:
+        """The WebAuthn relying party: the host users reach (passkeys are bound to it)."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.http.public_url).hostname or "localhost"
+
+    @property
+    def origin(self) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.http.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
 
 def normalize_database_url(url: str) -> str:
@@ -178,9 +220,13 @@ def production_problems(settings: Settings) -> list[str]:
             "an audit signing key is required: ACCORD_KEYS__AUDIT_SIGNING_KEY"
             " or ACCORD_KEYS__AUDIT_SIGNING_KEY_FILE"
         )
+    if settings.mail.mode != "smtp":
+        problems.append("ACCORD_MAIL__MODE must be smtp in production")
     for name, secret in (
         ("ACCORD_KEYS__KEYRING", settings.keys.keyring),
         ("ACCORD_KEYS__AUDIT_SIGNING_KEY", settings.keys.audit_signing_key),
+        ("ACCORD_MAIL__SMTP_PASSWORD", settings.mail.smtp_password),
+        ("ACCORD_OIDC__CLIENT_SECRET", settings.oidc.client_secret),
     ):
         value = secret.get_secret_value()
         if value and looks_like_placeholder(value):

@@ -71,6 +71,7 @@ def production_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "frontend_dist": tmp_path / "no-frontend",
         "database": {"url": PRODUCTION_DATABASE},
         "http": {"public_url": PUBLIC_URL},
+        "mail": {"mode": "smtp"},
     }
     values.update(overrides)
     # None: leave that part to the environment.
@@ -293,3 +294,9 @@ async def test_a_development_app_serves_docs_and_sends_no_hsts(tmp_path: Path) -
     assert "swagger-ui" in docs.text
     for response in (schema, docs, health):
         assert "strict-transport-security" not in response.headers
+
+
+def test_production_refuses_to_keep_mail_local(tmp_path: Path, generated_keys) -> None:  # type: ignore[no-untyped-def]
+    settings = production_settings(tmp_path, mail={"mode": "dev"}, **with_keys(generated_keys))
+    with pytest.raises(ConfigurationError, match="ACCORD_MAIL__MODE"):
+        create_app(settings)

@@ -2,7 +2,14 @@
 
 from app.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from app.models.base import Base
-from app.models.identity import AuthSession, AuthThrottle, Passkey, RecoveryCode, TotpFactor
+from app.models.identity import (
+    AuthChallenge,
+    AuthSession,
+    AuthThrottle,
+    Passkey,
+    RecoveryCode,
+    TotpFactor,
+)
 from app.models.memberships import AdminGrantRequest, Invitation, Membership, Organization
 from app.models.outbox import OutboxMessage
 from app.models.users import PlatformRole, PlatformRoleGrant, User, UserStatus
@@ -12,6 +19,7 @@ __all__ = [
     "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
+    "AuthChallenge",
     "AuthSession",
     "AuthThrottle",
     "Base",

@@ -95,3 +95,24 @@ class Passkey(IdMixin, TimestampMixin, Base):
     last_used_at: Mapped[datetime | None] = mapped_column(info=METADATA)
 
     name = Encrypted("name_ct")
+
+
+class AuthChallenge(IdMixin, TimestampMixin, Base):
+    """A single-use, short-lived server-side challenge: WebAuthn ceremonies, OIDC state.
+
+    The browser holds only an opaque handle (its MAC is stored); what the server must
+    remember (the WebAuthn challenge, an OIDC nonce and PKCE verifier) is encrypted.
+    """
+
+    __tablename__ = "auth_challenges"
+
+    purpose: Mapped[str] = mapped_column(String(32), info=METADATA)
+    handle_mac: Mapped[bytes] = mapped_column(LargeBinary(36), unique=True, info=TOKEN_MAC)
+    payload_ct: Mapped[bytes] = encrypted_column()
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    expires_at: Mapped[datetime] = mapped_column(index=True, info=METADATA)
+    used_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+
+    payload = Encrypted("payload_ct")

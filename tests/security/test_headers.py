@@ -70,6 +70,7 @@ async def production_client(database_url, tmp_path, test_keys):  # type: ignore[
         tmp_path,
         env="production",
         http={"public_url": "https://accord.example.org"},
+        mail={"mode": "smtp"},
         keys={"keyring": test_keys.keyring.to_json(), "audit_signing_key": "x" * 44},
     )
     app = create_app(settings, keys=test_keys)
