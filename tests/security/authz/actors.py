@@ -1,0 +1,102 @@
+"""The cast of the authorization matrix: one signed-in browser per kind of actor.
+
+Organization A is "own", organization B is "other". Privileged actors have a confirmed
+second factor proven in their session (as after a real sign-in), so the matrix tests
+authorization, not the sign-in flow.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.sessions import csrf_token, open_session
+from app.config import Settings
+from app.models.identity import TotpFactor
+from app.models.memberships import Membership, Organization
+from app.models.users import PlatformRole, User
+from tests.auth.factories import make_user
+
+ACTORS = (
+    "anonymous",
+    "member",
+    "representative",
+    "other_member",
+    "coordinator",
+    "admin",
+    "suspended",
+)
+
+
+@dataclass
+class Cast:
+    org_a: Organization
+    org_b: Organization
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    session_ids: dict[str, uuid.UUID] = field(default_factory=dict)
+    memberships: dict[str, Membership] = field(default_factory=dict)
+    # Objects created for "own"/"other" parameters, by name.
+    objects: dict[str, object] = field(default_factory=dict)
+
+    def headers(self, actor: str) -> dict[str, str]:
+        token = self.tokens.get(actor)
+        if token is None:
+            return {}
+        return {
+            "cookie": f"__Host-accord_session={token}",
+            "x-csrf-token": csrf_token(token),
+        }
+
+
+async def _organization(session: AsyncSession, name: str) -> Organization:
+    org = Organization(country="LT")
+    org.name = name
+    org.short_name = name[:8]
+    session.add(org)
+    await session.flush()
+    return org
+
+
+async def build_cast(session: AsyncSession, settings: Settings) -> Cast:
+    cast = Cast(
+        org_a=await _organization(session, "Organization A"),
+        org_b=await _organization(session, "Organization B"),
+    )
+    now = datetime.now(UTC)
+    plan: dict[str, tuple[frozenset[PlatformRole], Organization | None, str | None]] = {
+        "member": (frozenset(), cast.org_a, "member"),
+        "representative": (frozenset(), cast.org_a, "representative"),
+        "other_member": (frozenset(), cast.org_b, "member"),
+        "coordinator": (frozenset({PlatformRole.COORDINATOR}), None, None),
+        "admin": (frozenset({PlatformRole.ADMIN}), None, None),
+        "suspended": (frozenset(), cast.org_a, "member"),
+    }
+    for actor, (roles, org, org_role) in plan.items():
+        user = await make_user(session, email=f"{actor}@matrix.example.org", roles=roles)
+        cast.users[actor] = user
+        if org is not None and org_role is not None:
+            membership = Membership(user_id=user.id, organization_id=org.id, role=org_role)
+            session.add(membership)
+            cast.memberships[actor] = membership
+        if roles:
+            factor = TotpFactor(user_id=user.id, confirmed_at=now)
+            factor.secret = "JBSWY3DPEHPK3PXP"
+            session.add(factor)
+        issued = await open_session(
+            session,
+            user_id=user.id,
+            method="password",
+            now=now,
+            settings=settings.session,
+            user_agent="matrix",
+            second_factor=bool(roles),
+        )
+        cast.tokens[actor] = issued.token
+        cast.session_ids[actor] = issued.record.id
+    cast.users["suspended"].status = "suspended"
+    await session.commit()
+    return cast
