@@ -1,0 +1,208 @@
+"""Sign-ins per second through the real server beside raw Argon2id hashes per second.
+
+Starts `uvicorn app.asgi:app` on 127.0.0.1 with production Argon2 parameters against a fresh
+SQLite database (or --database-url), creates one account, then runs a bounded flood of
+concurrent sign-ins (right password, so no throttling) and prints throughput, latency
+percentiles, the status mix, and the server's memory before and after. The ceiling is
+argon2-cffi verifying the same hash in this process on all cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.auth.passwords import password_hasher  # noqa: E402
+from app.config import AuthSettings  # noqa: E402
+from app.keys import KeyMaterial  # noqa: E402
+from app.kit.crypto import Keyring  # noqa: E402
+from app.kit.crypto.keyring import generate_master_key  # noqa: E402
+from app.kit.crypto.signing import generate_signing_key  # noqa: E402
+
+PASSWORD = "violet tractor umbrella 42"  # noqa: S105 - the benchmark account's
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def raw_hashes_per_second(seconds: float) -> float:
+    hasher = password_hasher(AuthSettings())
+    stored = hasher.hash(PASSWORD)
+    threads = os.cpu_count() or 2
+    deadline = time.perf_counter() + seconds
+
+    def work() -> int:
+        n = 0
+        while time.perf_counter() < deadline:
+            hasher.verify(stored, PASSWORD)
+            n += 1
+        return n
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        total = sum(pool.map(lambda _: work(), range(threads)))
+    return total / (time.perf_counter() - start)
+
+
+async def flood(
+    url: str, email: str, total: int, concurrency: int
+) -> tuple[list[float], dict[int, int], float]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    queue = iter(range(total))
+
+    async def client() -> None:
+        async with httpx.AsyncClient(timeout=60) as http:
+            for _ in queue:
+                started = time.perf_counter()
+                response = await http.post(
+                    f"{url}/api/auth/sign-in", json={"email": email, "password": PASSWORD}
+                )
+                latencies.append(time.perf_counter() - started)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return latencies, statuses, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        keys = KeyMaterial(Keyring({1: generate_master_key()}, 1), generate_signing_key(), None)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+        env.update(
+            {
+                "ACCORD_ENV": "test",
+                "ACCORD_DATA_DIR": tmp,
+                "ACCORD_KEYS__KEYRING": keys.keyring.to_json(),
+                "ACCORD_KEYS__AUDIT_SIGNING_KEY": base64.b64encode(keys.audit_signing_key).decode(),
+                "ACCORD_FRONTEND_DIST": f"{tmp}/none",
+                "ACCORD_THROTTLE__ADDRESS_FAILURES": "1000000",
+                "ACCORD_MAIL__EMBEDDED_WORKER": "false",
+            }
+        )
+        if args.database_url:
+            env["ACCORD_DATABASE__URL"] = args.database_url
+        subprocess.run(
+            [sys.executable, "-m", "app.cli", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        email = "bench@example.org"
+        subprocess.run(
+            [sys.executable, "-c", BOOTSTRAP, email, PASSWORD],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        port = 8765
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app.asgi:app",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            before = rss_kib(server.pid)
+            latencies, statuses, elapsed = asyncio.run(
+                flood(url, email, args.requests, args.concurrency)
+            )
+            after = rss_kib(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    ceiling = raw_hashes_per_second(5.0)
+    ok = statuses.get(200, 0)
+    quantiles = statistics.quantiles(latencies, n=100)
+    print(
+        f"argon2id params     : t={AuthSettings().argon2_time_cost}, m={AuthSettings().argon2_memory_kib} KiB, p={AuthSettings().argon2_parallelism}"
+    )
+    print(
+        f"flood               : {args.requests} sign-ins, {args.concurrency} concurrent,"
+        f" {args.workers} worker(s)"
+    )
+    print(f"statuses            : {dict(sorted(statuses.items()))}")
+    print(f"sign-ins/s (200s)   : {ok / elapsed:8.1f}")
+    print(
+        f"raw argon2id/s      : {ceiling:8.1f}  (verify, {os.cpu_count()} threads, same parameters)"
+    )
+    print(f"ratio               : {ok / elapsed / ceiling:8.2f} of the ceiling")
+    print(
+        f"latency p50/p95/p99 : {quantiles[49] * 1000:.0f} / {quantiles[94] * 1000:.0f}"
+        f" / {quantiles[98] * 1000:.0f} ms"
+    )
+    print(f"server RSS          : {before / 1024:.0f} MiB before, {after / 1024:.0f} MiB after")
+
+
+BOOTSTRAP = """
+import asyncio, sys
+from app.config import get_settings
+from app.keys import install_keys, load_keys
+from app.db import create_engine, create_sessionmaker, unit_of_work
+from app.auth.service import create_account
+from app.auth.passwords import password_hasher
+from app.actors import SYSTEM
+
+async def main():
+    settings = get_settings()
+    install_keys(load_keys(settings))
+    engine = create_engine(settings.database_url)
+    async with unit_of_work(create_sessionmaker(engine)) as session:
+        await create_account(session, actor=SYSTEM, hasher=password_hasher(settings.auth),
+                             email=sys.argv[1], display_name="Bench", password=sys.argv[2])
+    await engine.dispose()
+
+asyncio.run(main())
+"""
+
+
+if __name__ == "__main__":
+    main()
