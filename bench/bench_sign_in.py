@@ -162,8 +162,10 @@ def main() -> None:
     ceiling = raw_hashes_per_second(5.0)
     ok = statuses.get(200, 0)
     quantiles = statistics.quantiles(latencies, n=100)
+    params = AuthSettings()
     print(
-        f"argon2id params     : t={AuthSettings().argon2_time_cost}, m={AuthSettings().argon2_memory_kib} KiB, p={AuthSettings().argon2_parallelism}"
+        f"argon2id params     : t={params.argon2_time_cost}, m={params.argon2_memory_kib} KiB,"
+        f" p={params.argon2_parallelism}"
     )
     print(
         f"flood               : {args.requests} sign-ins, {args.concurrency} concurrent,"
