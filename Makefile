@@ -53,7 +53,7 @@ check-api-client: install frontend/node_modules/.package-lock.json ## fail when 
 lint: install-dev frontend/node_modules/.package-lock.json check-api-client ## static checks (all in CI)
 	$(VENV)/bin/ruff check app tests migrations bench
 	$(VENV)/bin/ruff format --check app tests migrations bench
-	$(VENV)/bin/mypy app/kit
+	$(VENV)/bin/mypy app/kit app/auth app/permissions.py
 	$(VENV)/bin/bandit -q -c pyproject.toml -r app
 	bash scripts/audit-dependencies.sh
 	cd frontend && npm run typecheck

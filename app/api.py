@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.auth.account_router import router as account_router
+from app.auth.factors_router import router as factors_router
+from app.auth.oidc_router import router as oidc_router
+from app.auth.passkeys_router import router as passkeys_router
 from app.auth.router import router as auth_router
 from app.db import UnitOfWorkRoute
 from app.health.router import router as health_router
+from app.memberships.invitation_router import router as invitations_router
+from app.memberships.router import router as organizations_router
+from app.memberships.user_router import router as users_router
+from app.notifications.router import router as dev_mailbox_router
 
 # Routes under /api: each request is one unit of work (see app.db.UnitOfWorkRoute).
 api_router = APIRouter(prefix="/api", route_class=UnitOfWorkRoute)
 api_router.include_router(auth_router)
+api_router.include_router(organizations_router)
+api_router.include_router(invitations_router)
+api_router.include_router(users_router)
+api_router.include_router(oidc_router)
+api_router.include_router(passkeys_router)
+api_router.include_router(dev_mailbox_router)
+api_router.include_router(factors_router)
+api_router.include_router(account_router)
 
 # Probes sit at the root where orchestrators look for them.
 root_router = APIRouter()

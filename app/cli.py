@@ -313,6 +313,30 @@ def audit_checkpoint(output: Path | None) -> None:
     click.echo(text)
 
 
+# --- outbox -----------------------------------------------------------------------------
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+def worker(once: bool) -> None:
+    """Send queued email until SIGTERM/SIGINT. Any number may run (each message goes out
+    once); set ACCORD_MAIL__EMBEDDED_WORKER=false on the servers when this runs."""
+    from app.logs import configure_logging
+    from app.main import ConfigurationError, check_startable
+    from app.notifications.worker import run_worker_process
+
+    settings = get_settings()
+    configure_logging(settings.log.level)
+    try:
+        check_startable(settings)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+    _load_keys(settings)
+    delivered = _run(run_worker_process(settings, once=once))
+    if once:
+        click.echo(f"delivered {delivered} messages")
+
+
 # --- server -----------------------------------------------------------------------------
 
 

@@ -79,6 +79,10 @@ def configure_logging(level: str = "INFO") -> None:
             root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # Database drivers log SQL parameters at DEBUG (ciphertexts, MACs), around
+    # hide_parameters; they never log below INFO.
+    for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine"):
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
     # Uvicorn's own access log prints client addresses and raw paths; ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error"):

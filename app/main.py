@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from app.api import api_router, root_router
 from app.auth.hashing import PasswordHashing
-from app.config import Settings, get_settings, production_problems
+from app.config import Environment, Settings, get_settings, production_problems
 from app.db import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
 from app.keys import KeyMaterial, install_keys, load_keys
@@ -43,7 +43,17 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from app.notifications.worker import EmbeddedWorker
+
+        # Embedded mode sends mail from inside the server; tests drive delivery themselves.
+        app.state.outbox_worker = (
+            EmbeddedWorker.start(app.state.sessionmaker, settings, app.state.clock)
+            if settings.mail.embedded_worker and settings.env != Environment.TEST
+            else None
+        )
         yield
+        if app.state.outbox_worker is not None:
+            await app.state.outbox_worker.stop()
         await engine.dispose()
 
     hide_docs = settings.is_production

@@ -2,7 +2,9 @@
 
 Roles come in two kinds: platform roles (admin, coordinator) held by a user, and
 organization roles (representative, member) held through a membership of one
-organization. ``access_*`` functions in each domain combine these with the object at hand;
+organization. An org role's permissions hold only inside its organization: a
+representative of A is a plain stranger to B. ``permissions_in_organization`` applies
+that rule; ``access_*`` functions in each domain combine it with the object at hand, and
 nothing else in the code checks a role.
 """
 
@@ -15,7 +17,10 @@ from enum import StrEnum
 class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
+    # See an organization at all: platform roles see every one, org roles only their own.
+    ORGANIZATIONS_READ = "organizations:read"
     ORGANIZATIONS_MANAGE = "organizations:manage"
+    MEMBERSHIPS_READ = "memberships:read"
     MEMBERSHIPS_MANAGE = "memberships:manage"
     INVITATIONS_MANAGE = "invitations:manage"
     ADMIN_GRANTS_APPROVE = "admin_grants:approve"
@@ -37,19 +42,35 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.AUDIT_READ,
             Permission.USERS_MANAGE,
+            Permission.ORGANIZATIONS_READ,
             Permission.ORGANIZATIONS_MANAGE,
+            Permission.MEMBERSHIPS_READ,
             Permission.MEMBERSHIPS_MANAGE,
             Permission.INVITATIONS_MANAGE,
             Permission.ADMIN_GRANTS_APPROVE,
         }
     ),
     Role.COORDINATOR: frozenset(
-        {Permission.APPEALS_RUN, Permission.APPEALS_DRAFT, Permission.OUTREACH_TRACK}
+        {
+            Permission.ORGANIZATIONS_READ,
+            Permission.APPEALS_RUN,
+            Permission.APPEALS_DRAFT,
+            Permission.OUTREACH_TRACK,
+        }
     ),
-    Role.REPRESENTATIVE: frozenset({Permission.APPEALS_DRAFT, Permission.APPEALS_SIGN_FOR_ORG}),
-    Role.MEMBER: frozenset({Permission.APPEALS_DRAFT}),
+    Role.REPRESENTATIVE: frozenset(
+        {
+            Permission.ORGANIZATIONS_READ,
+            Permission.MEMBERSHIPS_READ,
+            Permission.APPEALS_DRAFT,
+            Permission.APPEALS_SIGN_FOR_ORG,
+        }
+    ),
+    Role.MEMBER: frozenset({Permission.ORGANIZATIONS_READ, Permission.APPEALS_DRAFT}),
 }
 
+PLATFORM_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+ORG_ROLES = frozenset({Role.REPRESENTATIVE, Role.MEMBER})
 # Roles whose holders see sensitive data: a second factor is mandatory for them.
 PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 
@@ -63,6 +84,24 @@ def permissions_for(roles: Iterable[str]) -> frozenset[Permission]:
         except ValueError:
             continue
     return frozenset(granted)
+
+
+def permissions_in_organization(
+    platform_roles: Iterable[str], org_role: str | None
+) -> frozenset[Permission]:
+    """What a user may do in one organization: their platform roles plus their role there.
+
+    Only org roles count from ``org_role`` and only platform roles from ``platform_roles``,
+    so a mislabelled value can never lift a membership to a platform power.
+    """
+    platform = [name for name in platform_roles if name in PLATFORM_ROLES]
+    local = [org_role] if org_role in ORG_ROLES else []
+    return permissions_for([*platform, *local])
+
+
+def platform_permissions(platform_roles: Iterable[str]) -> frozenset[Permission]:
+    """What a user may do outside any one organization (org roles grant nothing there)."""
+    return permissions_for(name for name in platform_roles if name in PLATFORM_ROLES)
 
 
 def requires_second_factor(roles: Iterable[str]) -> bool:

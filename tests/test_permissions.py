@@ -5,6 +5,8 @@ from app.permissions import (
     Permission,
     Role,
     permissions_for,
+    permissions_in_organization,
+    platform_permissions,
     requires_second_factor,
 )
 
@@ -38,3 +40,25 @@ def test_admins_and_coordinators_need_a_second_factor() -> None:
     assert requires_second_factor(["admin"])
     assert requires_second_factor(["member", "coordinator"])
     assert not requires_second_factor(["member", "representative"])
+
+
+def test_org_roles_count_only_inside_their_organization() -> None:
+    inside = permissions_in_organization([], "representative")
+    assert Permission.MEMBERSHIPS_READ in inside
+    assert Permission.ORGANIZATIONS_READ in inside
+    elsewhere = permissions_in_organization([], None)
+    assert elsewhere == frozenset()
+    assert platform_permissions(["representative", "member"]) == frozenset()
+
+
+def test_platform_roles_hold_in_every_organization() -> None:
+    assert Permission.MEMBERSHIPS_MANAGE in permissions_in_organization(["admin"], None)
+    assert Permission.ORGANIZATIONS_READ in permissions_in_organization(["coordinator"], None)
+    assert Permission.MEMBERSHIPS_READ not in permissions_in_organization(["coordinator"], None)
+
+
+def test_a_role_in_the_wrong_slot_grants_nothing() -> None:
+    # An org role passed as a platform role, or the reverse, must not lift anyone.
+    assert permissions_in_organization(["representative"], None) == frozenset()
+    assert permissions_in_organization([], "admin") == frozenset()
+    assert platform_permissions(["member"]) == frozenset()

@@ -6,6 +6,7 @@ permission checks on objects happen in each domain's ``access_*`` functions.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Annotated
@@ -151,3 +152,10 @@ async def require_fresh_second_factor(
 
 
 SteppedUp = Annotated[Actor, Depends(require_fresh_second_factor)]
+
+
+def signed_in_user_id(actor: Actor) -> uuid.UUID:
+    """The user id of an actor that passed SignedIn/AnySession (never None there)."""
+    if actor.user_id is None:
+        raise SignInRequired()
+    return actor.user_id

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 import anyio
 
 from app.auth.passwords import hash_password, needs_rehash, password_hasher, verify_password
 from app.config import AuthSettings
 from app.errors import ServiceUnavailable
+
+T = TypeVar("T")
 
 
 class HashingBusy(ServiceUnavailable):
@@ -35,7 +39,7 @@ class PasswordHashing:
         # the same time as a wrong password.
         self._decoy = hash_password(self.hasher, secrets.token_urlsafe(24))
 
-    async def _run(self, fn, *args):  # type: ignore[no-untyped-def]
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
         if self._pending >= self._concurrency + self._queue_limit:
             raise HashingBusy()
         if self._semaphore is None:
@@ -55,8 +59,7 @@ class PasswordHashing:
         return bool(matched) and stored_hash is not None
 
     async def hash(self, password: str) -> str:
-        result: str = await self._run(hash_password, self.hasher, password)
-        return result
+        return await self._run(hash_password, self.hasher, password)
 
     def needs_rehash(self, stored_hash: str) -> bool:
         return needs_rehash(self.hasher, stored_hash)

@@ -10,7 +10,14 @@ from sqlalchemy import select
 
 from app.audit import record_event
 from app.auth.cookies import clear_session_cookie, set_session_cookie
-from app.auth.dependencies import AnySession, AppClock, AppSettings, SignedIn, session_state
+from app.auth.dependencies import (
+    AnySession,
+    AppClock,
+    AppSettings,
+    SignedIn,
+    session_state,
+    signed_in_user_id,
+)
 from app.auth.errors import InvalidCredentials
 from app.auth.network import client_address
 from app.auth.repository import has_second_factor, platform_roles_of
@@ -154,10 +161,8 @@ async def list_sessions(
     actor: SignedIn, session: DbSession, settings: AppSettings, clock: AppClock
 ) -> SessionList:
     """The caller's live sessions, newest first."""
-    assert actor.user_id is not None  # noqa: S101 - SignedIn guarantees it
-    records = await list_live_sessions(
-        session, actor.user_id, now=clock.now(), settings=settings.session
-    )
+    user_id = signed_in_user_id(actor)
+    records = await list_live_sessions(session, user_id, now=clock.now(), settings=settings.session)
     return SessionList(
         items=[
             SessionRead(
@@ -197,15 +202,15 @@ async def revoke_all_sessions(
     actor: SignedIn, response: Response, session: DbSession, clock: AppClock
 ) -> RevokedCount:
     """Sign out everywhere, this browser included."""
-    assert actor.user_id is not None  # noqa: S101
+    user_id = signed_in_user_id(actor)
     count = await revoke_user_sessions(
-        session, actor.user_id, now=clock.now(), reason="signed_out_everywhere"
+        session, user_id, now=clock.now(), reason="signed_out_everywhere"
     )
     await record_event(
         session,
         actor=actor,
         action="session.revoked_all",
-        target=("users", actor.user_id),
+        target=("users", user_id),
         details={"count": count},
     )
     clear_session_cookie(response)

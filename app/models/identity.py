@@ -95,6 +95,9 @@ class Passkey(IdMixin, TimestampMixin, Base):
     last_used_at: Mapped[datetime | None] = mapped_column(info=METADATA)
 
     name = Encrypted("name_ct")
+    # base64url text of the WebAuthn credential id and COSE public key.
+    credential_id = Encrypted("credential_id_ct")
+    public_key = Encrypted("public_key_ct")
 
 
 class AuthChallenge(IdMixin, TimestampMixin, Base):

@@ -49,6 +49,31 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "{change}.\nЕсли это сделали не вы, немедленно свяжитесь с координатором.\n",
         ),
     },
+    # Names neither the organization nor the coalition: mail crosses providers an
+    # adversary may read. The page behind the link shows what the invitation is for.
+    "invitation": {
+        "en": (
+            "Your invitation to Accord",
+            "Hello,\n\nYou have been invited to join Accord. Open this link to see the "
+            "details and accept the invitation:\n\n{link}\n\n"
+            "The link works only once and until {expires} UTC. Do not forward it to anyone.\n"
+            "If you did not expect this message, simply delete it.\n",
+        ),
+        "be": (
+            "Запрашэнне ў Accord",
+            "Вітаем!\n\nВас запрасілі далучыцца да Accord. Адкрыйце спасылку, каб убачыць "
+            "падрабязнасці і прыняць запрашэнне:\n\n{link}\n\n"
+            "Спасылка спрацуе толькі адзін раз і дзейнічае да {expires} UTC. Нікому яе "
+            "не перасылайце.\nКалі вы не чакалі гэтага ліста, проста выдаліце яго.\n",
+        ),
+        "ru": (
+            "Приглашение в Accord",
+            "Здравствуйте!\n\nВас пригласили присоединиться к Accord. Откройте ссылку, "
+            "чтобы увидеть подробности и принять приглашение:\n\n{link}\n\n"
+            "Ссылка сработает только один раз и действует до {expires} UTC. Никому её "
+            "не пересылайте.\nЕсли вы не ждали этого письма, просто удалите его.\n",
+        ),
+    },
 }
 
 

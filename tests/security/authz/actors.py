@@ -7,15 +7,17 @@ authorization, not the sign-in flow.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.sessions import csrf_token, open_session
 from app.config import Settings
-from app.models.identity import TotpFactor
+from app.models.identity import Passkey, TotpFactor
 from app.models.memberships import Membership, Organization
 from app.models.users import PlatformRole, User
 from tests.auth.factories import make_user
@@ -39,6 +41,7 @@ class Cast:
     tokens: dict[str, str] = field(default_factory=dict)
     session_ids: dict[str, uuid.UUID] = field(default_factory=dict)
     memberships: dict[str, Membership] = field(default_factory=dict)
+    passkeys: dict[str, Passkey] = field(default_factory=dict)
     # Objects created for "own"/"other" parameters, by name.
     objects: dict[str, object] = field(default_factory=dict)
 
@@ -84,8 +87,19 @@ async def build_cast(session: AsyncSession, settings: Settings) -> Cast:
             cast.memberships[actor] = membership
         if roles:
             factor = TotpFactor(user_id=user.id, confirmed_at=now)
-            factor.secret = "JBSWY3DPEHPK3PXP"
+            factor.secret = pyotp.random_base32()
             session.add(factor)
+            # A passkey row too, so that passkey routes have "own" objects to act on.
+            passkey = Passkey(
+                user_id=user.id,
+                credential_id_mac=secrets.token_bytes(36),
+                sign_count=0,
+            )
+            passkey.credential_id = secrets.token_urlsafe(32)
+            passkey.public_key = secrets.token_urlsafe(77)
+            passkey.name = f"{actor} key"
+            session.add(passkey)
+            cast.passkeys[actor] = passkey
         issued = await open_session(
             session,
             user_id=user.id,

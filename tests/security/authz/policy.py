@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.auth.factories import PASSWORD
 from tests.security.authz.actors import ACTORS, Cast
 
 Outcome = str
@@ -53,6 +54,23 @@ def own_session(cast: Cast, actor: str, scope: str) -> Any:
     return cast.session_ids["member" if actor == "admin" else "admin"]
 
 
+def own_passkey(cast: Cast, actor: str, scope: str) -> Any:
+    if scope == "own" and actor in cast.passkeys:
+        return cast.passkeys[actor].id
+    owner = "coordinator" if actor == "admin" else "admin"
+    return cast.passkeys[owner].id
+
+
+def body(value: Any) -> Callable[[Cast, str, str], Any]:
+    return lambda cast, actor, scope: value
+
+
+NO_SUCH_ID = "00000000-0000-7000-8000-000000000000"
+PEOPLE = ("member", "representative", "other_member")
+# Routes for people with a fresh second factor: members of the cast have none, so the
+# step-up check answers first.
+STEPPED_UP = signed_in(**dict.fromkeys(PEOPLE, "403"))
+
 POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(everyone()),
     ("GET", "/readyz"): Rule(everyone()),
@@ -72,4 +90,54 @@ POLICY: dict[tuple[str, str], Rule] = {
         expect_other=signed_in(**{a: "404" for a in ACTORS if a not in ("anonymous", "suspended")}),
     ),
     ("POST", "/api/auth/sessions/revoke-all"): Rule(signed_in()),
+    # --- second factors and account (app/auth/factors_router.py, account_router.py)
+    ("POST", "/api/auth/totp/enrolment"): Rule(signed_in()),
+    ("POST", "/api/auth/totp/enrolment/confirm"): Rule(signed_in(), body=body({"code": "000000"})),
+    ("DELETE", "/api/auth/totp"): Rule(STEPPED_UP),
+    ("POST", "/api/auth/second-factor/totp"): Rule(signed_in(), body=body({"code": "000000"})),
+    ("POST", "/api/auth/second-factor/recovery-code"): Rule(
+        signed_in(), body=body({"code": "aaaa-bbbb-cccc"})
+    ),
+    ("POST", "/api/auth/recovery-codes"): Rule(STEPPED_UP),
+    ("GET", "/api/auth/recovery-codes"): Rule(signed_in()),
+    ("POST", "/api/auth/password"): Rule(signed_in(), body=body({"new_password": "x"})),
+    ("POST", "/api/auth/email"): Rule(
+        signed_in(),
+        body=body({"new_email": "matrix-new@example.org", "current_password": PASSWORD}),
+    ),
+    # --- passkeys (app/auth/passkeys_router.py)
+    ("POST", "/api/auth/passkeys/registration/options"): Rule(
+        signed_in(), body=body({"name": "x"})
+    ),
+    ("POST", "/api/auth/passkeys/registration/verify"): Rule(
+        signed_in(), body=body({"handle": "x", "credential": {}})
+    ),
+    ("GET", "/api/auth/passkeys"): Rule(signed_in()),
+    ("PATCH", "/api/auth/passkeys/{passkey_id}"): Rule(
+        signed_in(**dict.fromkeys(PEOPLE, "404")),
+        params={"passkey_id": own_passkey},
+        expect_other=signed_in(**dict.fromkeys((*PEOPLE, "admin", "coordinator"), "404")),
+        body=body({"name": "renamed"}),
+    ),
+    ("DELETE", "/api/auth/passkeys/{passkey_id}"): Rule(
+        STEPPED_UP,
+        params={"passkey_id": own_passkey},
+        expect_other=STEPPED_UP | {"admin": "404", "coordinator": "404"},
+    ),
+    ("POST", "/api/auth/passkeys/authentication/options"): Rule(
+        everyone(), body=body({"purpose": "sign_in"})
+    ),
+    ("POST", "/api/auth/passkeys/authentication/verify"): Rule(
+        everyone(), body=body({"handle": "x", "credential": {}})
+    ),
+    # --- single sign-on (app/auth/oidc_router.py): disabled in these settings
+    ("GET", "/api/auth/oidc/config"): Rule(everyone()),
+    ("GET", "/api/auth/oidc/start"): Rule(everyone("404")),
+    ("GET", "/api/auth/oidc/callback"): Rule(everyone("404")),
+    # --- development mailbox (app/notifications/router.py): open in dev mail mode only,
+    # 404 in production (tests/notifications/test_mailbox.py checks that side).
+    ("GET", "/api/dev/mailbox"): Rule(everyone()),
+    ("GET", "/api/dev/mailbox/{message_id}"): Rule(
+        everyone("404"), params={"message_id": lambda cast, actor, scope: NO_SUCH_ID}
+    ),
 }

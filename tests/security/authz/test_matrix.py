@@ -8,7 +8,10 @@ import pytest
 
 from app.routes import iter_http_routes
 from tests.security.authz.actors import ACTORS, build_cast
-from tests.security.authz.policy import POLICY
+from tests.security.authz.memberships_rows import MEMBERSHIPS_POLICY, add_membership_objects
+from tests.security.authz.policy import POLICY as AUTH_POLICY
+
+POLICY = AUTH_POLICY | MEMBERSHIPS_POLICY
 
 AUTHENTICATION_CODES = {"sign_in_required"}
 
@@ -35,6 +38,7 @@ def test_every_route_has_a_policy_row(app) -> None:  # type: ignore[no-untyped-d
 
 async def test_authorization_matrix(app, client, session, connection, settings) -> None:  # type: ignore[no-untyped-def]
     cast = await build_cast(session, settings)
+    await add_membership_objects(session, cast)
     unexpected: list[str] = []
     checked = 0
     for route in iter_http_routes(app):

@@ -1,0 +1,1 @@
+"""Organizations, memberships, invitations and the administration of users."""

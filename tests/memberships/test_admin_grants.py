@@ -1,0 +1,123 @@
+"""Admin is granted only by two admins: one asks, a different one approves."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.memberships.conftest import ADMIN
+from tests.memberships.factories import actions, make_person
+
+
+async def _requested(session, browser):  # type: ignore[no-untyped-def]
+    candidate = await make_person(session, display_name="Candidate")
+    response = await browser.post(f"/api/users/{candidate.id}/admin-grant-requests")
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "pending"
+    return candidate, response.json()
+
+
+class TestTwoPersonRule:
+    async def test_the_requester_cannot_approve_but_a_second_admin_can(
+        self, session, browse, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        candidate, request = await _requested(session, signed_in_admin)
+        candidate_browser = await browse(candidate)
+
+        own = await signed_in_admin.post(f"/api/admin-grant-requests/{request['id']}/approve")
+        assert own.status_code == 403
+        assert own.json()["code"] == "second_admin_required"
+
+        second = await browse(await make_person(session, roles=ADMIN, display_name="Admin Two"))
+        approved = await second.post(f"/api/admin-grant-requests/{request['id']}/approve")
+        assert approved.status_code == 200, approved.text
+        assert approved.json()["status"] == "approved"
+
+        # The new admin signs in again (old session ended) and must enrol a second factor.
+        assert (await candidate_browser.get("/api/auth/session")).status_code == 401
+        info = (await (await browse(candidate)).get("/api/auth/session")).json()
+        assert info["user"]["platform_roles"] == ["admin"]
+        assert info["state"] == "enrolment_required"
+
+        trail = await actions(session)
+        for action in (
+            "admin_grant_request.created",
+            "admin_grant_request.approved",
+            "platform_role.granted",
+        ):
+            assert action in trail
+
+        twice = await second.post(f"/api/admin-grant-requests/{request['id']}/approve")
+        assert twice.status_code == 409
+        assert twice.json()["code"] == "admin_grant_request_closed"
+
+    async def test_the_requester_may_withdraw_by_rejecting(self, session, signed_in_admin) -> None:  # type: ignore[no-untyped-def]
+        candidate, request = await _requested(session, signed_in_admin)
+        rejected = await signed_in_admin.post(f"/api/admin-grant-requests/{request['id']}/reject")
+        assert rejected.status_code == 200
+        assert rejected.json()["status"] == "rejected"
+        users = {u["id"]: u for u in (await signed_in_admin.get("/api/users")).json()["items"]}
+        assert users[str(candidate.id)]["platform_roles"] == []
+        assert "admin_grant_request.rejected" in await actions(session)
+
+    async def test_a_stale_request_can_no_longer_be_approved(
+        self, session, clock, browse, admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        _, request = await _requested(session, await browse(admin))
+        clock.advance(timedelta(days=8))
+        second = await browse(await make_person(session, roles=ADMIN))
+        listed = (await second.get("/api/admin-grant-requests")).json()["items"]
+        assert [(r["id"], r["status"]) for r in listed] == [(request["id"], "expired")]
+        response = await second.post(f"/api/admin-grant-requests/{request['id']}/approve")
+        assert response.status_code == 409
+
+    async def test_one_pending_request_per_user_and_none_for_admins(
+        self, session, admin, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        candidate, _ = await _requested(session, signed_in_admin)
+        again = await signed_in_admin.post(f"/api/users/{candidate.id}/admin-grant-requests")
+        assert again.status_code == 409
+        assert again.json()["code"] == "admin_grant_request_pending"
+        already = await signed_in_admin.post(f"/api/users/{admin.id}/admin-grant-requests")
+        assert already.status_code == 409
+        assert already.json()["code"] == "already_admin"
+
+    async def test_a_suspended_candidate_is_not_made_admin(
+        self, session, browse, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        candidate, request = await _requested(session, signed_in_admin)
+        await signed_in_admin.post(f"/api/users/{candidate.id}/suspend")
+        second = await browse(await make_person(session, roles=ADMIN))
+        response = await second.post(f"/api/admin-grant-requests/{request['id']}/approve")
+        assert response.status_code == 409
+        assert response.json()["code"] == "user_suspended"
+
+
+class TestWhoMay:
+    async def test_non_admins_cannot_request_list_or_decide(
+        self, session, browse, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        candidate, request = await _requested(session, signed_in_admin)
+        member = await browse(await make_person(session))
+        assert (await member.get("/api/admin-grant-requests")).status_code == 403
+        assert (
+            await member.post(f"/api/users/{candidate.id}/admin-grant-requests")
+        ).status_code == 403
+        approve = await member.post(f"/api/admin-grant-requests/{request['id']}/approve")
+        assert approve.status_code == 403
+        # The candidate cannot approve their own elevation either.
+        own = await (await browse(candidate)).post(
+            f"/api/admin-grant-requests/{request['id']}/approve"
+        )
+        assert own.status_code == 403
+        users = {u["id"]: u for u in (await signed_in_admin.get("/api/users")).json()["items"]}
+        assert users[str(candidate.id)]["platform_roles"] == []
+
+    async def test_approval_needs_a_fresh_second_factor(
+        self, session, clock, settings, browse, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        _, request = await _requested(session, signed_in_admin)
+        second = await browse(await make_person(session, roles=ADMIN))
+        clock.advance(timedelta(minutes=settings.session.step_up_minutes, seconds=1))
+        response = await second.post(f"/api/admin-grant-requests/{request['id']}/approve")
+        assert response.status_code == 403
+        assert response.json()["code"] == "step_up_required"

@@ -1,0 +1,175 @@
+"""Organizations: admins create and edit them; who sees which one."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.memberships.conftest import COORDINATOR
+from tests.memberships.factories import actions, add_member, make_organization, make_person
+
+VALID = {"name": "  Human Rights Centre  ", "short_name": " HRC ", "country": "by"}
+
+
+class TestCreate:
+    async def test_an_admin_creates_an_organization_with_trimmed_text(
+        self, signed_in_admin, session
+    ) -> None:  # type: ignore[no-untyped-def]
+        response = await signed_in_admin.post(
+            "/api/organizations", json={**VALID, "contact": "Signal: +375 00 000 00 00\n"}
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["name"] == "Human Rights Centre"
+        assert body["short_name"] == "HRC"
+        assert body["country"] == "BY"
+        assert body["contact"] == "Signal: +375 00 000 00 00"
+        assert response.headers["etag"]
+        assert "organization.created" in await actions(session)
+
+    async def test_a_member_cannot_create_one(self, session, browse) -> None:  # type: ignore[no-untyped-def]
+        member = await make_person(session)
+        await add_member(session, member, await make_organization(session))
+        response = await (await browse(member)).post("/api/organizations", json=VALID)
+        assert response.status_code == 403
+        assert response.json()["code"] == "permission_denied"
+
+    async def test_a_coordinator_cannot_create_one(self, session, browse) -> None:  # type: ignore[no-untyped-def]
+        coordinator = await make_person(session, roles=COORDINATOR)
+        response = await (await browse(coordinator)).post("/api/organizations", json=VALID)
+        assert response.status_code == 403
+
+    async def test_anonymous_gets_401(self, client) -> None:  # type: ignore[no-untyped-def]
+        response = await client.post("/api/organizations", json=VALID)
+        assert response.status_code == 401
+
+    async def test_an_unknown_country_is_a_422_problem(self, signed_in_admin) -> None:  # type: ignore[no-untyped-def]
+        response = await signed_in_admin.post("/api/organizations", json={**VALID, "country": "XX"})
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith("application/problem+json")
+        problem = response.json()
+        assert problem["code"] == "validation_failed"
+        assert ["body", "country"] in [error["loc"] for error in problem["errors"]]
+        assert "XX" not in response.text  # rejected input is never echoed
+
+    @pytest.mark.parametrize(
+        "changes",
+        [
+            {"name": "x" * 201},
+            {"name": "   "},
+            {"name": "Two\nlines"},
+            {"short_name": "s" * 51},
+            {"country": "BYE"},
+            {"description": "d" * 5001},
+            {"is_admin": True},  # unknown fields are refused, not ignored
+        ],
+    )
+    async def test_bad_input_is_refused(self, signed_in_admin, changes) -> None:  # type: ignore[no-untyped-def]
+        response = await signed_in_admin.post("/api/organizations", json={**VALID, **changes})
+        assert response.status_code == 422
+        assert response.json()["code"] == "validation_failed"
+
+
+class TestVisibility:
+    async def test_a_member_of_a_sees_a_but_not_b(self, session, browse) -> None:  # type: ignore[no-untyped-def]
+        org_a = await make_organization(session, name="Alpha")
+        org_b = await make_organization(session, name="Bravo")
+        member = await make_person(session)
+        await add_member(session, member, org_a)
+        browser = await browse(member)
+
+        assert (await browser.get(f"/api/organizations/{org_a.id}")).status_code == 200
+        response = await browser.get(f"/api/organizations/{org_b.id}")
+        assert response.status_code == 404
+        assert response.json()["code"] == "organization_not_found"
+        # The same answer as for an organization that does not exist at all.
+        missing = await browser.get("/api/organizations/00000000-0000-7000-8000-000000000000")
+        assert missing.json() == {**response.json(), "request_id": missing.json()["request_id"]}
+
+        listed = (await browser.get("/api/organizations")).json()["items"]
+        assert [o["name"] for o in listed] == ["Alpha"]
+
+    async def test_coordinators_and_admins_see_every_organization(
+        self, session, browse, admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        names = {(await make_organization(session)).name for _ in range(3)}
+        coordinator = await make_person(session, roles=COORDINATOR)
+        for user in (coordinator, admin):
+            listed = (await (await browse(user)).get("/api/organizations")).json()["items"]
+            assert names <= {o["name"] for o in listed}
+
+    async def test_a_user_without_memberships_sees_none(self, session, browse) -> None:  # type: ignore[no-untyped-def]
+        organization = await make_organization(session)
+        loner = await make_person(session)
+        browser = await browse(loner)
+        assert (await browser.get("/api/organizations")).json()["items"] == []
+        assert (await browser.get(f"/api/organizations/{organization.id}")).status_code == 404
+
+    async def test_lists_are_paged(self, session, signed_in_admin) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(3):
+            await make_organization(session)
+        first = (await signed_in_admin.get("/api/organizations?limit=2")).json()
+        assert len(first["items"]) == 2 and first["next_cursor"]
+        second = (
+            await signed_in_admin.get(f"/api/organizations?limit=2&cursor={first['next_cursor']}")
+        ).json()
+        seen = [o["id"] for o in first["items"] + second["items"]]
+        assert len(seen) == len(set(seen)) >= 3
+
+
+class TestUpdate:
+    async def test_an_update_needs_the_current_etag(self, session, signed_in_admin) -> None:  # type: ignore[no-untyped-def]
+        organization = await make_organization(session, name="Old name")
+        url = f"/api/organizations/{organization.id}"
+        etag = (await signed_in_admin.get(url)).headers["etag"]
+
+        missing = await signed_in_admin.patch(url, json={"name": "New name"})
+        assert missing.status_code == 428
+        assert missing.json()["code"] == "if_match_required"
+
+        updated = await signed_in_admin.patch(
+            url, json={"name": " New name ", "description": "About us"}, headers={"If-Match": etag}
+        )
+        assert updated.status_code == 200, updated.text
+        assert updated.json()["name"] == "New name"
+        assert updated.json()["description"] == "About us"
+        assert updated.headers["etag"] != etag
+
+        stale = await signed_in_admin.patch(url, json={"name": "Lost"}, headers={"If-Match": etag})
+        assert stale.status_code == 412
+        assert stale.json()["code"] == "version_mismatch"
+        assert (await signed_in_admin.get(url)).json()["name"] == "New name"
+        assert "organization.updated" in await actions(session)
+
+    async def test_null_clears_optional_fields_but_not_the_name(
+        self, session, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        organization = await make_organization(session, contact="Call Ales")
+        url = f"/api/organizations/{organization.id}"
+        etag = (await signed_in_admin.get(url)).headers["etag"]
+        refused = await signed_in_admin.patch(url, json={"name": None}, headers={"If-Match": etag})
+        assert refused.status_code == 422
+        cleared = await signed_in_admin.patch(
+            url, json={"contact": None, "country": None}, headers={"If-Match": etag}
+        )
+        assert cleared.json()["contact"] is None and cleared.json()["country"] is None
+
+    async def test_a_representative_cannot_edit_their_own_organization(
+        self, session, browse
+    ) -> None:  # type: ignore[no-untyped-def]
+        organization = await make_organization(session)
+        representative = await make_person(session)
+        await add_member(session, representative, organization, "representative")
+        browser = await browse(representative)
+        url = f"/api/organizations/{organization.id}"
+        etag = (await browser.get(url)).headers["etag"]
+        response = await browser.patch(url, json={"name": "Mine"}, headers={"If-Match": etag})
+        assert response.status_code == 403
+
+    async def test_a_stranger_cannot_even_tell_it_exists(self, session, browse) -> None:  # type: ignore[no-untyped-def]
+        organization = await make_organization(session)
+        stranger = await make_person(session)
+        await add_member(session, stranger, await make_organization(session), "representative")
+        response = await (await browse(stranger)).patch(
+            f"/api/organizations/{organization.id}", json={"name": "Taken"}
+        )
+        assert response.status_code == 404

@@ -1,0 +1,189 @@
+"""Rows of the authorization matrix (tests/security/authz) for the memberships routes.
+
+test_matrix.py merges these rows into the policy and calls ``add_membership_objects``
+after building the cast.
+
+Reading guide: routes that need a fresh second factor (SteppedUp) refuse members and
+representatives with 403 before anything is looked up; coordinators pass the step-up but
+do not see invitations, users or memberships (404); admins pass. Domain answers such as
+409 (last admin) or 428 (If-Match missing) count as "allow".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.keys import current_keyring
+from app.kit.crypto.blind_index import blind_index
+from app.kit.crypto.tokens import new_token, token_mac
+from app.memberships.repository import INVITATION_TOKEN_PURPOSE
+from app.models.memberships import INVITATION_EMAIL_DOMAIN, AdminGrantRequest, Invitation
+from app.models.users import PlatformRole
+from tests.auth.factories import make_user
+from tests.security.authz.actors import Cast
+from tests.security.authz.policy import Rule, everyone, only, signed_in
+
+ORG_MEMBERS = ("member", "representative", "other_member", "suspended")
+# Refused by the step-up check before any lookup: they hold no second factor.
+NO_FACTOR = {"member": "403", "representative": "403", "other_member": "403"}
+
+
+async def add_membership_objects(session: AsyncSession, cast: Cast) -> None:
+    """A pending invitation (its token kept for lookup/accept) and an admin grant request
+    made by an admin who is not in the cast, so the cast's admin may approve it."""
+    token = new_token()
+    invitation = Invitation(
+        organization_id=cast.org_a.id,
+        role="member",
+        language="en",
+        token_mac=token_mac(current_keyring(), token, purpose=INVITATION_TOKEN_PURPOSE),
+        expires_at=datetime.now(UTC) + timedelta(days=7),
+        sent_count=1,
+    )
+    invitation.email = "invitee@matrix.example.org"
+    invitation.email_index = blind_index(
+        current_keyring(), invitation.email, domain=INVITATION_EMAIL_DOMAIN
+    )
+    session.add(invitation)
+    requester = await make_user(
+        session, email="requester@matrix.example.org", roles=frozenset({PlatformRole.ADMIN})
+    )
+    request = AdminGrantRequest(
+        user_id=cast.users["member"].id, requested_by=requester.id, status="pending"
+    )
+    session.add(request)
+    await session.commit()
+    cast.objects.update(invitation=invitation, invitation_token=token, grant_request=request)
+
+
+def _home(cast: Cast, actor: str) -> Any:
+    return cast.org_b if actor == "other_member" else cast.org_a
+
+
+def organization(cast: Cast, actor: str, scope: str) -> Any:
+    """own: the actor's organization (A, or B for other_member); other: the other one."""
+    home = _home(cast, actor)
+    return home.id if scope == "own" else (cast.org_a if home is cast.org_b else cast.org_b).id
+
+
+def membership(cast: Cast, actor: str, scope: str) -> Any:
+    """A membership of someone else in the actor's organization (own) or the other one."""
+    in_b = cast.memberships["other_member"]
+    in_a = cast.memberships["member" if actor != "member" else "representative"]
+    home_is_b = actor == "other_member"
+    return (in_b if home_is_b == (scope == "own") else in_a).id
+
+
+def target_user(cast: Cast, actor: str, scope: str) -> Any:
+    return cast.users["representative" if actor == "member" else "member"].id
+
+
+def invitation(cast: Cast, actor: str, scope: str) -> Any:
+    return cast.objects["invitation"].id  # type: ignore[attr-defined]
+
+
+def grant_request(cast: Cast, actor: str, scope: str) -> Any:
+    return cast.objects["grant_request"].id  # type: ignore[attr-defined]
+
+
+def role(cast: Cast, actor: str, scope: str) -> Any:
+    return "coordinator"
+
+
+STEPPED_UP_ADMIN_ONLY_HIDDEN = signed_in(**NO_FACTOR, coordinator="404")
+STEPPED_UP_ADMIN_ONLY = signed_in(**NO_FACTOR, coordinator="403")
+
+MEMBERSHIPS_POLICY: dict[tuple[str, str], Rule] = {
+    # --- organizations
+    ("GET", "/api/organizations"): Rule(signed_in()),
+    ("POST", "/api/organizations"): Rule(
+        only("admin"),
+        body=lambda cast, actor, scope: {"name": "New org", "short_name": "NEW", "country": "LT"},
+    ),
+    ("GET", "/api/organizations/{organization_id}"): Rule(
+        signed_in(),
+        params={"organization_id": organization},
+        expect_other=signed_in(member="404", representative="404", other_member="404"),
+    ),
+    ("PATCH", "/api/organizations/{organization_id}"): Rule(
+        only("admin"),
+        params={"organization_id": organization},
+        expect_other=only("admin") | {a: "404" for a in ORG_MEMBERS if a != "suspended"},
+        body=lambda cast, actor, scope: {"name": "Renamed"},
+    ),
+    ("GET", "/api/organizations/{organization_id}/members"): Rule(
+        only("admin", "representative"),
+        params={"organization_id": organization},
+        expect_other=only("admin") | {a: "404" for a in ORG_MEMBERS if a != "suspended"},
+    ),
+    # --- memberships
+    ("PATCH", "/api/memberships/{membership_id}"): Rule(
+        STEPPED_UP_ADMIN_ONLY_HIDDEN,
+        params={"membership_id": membership},
+        body=lambda cast, actor, scope: {"role": "representative"},
+    ),
+    ("DELETE", "/api/memberships/{membership_id}"): Rule(
+        signed_in(member="404", representative="403", other_member="404", coordinator="404"),
+        params={"membership_id": membership},
+        expect_other=signed_in(
+            member="404", representative="404", other_member="404", coordinator="404"
+        ),
+    ),
+    # --- invitations
+    ("POST", "/api/invitations"): Rule(
+        STEPPED_UP_ADMIN_ONLY,
+        body=lambda cast, actor, scope: {
+            "email": f"new-{actor}@matrix.example.org",
+            "organization_id": str(cast.org_b.id),
+            "role": "member",
+        },
+    ),
+    ("GET", "/api/invitations"): Rule(only("admin")),
+    ("POST", "/api/invitations/{invitation_id}/resend"): Rule(
+        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"invitation_id": invitation}
+    ),
+    ("DELETE", "/api/invitations/{invitation_id}"): Rule(
+        only("admin", others="404"), params={"invitation_id": invitation}
+    ),
+    ("POST", "/api/invitations/lookup"): Rule(
+        everyone(), body=lambda cast, actor, scope: {"token": cast.objects["invitation_token"]}
+    ),
+    ("POST", "/api/invitations/accept"): Rule(
+        everyone(),
+        body=lambda cast, actor, scope: {
+            "token": cast.objects["invitation_token"],
+            "display_name": "Invitee",
+            "password": "copper lighthouse meadow 77",
+        },
+    ),
+    # --- users
+    ("GET", "/api/users"): Rule(only("admin")),
+    ("POST", "/api/users/{user_id}/suspend"): Rule(
+        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user}
+    ),
+    ("POST", "/api/users/{user_id}/reactivate"): Rule(
+        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user}
+    ),
+    ("POST", "/api/users/{user_id}/sessions/revoke"): Rule(
+        only("admin", others="404"), params={"user_id": target_user}
+    ),
+    ("PUT", "/api/users/{user_id}/platform-roles/{role}"): Rule(
+        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user, "role": role}
+    ),
+    ("DELETE", "/api/users/{user_id}/platform-roles/{role}"): Rule(
+        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user, "role": role}
+    ),
+    ("POST", "/api/users/{user_id}/admin-grant-requests"): Rule(
+        STEPPED_UP_ADMIN_ONLY, params={"user_id": target_user}
+    ),
+    ("GET", "/api/admin-grant-requests"): Rule(only("admin")),
+    ("POST", "/api/admin-grant-requests/{request_id}/approve"): Rule(
+        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"request_id": grant_request}
+    ),
+    ("POST", "/api/admin-grant-requests/{request_id}/reject"): Rule(
+        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"request_id": grant_request}
+    ),
+}
