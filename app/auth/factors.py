@@ -206,7 +206,7 @@ async def confirm_totp_enrolment(
         user=user,
         kind="credential_changed",
         now=now,
-        change="authenticator app (TOTP) set up; new recovery codes created",
+        change="totp_enabled",
     )
     return ConfirmedEnrolment(issued=issued, recovery_codes=codes)
 
@@ -235,9 +235,7 @@ async def remove_totp(session: AsyncSession, *, actor: Actor, user: User, now: d
         await recovery_codes.delete_codes(session, user.id)
     await session.flush()
     await record_event(session, actor=actor, action="totp.removed", target=user, details={})
-    await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="authenticator app removed"
-    )
+    await notify_user(session, user=user, kind="credential_changed", now=now, change="totp_removed")
 
 
 # --- Proving a second factor ---------------------------------------------------------
@@ -334,7 +332,8 @@ async def verify_second_factor(
             user=user,
             kind="credential_changed",
             now=now,
-            change=f"a recovery code was used ({remaining} left)",
+            change="recovery_code_used",
+            remaining=str(remaining),
         )
     return Verification(issued, None, remaining)
 
@@ -358,7 +357,7 @@ async def regenerate_recovery_codes(
         user=user,
         kind="credential_changed",
         now=now,
-        change="new recovery codes created; the old ones no longer work",
+        change="recovery_codes_regenerated",
     )
     return codes
 
@@ -465,7 +464,7 @@ async def change_password(
         details={"other_sessions_revoked": revoked, "session_id": str(issued.record.id)},
     )
     await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="password changed"
+        session, user=user, kind="credential_changed", now=now, change="password_changed"
     )
     return PasswordChange(issued=issued, other_sessions_revoked=revoked)
 
@@ -487,7 +486,7 @@ async def change_email(
     if holder is not None:
         raise EmailUnchanged() if holder.id == user.id else EmailAlreadyRegistered()
     await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="email address changed"
+        session, user=user, kind="credential_changed", now=now, change="email_changed"
     )
     user.email = normalized
     user.email_index = blind_index(current_keyring(), normalized, domain=EMAIL_INDEX_DOMAIN)
@@ -498,6 +497,6 @@ async def change_email(
         # Someone took the address between the check and the write; the request rolls back.
         raise EmailAlreadyRegistered() from None
     await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="email address changed"
+        session, user=user, kind="credential_changed", now=now, change="email_changed"
     )
     await record_event(session, actor=actor, action="user.email_changed", target=user, details={})

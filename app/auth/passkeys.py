@@ -327,7 +327,7 @@ async def finish_registration(
     issued = await elevate_session(session, current, now=now)
     user = await session.get(User, actor.user_id)
     await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="a passkey was added"
+        session, user=user, kind="credential_changed", now=now, change="passkey_added"
     )
     await record_event(
         session,
@@ -395,7 +395,7 @@ async def remove_passkey(
     await session.flush()
     user = await session.get(User, passkey.user_id)
     await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="a passkey was removed"
+        session, user=user, kind="credential_changed", now=now, change="passkey_removed"
     )
 
 

@@ -77,6 +77,51 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# What changed, for "credential_changed": a code from the services, a phrase per language.
+CHANGES: dict[str, dict[str, str]] = {
+    "totp_enabled": {
+        "en": "an authenticator app (TOTP) was set up and new recovery codes were created",
+        "be": "падключана праграма-аўтэнтыфікатар (TOTP) і створаны новыя коды аднаўлення",
+        "ru": "подключено приложение-аутентификатор (TOTP) и созданы новые коды восстановления",
+    },
+    "totp_removed": {
+        "en": "the authenticator app (TOTP) was removed",
+        "be": "праграма-аўтэнтыфікатар (TOTP) адключана",
+        "ru": "приложение-аутентификатор (TOTP) отключено",
+    },
+    "recovery_code_used": {
+        "en": "a recovery code was used ({remaining} left)",
+        "be": "выкарыстаны код аднаўлення (засталося {remaining})",
+        "ru": "использован код восстановления (осталось {remaining})",
+    },
+    "recovery_codes_regenerated": {
+        "en": "new recovery codes were created; the old ones no longer work",
+        "be": "створаны новыя коды аднаўлення; старыя больш не дзейнічаюць",
+        "ru": "созданы новые коды восстановления; старые больше не действуют",
+    },
+    "password_changed": {
+        "en": "the password was changed",
+        "be": "пароль зменены",
+        "ru": "пароль изменён",
+    },
+    "email_changed": {
+        "en": "the email address was changed",
+        "be": "адрас электроннай пошты зменены",
+        "ru": "адрес электронной почты изменён",
+    },
+    "passkey_added": {
+        "en": "a passkey was added",
+        "be": "дададзены ключ доступу",
+        "ru": "добавлен ключ доступа",
+    },
+    "passkey_removed": {
+        "en": "a passkey was removed",
+        "be": "ключ доступу выдалены",
+        "ru": "ключ доступа удалён",
+    },
+}
+
+
 @dataclass(frozen=True)
 class RenderedEmail:
     subject: str
@@ -84,6 +129,9 @@ class RenderedEmail:
 
 
 def render(kind: str, language: str, **values: str) -> RenderedEmail:
+    if "change" in values:
+        phrases = CHANGES[values["change"]]
+        values = {**values, "change": (phrases.get(language) or phrases["en"]).format(**values)}
     variants = TEMPLATES[kind]
     subject, body = variants.get(language) or variants["en"]
     return RenderedEmail(subject.format(**values), body.format(**values))

@@ -29,7 +29,7 @@ async def queue(session: AsyncSession, clock: ManualClock, to: str, name: str) -
         now=clock.now(),
         name=name,
         time="2026-11-28 10:00",
-        change="пароль",
+        change="password_changed",
     )
     await session.commit()
     return message.id

@@ -45,7 +45,7 @@ async def queue(
     to: str = RECIPIENT,
 ) -> OutboxMessage:
     values = {"name": NAME, "time": "2026-11-28 10:00"}
-    values |= {"method": "passkey"} if kind == "new_sign_in" else {"change": "новы пароль"}
+    values |= {"method": "passkey"} if kind == "new_sign_in" else {"change": "password_changed"}
     message = await enqueue_email(
         session, kind=kind, to=to, language=language, now=clock.now(), **values
     )
@@ -80,7 +80,7 @@ class TestDelivery:
             name=NAME,
             time="2026-11-28 10:00",
             method="passkey",
-            change="новы пароль",
+            change="password_changed",
         )
 
         delivered = await deliver_due(sessionmaker, mail_settings, manual_clock)
@@ -344,8 +344,8 @@ class TestPrivacy:
             RECIPIENT.split("@")[0],
             NAME,
             render("new_sign_in", "ru", name="", time="", method="").subject,
-            render("credential_changed", "be", name="", time="", change="").subject,
-            "новы пароль",
+            render("credential_changed", "be", name="", time="", change="password_changed").subject,
+            "пароль зменены",
             "passkey",
             RELAY_CANARY,
         ):
