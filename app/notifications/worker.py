@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.actors import SYSTEM
 from app.audit import record_event
+from app.auth.housekeeping import purge_expired
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.kit.clock import Clock, SystemClock
@@ -50,6 +51,8 @@ log = logging.getLogger("accord.outbox")
 
 # How often an idle worker looks for due messages.
 POLL_INTERVAL_SECONDS = 2.0
+# Expired challenges, sessions and throttles are deleted this often (app/auth/housekeeping).
+HOUSEKEEPING_EVERY = timedelta(minutes=10)
 # Messages claimed per pass; a full batch means more may be due, so the next pass starts
 # at once.
 BATCH_SIZE = 20
@@ -331,6 +334,7 @@ async def run_worker(
     """Deliver until ``stop`` is set. An error in a pass is logged and the loop goes on:
     a database restart or a broken relay must not end delivery for good."""
     log.info("outbox worker started", extra={"event": "outbox.worker_started"})
+    next_housekeeping = clock.now()
     while not stop.is_set():
         busy = False
         try:
@@ -338,6 +342,14 @@ async def run_worker(
             busy = batch.claimed >= BATCH_SIZE
         except Exception:
             log.exception("outbox pass failed", extra={"event": "outbox.pass_failed"})
+        if clock.now() >= next_housekeeping:
+            next_housekeeping = clock.now() + HOUSEKEEPING_EVERY
+            try:
+                async with unit_of_work(sessionmaker) as session:
+                    removed = await purge_expired(session, now=clock.now(), settings=settings)
+                log.info("housekeeping", extra={"event": "auth.purged", "rows": removed})
+            except Exception:
+                log.exception("housekeeping failed", extra={"event": "auth.purge_failed"})
         if after_pass is not None:
             after_pass()
         if busy:
