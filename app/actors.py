@@ -27,6 +27,8 @@ class Actor:
     memberships: Mapping[uuid.UUID, str] = field(default_factory=lambda: _EMPTY)
     session_state: SessionState | None = None
     second_factor_at: datetime | None = None
+    # The password was set by someone else (bootstrap): nothing but changing it is allowed.
+    password_change_required: bool = False
 
     @property
     def is_authenticated(self) -> bool:

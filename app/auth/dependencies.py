@@ -18,6 +18,7 @@ from app.actors import ANONYMOUS, Actor, SessionState
 from app.auth.errors import (
     CsrfRejected,
     EnrolmentRequired,
+    PasswordChangeRequired,
     SecondFactorRequired,
     SignInRequired,
     StepUpRequired,
@@ -113,6 +114,7 @@ async def resolve_actor(
         memberships=MappingProxyType(memberships),
         session_state=state,
         second_factor_at=as_utc(record.second_factor_at) if record.second_factor_at else None,
+        password_change_required=user.password_change_required,
     )
 
 
@@ -134,6 +136,8 @@ async def require_signed_in(actor: CurrentActor) -> Actor:
         raise SecondFactorRequired()
     if actor.session_state == "enrolment_required":
         raise EnrolmentRequired()
+    if actor.password_change_required:
+        raise PasswordChangeRequired()
     return actor
 
 

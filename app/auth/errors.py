@@ -25,6 +25,10 @@ class EnrolmentRequired(Forbidden):
     code, title = "enrolment_required", "Set up a second factor before anything else"
 
 
+class PasswordChangeRequired(Forbidden):
+    code, title = "password_change_required", "Choose a new password before continuing"
+
+
 class StepUpRequired(Forbidden):
     code, title = "step_up_required", "Confirm with your second factor again for this action"
 

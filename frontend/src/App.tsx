@@ -1,5 +1,15 @@
 import { Route, Routes } from "react-router";
+import { AccountSecurityPage } from "./features/account/AccountSecurityPage";
+import { AdminPage } from "./features/admin/AdminPage";
+import { AuthProvider } from "./features/auth/AuthContext";
+import { EnrolmentPage } from "./features/auth/EnrolmentPage";
+import { NewPasswordPage } from "./features/auth/NewPasswordPage";
+import { SecondFactorPage } from "./features/auth/SecondFactorPage";
+import { SignInPage } from "./features/auth/SignInPage";
+import { StepUpProvider } from "./features/auth/StepUp";
 import { HomePage } from "./features/home/HomePage";
+import { InvitationPage } from "./features/invitation/InvitationPage";
+import { MailboxPage } from "./features/mailbox/MailboxPage";
 import { StatusPage } from "./features/status/StatusPage";
 import { Layout } from "./shell/Layout";
 import { NotFoundPage } from "./shell/NotFoundPage";
@@ -7,12 +17,24 @@ import { NotFoundPage } from "./shell/NotFoundPage";
 /** The routes inside the page shell; main.tsx supplies the router (tests use a MemoryRouter). */
 export function App() {
   return (
-    <Layout>
-      <Routes>
-        <Route path="/" element={<HomePage />} />
-        <Route path="/status" element={<StatusPage />} />
-        <Route path="*" element={<NotFoundPage />} />
-      </Routes>
-    </Layout>
+    <AuthProvider>
+      <StepUpProvider>
+        <Layout>
+          <Routes>
+            <Route path="/" element={<HomePage />} />
+            <Route path="/status" element={<StatusPage />} />
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route path="/sign-in/verify" element={<SecondFactorPage />} />
+            <Route path="/sign-in/new-password" element={<NewPasswordPage />} />
+            <Route path="/sign-in/enrol" element={<EnrolmentPage />} />
+            <Route path="/account" element={<AccountSecurityPage />} />
+            <Route path="/admin/*" element={<AdminPage />} />
+            <Route path="/invitation" element={<InvitationPage />} />
+            <Route path="/dev/mailbox" element={<MailboxPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Layout>
+      </StepUpProvider>
+    </AuthProvider>
   );
 }

@@ -79,7 +79,7 @@ class TestPasswordWithoutSecondFactor:
         assert (await sign_in(client, user.email, PASSWORD)).status_code == 401
         assert (await sign_in(client, user.email, NEW_PASSWORD)).status_code == 200
         assert "user.password_changed" in await actions(session)
-        assert "password changed" in (await mail_to(session, user.email))[-1].body
+        assert "the password was changed" in (await mail_to(session, user.email))[-1].body
 
     @pytest.mark.parametrize(
         ("password", "reason"),
@@ -281,3 +281,26 @@ class TestEmail:
         )
         assert response.status_code == 422
         assert response.json()["code"] == "validation_failed"
+
+
+async def test_a_required_password_change_blocks_everything_else_until_done(
+    client, session
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.auth.conftest import sign_in
+    from tests.auth.factories import PASSWORD, make_user
+
+    user = await make_user(session)
+    user.password_change_required = True
+    await session.commit()
+    response = await sign_in(client, user.email)
+    client.headers["x-csrf-token"] = response.json()["csrf_token"]
+    blocked = await client.get("/api/auth/sessions")
+    assert blocked.status_code == 403
+    assert blocked.json()["code"] == "password_change_required"
+    changed = await client.post(
+        "/api/auth/password",
+        json={"current_password": PASSWORD, "new_password": "amber lantern mosaic 77"},
+    )
+    assert changed.status_code == 200, changed.text
+    client.headers["x-csrf-token"] = changed.json()["csrf_token"]
+    assert (await client.get("/api/auth/sessions")).status_code == 200

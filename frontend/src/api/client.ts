@@ -1,4 +1,6 @@
 import createClient from "openapi-fetch";
+import { reportSessionProblem } from "./authEvents";
+import { addCsrfHeader } from "./csrf";
 import type { paths } from "./schema";
 
 /**
@@ -13,4 +15,12 @@ export const api = createClient<paths>({
   credentials: "same-origin",
   // Look fetch up per request (not once at import), so wrappers and test stubs apply.
   fetch: (request) => globalThis.fetch(request),
+});
+
+api.use({
+  onRequest: ({ request }) => addCsrfHeader(request),
+  onResponse: async ({ response }) => {
+    await reportSessionProblem(response);
+    return response;
+  },
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectLanguage } from ".";
+import i18n, { LANGUAGE_STORAGE_KEY, adoptAccountLanguage, detectLanguage, setLanguage } from ".";
 
 describe("detectLanguage", () => {
   it("prefers the saved choice", () => {
@@ -18,5 +18,19 @@ describe("detectLanguage", () => {
   it("falls back to English", () => {
     expect(detectLanguage(null, ["de", "pl-PL"])).toBe("en");
     expect(detectLanguage(null, [])).toBe("en");
+  });
+});
+
+describe("adoptAccountLanguage", () => {
+  it("uses the account's language unless this browser has a saved choice", async () => {
+    adoptAccountLanguage("be");
+    expect(i18n.language).toBe("be");
+    adoptAccountLanguage("xx"); // unsupported: ignored
+    expect(i18n.language).toBe("be");
+
+    await setLanguage("ru");
+    adoptAccountLanguage("be");
+    expect(i18n.language).toBe("ru");
+    expect(window.localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe("ru");
   });
 });

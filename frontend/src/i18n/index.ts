@@ -54,6 +54,15 @@ export async function setLanguage(language: LanguageCode): Promise<void> {
   await i18n.changeLanguage(language);
 }
 
+/**
+ * The language saved in the user's account, used when this browser has no choice of its
+ * own (an explicit pick in the language menu always wins, and is not overwritten).
+ */
+export function adoptAccountLanguage(language: string): void {
+  if (readSavedLanguage() !== null || !isSupportedLanguage(language)) return;
+  if (i18n.resolvedLanguage !== language) void i18n.changeLanguage(language);
+}
+
 i18n.on("languageChanged", applyToDocument);
 
 void i18n.use(initReactI18next).init({

@@ -1,0 +1,82 @@
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client";
+import { unwrap } from "../../api/problem";
+import type { components } from "../../api/schema";
+import { ErrorAlert } from "../../shared/ErrorAlert";
+import { formatDateTime } from "../../shared/formatDate";
+import { TextField } from "../../shared/TextField";
+import { useAction } from "../../shared/useAction";
+import { useStepUp } from "../auth/StepUp";
+
+export type Passkey = components["schemas"]["PasskeyRead"];
+
+/** One passkey: its name (renamable in place), when it was added and last used, remove. */
+export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged: () => unknown }) {
+  const { t, i18n } = useTranslation();
+  const stepUp = useStepUp();
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(passkey.name);
+  const { busy, error, run } = useAction();
+  const params = { params: { path: { passkey_id: passkey.id } } };
+
+  const rename = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      await unwrap(api.PATCH("/api/auth/passkeys/{passkey_id}", { ...params, body: { name: name.trim() } }));
+      setEditing(false);
+      await onChanged();
+    });
+  };
+  const remove = () =>
+    void run(async () => {
+      if (!window.confirm(t("passkeys.removeConfirm", { name: passkey.name }))) return;
+      await stepUp(() => unwrap(api.DELETE("/api/auth/passkeys/{passkey_id}", params)));
+      await onChanged();
+    });
+
+  return (
+    <li className="item">
+      {editing ? (
+        <form onSubmit={rename} className="form form--inline">
+          <TextField
+            label={t("passkeys.renameLabel", { name: passkey.name })}
+            value={name}
+            onChange={setName}
+            required
+            maxLength={64}
+            autoFocus
+          />
+          <button type="submit" className="button button--primary" disabled={busy || name.trim() === ""}>
+            {t("common.save")}
+          </button>
+          <button type="button" className="button" onClick={() => setEditing(false)}>
+            {t("common.cancel")}
+          </button>
+        </form>
+      ) : (
+        <div className="item__main">
+          <strong>{passkey.name}</strong>
+          <span className="muted">
+            {t("passkeys.added", { date: formatDateTime(passkey.created_at, i18n.language) })}
+            {" · "}
+            {passkey.last_used_at
+              ? t("passkeys.lastUsed", { date: formatDateTime(passkey.last_used_at, i18n.language) })
+              : t("passkeys.neverUsed")}
+          </span>
+        </div>
+      )}
+      {editing ? null : (
+        <div className="actions">
+          <button type="button" className="button" onClick={() => setEditing(true)} aria-label={t("passkeys.renameNamed", { name: passkey.name })}>
+            {t("passkeys.rename")}
+          </button>
+          <button type="button" className="button button--danger" onClick={remove} disabled={busy} aria-label={t("passkeys.removeNamed", { name: passkey.name })}>
+            {t("passkeys.remove")}
+          </button>
+        </div>
+      )}
+      <ErrorAlert error={error} />
+    </li>
+  );
+}

@@ -1,0 +1,46 @@
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client";
+import { setCsrfToken } from "../../api/csrf";
+import { unwrap } from "../../api/problem";
+import { ErrorAlert } from "../../shared/ErrorAlert";
+import { useLoad } from "../../shared/useLoad";
+import { useAuth } from "../auth/AuthContext";
+import { PasskeySetup } from "../auth/PasskeySetup";
+import { useStepUp } from "../auth/StepUp";
+import { PasskeyRow } from "./PasskeyRow";
+import { Section } from "./Section";
+
+export function PasskeysSection() {
+  const { t } = useTranslation();
+  const { refresh } = useAuth();
+  const stepUp = useStepUp();
+  const list = useLoad(() => unwrap(api.GET("/api/auth/passkeys")));
+
+  const changed = async () => {
+    list.reload();
+    await refresh();
+  };
+
+  return (
+    <Section title={t("passkeys.title")} testId="passkeys-section">
+      <p>{t("passkeys.intro")}</p>
+      <ErrorAlert error={list.error} />
+      {list.data && list.data.items.length > 0 ? (
+        <ul className="items">
+          {list.data.items.map((passkey) => (
+            <PasskeyRow key={passkey.id} passkey={passkey} onChanged={changed} />
+          ))}
+        </ul>
+      ) : list.data ? (
+        <p className="muted">{t("passkeys.none")}</p>
+      ) : null}
+      <PasskeySetup
+        wrap={stepUp}
+        onRegistered={async (result) => {
+          setCsrfToken(result.csrf_token);
+          await changed();
+        }}
+      />
+    </Section>
+  );
+}

@@ -1,0 +1,87 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import {
+  endUserSessions,
+  reactivateUser,
+  requestAdminGrant,
+  setCoordinator,
+  suspendUser,
+  type AdminUser,
+} from "../../api/memberships";
+import { ErrorAlert } from "../../shared/ErrorAlert";
+import { useAction } from "../../shared/useAction";
+import { useStepUp } from "../auth/StepUp";
+
+export function UserRow({ user, self, onChanged }: { user: AdminUser; self: boolean; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const stepUp = useStepUp();
+  const { busy, error, run } = useAction();
+  const [notice, setNotice] = useState<string | null>(null);
+  const active = user.status === "active";
+  const coordinator = user.platform_roles.includes("coordinator");
+  const admin = user.platform_roles.includes("admin");
+  const named = { name: user.display_name };
+
+  const act = (action: () => Promise<unknown>, done: string, confirmText?: string) =>
+    void run(async () => {
+      setNotice(null);
+      if (confirmText && !window.confirm(confirmText)) return;
+      await stepUp(action);
+      setNotice(done);
+      onChanged();
+    });
+
+  const roles = [...user.platform_roles.map((role) => t(`roles.${role}`)), t("admin.users.memberships", { number: user.memberships.length })];
+
+  return (
+    <tr data-testid="user-row">
+      <td>
+        {user.display_name}
+        <br />
+        <span className="muted">{user.email}</span>
+        <ErrorAlert error={error} />
+        {notice ? (
+          <p role="status" className="muted">
+            {notice}
+          </p>
+        ) : null}
+      </td>
+      <td>
+        <span className={`status status--${user.status}`}>{t(`admin.users.status.${user.status}`)}</span>
+      </td>
+      <td>{roles.join(", ")}</td>
+      <td>
+        <div className="actions">
+        {self ? null : active ? (
+          <button type="button" className="button button--danger" disabled={busy} aria-label={t("admin.users.suspendNamed", named)}
+            onClick={() => act(() => suspendUser(user.id), t("admin.users.suspended", named), t("admin.users.suspendConfirm", named))}>
+            {t("admin.users.suspend")}
+          </button>
+        ) : (
+          <button type="button" className="button" disabled={busy} aria-label={t("admin.users.reactivateNamed", named)}
+            onClick={() => act(() => reactivateUser(user.id), t("admin.users.reactivated", named))}>
+            {t("admin.users.reactivate")}
+          </button>
+        )}
+        {self ? null : (
+          <button type="button" className="button" disabled={busy} aria-label={t("admin.users.endSessionsNamed", named)}
+            onClick={() => act(() => endUserSessions(user.id), t("admin.users.sessionsEnded", named), t("admin.users.endSessionsConfirm", named))}>
+            {t("admin.users.endSessions")}
+          </button>
+        )}
+        <button type="button" className="button" disabled={busy}
+          aria-label={t(coordinator ? "admin.users.removeCoordinatorNamed" : "admin.users.makeCoordinatorNamed", named)}
+          onClick={() => act(() => setCoordinator(user.id, !coordinator), t("common.saved"))}>
+          {coordinator ? t("admin.users.removeCoordinator") : t("admin.users.makeCoordinator")}
+        </button>
+        {admin || self ? null : (
+          <button type="button" className="button" disabled={busy} aria-label={t("admin.users.requestAdminNamed", named)}
+            onClick={() => act(() => requestAdminGrant(user.id), t("admin.users.adminRequested", named), t("admin.users.requestAdminConfirm", named))}>
+            {t("admin.users.requestAdmin")}
+          </button>
+        )}
+        </div>
+      </td>
+    </tr>
+  );
+}

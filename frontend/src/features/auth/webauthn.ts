@@ -1,0 +1,76 @@
+import { api } from "../../api/client";
+import { ApiError, LOCAL_CODES, unwrap } from "../../api/problem";
+
+/**
+ * Passkey ceremonies: the server's options (WebAuthn JSON) → the browser's authenticator →
+ * credential.toJSON() back to the server. The browser binds the credential to this origin,
+ * which is what makes a passkey immune to phishing.
+ */
+
+export function passkeysSupported(): boolean {
+  return (
+    typeof window.PublicKeyCredential === "function" &&
+    typeof PublicKeyCredential.parseCreationOptionsFromJSON === "function" &&
+    typeof PublicKeyCredential.parseRequestOptionsFromJSON === "function" &&
+    typeof navigator.credentials?.get === "function"
+  );
+}
+
+/** The authenticator's refusals, as error codes the interface can explain. */
+function authenticatorError(error: unknown): ApiError {
+  if (error instanceof DOMException) {
+    // NotAllowedError: the person cancelled or the prompt timed out. Nothing to report.
+    if (error.name === "NotAllowedError" || error.name === "AbortError") return new ApiError(0, LOCAL_CODES.cancelled);
+    // InvalidStateError on create: this authenticator already holds a passkey for the account.
+    if (error.name === "InvalidStateError") return new ApiError(0, "passkey_already_registered");
+  }
+  return new ApiError(0, "passkey_failed");
+}
+
+async function withAuthenticator<T>(ceremony: () => Promise<T>): Promise<T> {
+  if (!passkeysSupported()) throw new ApiError(0, "passkey_unsupported");
+  try {
+    return await ceremony();
+  } catch (error) {
+    throw authenticatorError(error);
+  }
+}
+
+async function assertion(options: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return withAuthenticator(async () => {
+    const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(
+      options as unknown as PublicKeyCredentialRequestOptionsJSON,
+    );
+    const credential = await navigator.credentials.get({ publicKey });
+    if (!(credential instanceof PublicKeyCredential)) throw new DOMException("no credential", "NotAllowedError");
+    return credential.toJSON() as unknown as Record<string, unknown>;
+  });
+}
+
+/**
+ * Signs in (`sign_in`: no password, a discoverable passkey) or proves the second factor
+ * (`second_factor`: after the password, or as a step-up). Returns the new CSRF token.
+ */
+export async function authenticateWithPasskey(purpose: "sign_in" | "second_factor") {
+  const { handle, options } = await unwrap(
+    api.POST("/api/auth/passkeys/authentication/options", { body: { purpose } }),
+  );
+  const credential = await assertion(options);
+  return unwrap(api.POST("/api/auth/passkeys/authentication/verify", { body: { handle, credential } }));
+}
+
+/** Registers a new passkey under `name`; the session comes back renewed (new CSRF token). */
+export async function registerPasskey(name: string) {
+  const { handle, options } = await unwrap(
+    api.POST("/api/auth/passkeys/registration/options", { body: { name } }),
+  );
+  const credential = await withAuthenticator(async () => {
+    const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(
+      options as unknown as PublicKeyCredentialCreationOptionsJSON,
+    );
+    const created = await navigator.credentials.create({ publicKey });
+    if (!(created instanceof PublicKeyCredential)) throw new DOMException("no credential", "NotAllowedError");
+    return created.toJSON() as unknown as Record<string, unknown>;
+  });
+  return unwrap(api.POST("/api/auth/passkeys/registration/verify", { body: { handle, name, credential } }));
+}
