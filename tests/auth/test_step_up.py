@@ -110,7 +110,10 @@ class TestRemovingTotp:
         # Without any factor, recovery codes would only be a way around enrolment.
         assert (await session.scalars(select(RecoveryCode.id))).all() == []
         assert "totp.removed" in await actions(session)
-        assert "the authenticator app (TOTP) was removed" in (await mail_to(session, user.email))[-1].body
+        assert (
+            "the authenticator app (TOTP) was removed"
+            in (await mail_to(session, user.email))[-1].body
+        )
 
     @pytest.mark.parametrize("role", [PlatformRole.ADMIN, PlatformRole.COORDINATOR])
     async def test_a_privileged_users_last_factor_stays(self, client, session, clock, role) -> None:  # type: ignore[no-untyped-def]
