@@ -30,6 +30,7 @@ from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet, import_key
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import ANONYMOUS, Actor, SessionState
@@ -41,6 +42,7 @@ from app.auth.sessions import IssuedSession, open_session
 from app.config import OidcSettings, Settings
 from app.keys import current_keyring
 from app.kit.crypto.tokens import constant_time_equal, new_token, token_mac, token_mac_candidates
+from app.models.identity import OidcIdentity
 from app.models.users import User, UserStatus
 from app.notifications.service import notify_user
 
@@ -418,20 +420,54 @@ async def _authenticate(
         access_token=access_token if isinstance(access_token, str) else None,
         now=now,
     )
-    email = claims.get("email")
-    if not isinstance(email, str) or not email or len(email) > MAX_EMAIL_LENGTH:
-        raise SignInRefused(SSO_FAILED, "email_missing")
-    user = await find_user_by_email(session, email)
-    # Only a boolean true counts: an email the provider has not verified could be anyone's.
-    if claims.get("email_verified") is not True:
-        raise SignInRefused(SSO_FAILED, "email_unverified", user=user)
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > 255:
+        raise SignInRefused(SSO_FAILED, "id_token_invalid")
+    issuer_mac = _mac(metadata.issuer)
+    subject_mac = _mac(f"{metadata.issuer}\n{subject}")
+    identity = await session.scalar(
+        select(OidcIdentity).where(OidcIdentity.subject_mac == subject_mac)
+    )
+    if identity is not None:
+        # A linked subject decides, whatever email the provider reports today.
+        user = await session.get(User, identity.user_id)
+    else:
+        email = claims.get("email")
+        if not isinstance(email, str) or not email or len(email) > MAX_EMAIL_LENGTH:
+            raise SignInRefused(SSO_FAILED, "email_missing")
+        user = await find_user_by_email(session, email)
+        # Only a boolean true counts: an email the provider has not verified could be
+        # anyone's.
+        if claims.get("email_verified") is not True:
+            raise SignInRefused(SSO_FAILED, "email_unverified", user=user)
+        if user is None:
+            raise SignInRefused(SSO_NO_ACCOUNT, "no_account")
+        linked_elsewhere = await session.scalar(
+            select(OidcIdentity.id).where(
+                OidcIdentity.user_id == user.id, OidcIdentity.issuer_mac == issuer_mac
+            )
+        )
+        if linked_elsewhere is not None:
+            # The account is linked to another subject at this provider: the same email
+            # under a new provider account is a takeover attempt, not the same person.
+            raise SignInRefused(SSO_NO_ACCOUNT, "subject_mismatch", user=user)
+        identity = OidcIdentity(
+            user_id=user.id, issuer_mac=issuer_mac, subject_mac=subject_mac, created_at=now
+        )
+        session.add(identity)
     if user is None:
         raise SignInRefused(SSO_NO_ACCOUNT, "no_account")
     if user.status != UserStatus.ACTIVE:
         # Told apart from "no account" only in the audit log: whoever holds the provider
         # account learns nothing about the state of ours.
         raise SignInRefused(SSO_NO_ACCOUNT, "account_suspended", user=user)
+    identity.last_used_at = now
+    await session.flush()
     return user
+
+
+def _mac(value: str) -> bytes:
+    return token_mac(current_keyring(), value, purpose="oidc-subject")
 
 
 async def finish_sign_in(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import (
@@ -119,3 +119,23 @@ class AuthChallenge(IdMixin, TimestampMixin, Base):
     used_at: Mapped[datetime | None] = mapped_column(info=METADATA)
 
     payload = Encrypted("payload_ct")
+
+
+class OidcIdentity(IdMixin, TimestampMixin, Base):
+    """An account's link to one single-sign-on provider's subject (`sub`).
+
+    The first SSO sign-in matches on the verified email and records the subject; from then
+    on the subject decides, so a provider account that later claims the same email (an
+    email change, a reused address) cannot take the account over. Issuer and subject are
+    stored only as MACs.
+    """
+
+    __tablename__ = "oidc_identities"
+    __table_args__ = (UniqueConstraint("user_id", "issuer_mac"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
+    )
+    issuer_mac: Mapped[bytes] = mapped_column(LargeBinary(36), info=TOKEN_MAC)
+    subject_mac: Mapped[bytes] = mapped_column(LargeBinary(36), unique=True, info=TOKEN_MAC)
+    last_used_at: Mapped[datetime | None] = mapped_column(info=METADATA)

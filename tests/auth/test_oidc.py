@@ -348,3 +348,40 @@ class TestLogs:
         assert logged
         leaks = [line for line in logged if any(s in line for s in secrets)]
         assert not leaks, leaks[:3]
+
+
+class TestSubjectPinning:
+    async def test_the_first_sign_in_links_the_provider_subject(
+        self, client, session, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        from app.models.identity import OidcIdentity
+
+        user = await make_user(session, email=EMAIL)
+        assert (await single_sign_on(client, at_provider)).headers["location"] == "/"
+        links = (await session.scalars(select(OidcIdentity))).all()
+        assert [link.user_id for link in links] == [user.id]
+        # Neither the issuer nor the subject is stored readable.
+        assert b"provider-subject-1" not in links[0].subject_mac
+
+    async def test_another_provider_account_claiming_the_same_email_is_refused(
+        self, app, client, session, provider, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        await make_user(session, email=EMAIL)
+        await single_sign_on(client, at_provider)
+        provider.behaviour.user = {"sub": "someone-else", "email": EMAIL, "email_verified": True}
+        async with _browser(app) as attacker:
+            response = await single_sign_on(attacker, at_provider)
+            _refused_with(response, "sso_no_account")
+        assert (await _failures(session))[-1]["reason"] == "subject_mismatch"
+
+    async def test_a_linked_subject_still_signs_in_after_its_email_changes(
+        self, app, session, provider, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        user = await make_user(session, email=EMAIL)
+        async with _browser(app) as first:
+            await single_sign_on(first, at_provider)
+        provider.behaviour.user["email"] = "renamed@example.org"
+        async with _browser(app) as again:
+            response = await single_sign_on(again, at_provider)
+            assert response.headers["location"] == "/"
+            assert (await again.get("/api/auth/session")).json()["user"]["id"] == str(user.id)
