@@ -80,6 +80,9 @@ class ThrottleSettings(BaseModel):
     address_failures: int = Field(default=20, ge=1)
     window_minutes: int = Field(default=15, ge=1)
     block_minutes: int = Field(default=15, ge=1)
+    # Anonymous sign-in ceremonies (passkey sign-in, single sign-on) started per address
+    # and window: each stores a challenge, so they are bounded too.
+    ceremonies_per_address: int = Field(default=60, ge=1)
 
 
 class MailSettings(BaseModel):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from app.auth.cookies import set_session_cookie
 from app.auth.dependencies import AppClock, AppSettings
+from app.auth.network import client_address
 from app.auth.oidc import (
     CHALLENGE_TTL,
     OidcClient,
@@ -24,6 +25,7 @@ from app.auth.oidc import (
     oidc_configured,
     start_sign_in,
 )
+from app.auth.throttle import limit_anonymous_ceremonies
 from app.config import Settings
 from app.db import DbSession, UnitOfWorkRoute
 from app.errors import NotFound
@@ -88,6 +90,9 @@ async def start_oidc_sign_in(
 ) -> Response:
     """Begin single sign-on: a top-level navigation, not a fetch."""
     client = _client(request, settings)
+    await limit_anonymous_ceremonies(
+        session, client_address(request), now=clock.now(), settings=settings.throttle
+    )
     try:
         started = await start_sign_in(
             session,

@@ -27,8 +27,10 @@ from app.auth.dependencies import (
     SignedIn,
     SteppedUp,
 )
+from app.auth.network import client_address
 from app.auth.schemas import Outcome
 from app.auth.sessions import IssuedSession, csrf_token, seconds_left
+from app.auth.throttle import limit_anonymous_ceremonies
 from app.db import DbSession, UnitOfWorkRoute
 from app.errors import AppError, problem_response
 from app.models.identity import AuthSession, Passkey
@@ -236,12 +238,17 @@ async def remove_passkey(
 async def authentication_options(
     body: AuthenticationStart,
     actor: CurrentActor,
+    request: Request,
     session: DbSession,
     settings: AppSettings,
     clock: AppClock,
 ) -> CeremonyRead:
     """``sign_in``: anyone, for a discoverable passkey. ``second_factor``: the session's
     user, after a password or as a step-up."""
+    if not actor.is_authenticated:
+        await limit_anonymous_ceremonies(
+            session, client_address(request), now=clock.now(), settings=settings.throttle
+        )
     ceremony = await passkeys.start_authentication(
         session, actor=actor, purpose=body.purpose, settings=settings, now=clock.now()
     )

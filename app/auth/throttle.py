@@ -98,3 +98,14 @@ async def clear(session: AsyncSession, key: str) -> None:
     if throttle is not None:
         await session.delete(throttle)
         await session.flush()
+
+
+async def limit_anonymous_ceremonies(
+    session: AsyncSession, address: str, *, now: datetime, settings: ThrottleSettings
+) -> None:
+    """Count a ceremony an anonymous client starts; 429 once the address used its share."""
+    key = "ceremony:" + address
+    await ensure_not_blocked(session, [key], now=now)
+    await record_failure(
+        session, [(key, settings.ceremonies_per_address)], now=now, settings=settings
+    )

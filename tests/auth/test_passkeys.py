@@ -654,3 +654,16 @@ class TestSecondFactor:
         )
         assert response.status_code == 409
         assert response.json()["code"] == "no_passkeys"
+
+
+async def test_anonymous_passkey_ceremonies_are_limited_per_address(client, settings) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(settings.throttle.ceremonies_per_address):
+        response = await client.post(
+            "/api/auth/passkeys/authentication/options", json={"purpose": "sign_in"}
+        )
+        assert response.status_code == 200
+    refused = await client.post(
+        "/api/auth/passkeys/authentication/options", json={"purpose": "sign_in"}
+    )
+    assert refused.status_code == 429
+    assert "retry-after" in refused.headers
