@@ -3,92 +3,41 @@ as a step-up, and manage recovery codes."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 
-from app.actors import Actor, SessionState
+from app.actors import Actor
 from app.auth import factors, recovery_codes
-from app.auth.cookies import set_session_cookie
-from app.auth.dependencies import (
-    AnySession,
-    AppClock,
-    AppSettings,
-    SignedIn,
-    SteppedUp,
-    require_fresh_second_factor,
+from app.auth.dependencies import AnySession, AppClock, AppSettings, SignedIn, SteppedUp
+from app.auth.responses import refusal_response, with_session_cookie
+from app.auth.schemas import (
+    CodeInput,
+    Outcome,
+    RecoveryCodesIssued,
+    RecoveryCodesRemaining,
+    SecondFactorVerified,
+    TotpEnrolmentConfirmed,
+    TotpEnrolmentRead,
 )
-from app.auth.errors import SignInRequired
-from app.auth.repository import has_second_factor
-from app.auth.schemas import Outcome
-from app.auth.sessions import IssuedSession, csrf_token, seconds_left
+from app.auth.sessions import csrf_token, session_user
 from app.db import DbSession, UnitOfWorkRoute
-from app.errors import problem_response
 from app.models.identity import AuthSession
-from app.models.users import User
 
 router = APIRouter(prefix="/auth", tags=["second factors"], route_class=UnitOfWorkRoute)
 
 
-class CodeInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: str = Field(min_length=1, max_length=64)
-
-
-class TotpEnrolmentRead(BaseModel):
-    secret: str = Field(description="Base32 secret for manual entry; shown this once")
-    otpauth_uri: str
-    qr_svg: str = Field(description="SVG markup of a QR code holding otpauth_uri")
-
-
-class TotpEnrolmentConfirmed(BaseModel):
-    state: SessionState
-    csrf_token: str
-    recovery_codes: list[str] = Field(description="Ten single-use codes; shown this once")
-
-
-class SecondFactorVerified(BaseModel):
-    state: SessionState
-    csrf_token: str
-    method: Literal["totp", "recovery_code"]
-    recovery_codes_remaining: int
-
-
-class RecoveryCodesIssued(BaseModel):
-    recovery_codes: list[str] = Field(description="Ten single-use codes; shown this once")
-
-
-class RecoveryCodesRemaining(BaseModel):
-    remaining: int
-
-
-async def require_step_up_if_enrolled(
+async def step_up_if_enrolled(
     actor: AnySession, session: DbSession, settings: AppSettings, clock: AppClock
 ) -> Actor:
-    """Whoever already has a second factor must have proven it within the last few
-    minutes; a user without one (such as a privileged user forced to enrol) need not."""
-    if await has_second_factor(session, actor.user_id):
-        return await require_fresh_second_factor(actor, settings, clock)
+    """See factors.require_step_up_if_enrolled."""
+    await factors.require_step_up_if_enrolled(
+        session, actor=actor, now=clock.now(), settings=settings.session
+    )
     return actor
 
 
-StepUpIfEnrolled = Annotated[Actor, Depends(require_step_up_if_enrolled)]
-
-
-async def _user(session: DbSession, actor: Actor) -> User:
-    user = await session.get(User, actor.user_id)
-    if user is None:  # pragma: no cover - resolve_actor loaded it in this transaction
-        raise SignInRequired()
-    return user
-
-
-def _with_session_cookie(body: BaseModel, issued: IssuedSession, clock: AppClock) -> Response:
-    response = JSONResponse(body.model_dump(mode="json"))
-    set_session_cookie(response, issued.token, max_age=seconds_left(issued.record, clock.now()))
-    return response
+StepUpIfEnrolled = Annotated[Actor, Depends(step_up_if_enrolled)]
 
 
 _STEP_UP: dict[int | str, dict[str, Any]] = {
@@ -108,7 +57,7 @@ async def start_totp_enrolment(
     """A new secret for an authenticator app. Works while enrolment is required; a user
     with a second factor needs a fresh step-up. Confirm from this same session."""
     result = await factors.start_totp_enrolment(
-        session, actor=actor, user=await _user(session, actor), now=clock.now()
+        session, actor=actor, user=await session_user(session, actor), now=clock.now()
     )
     return TotpEnrolmentRead(
         secret=result.secret, otpauth_uri=result.otpauth_uri, qr_svg=result.qr_svg
@@ -132,19 +81,19 @@ async def confirm_totp_enrolment(
     result = await factors.confirm_totp_enrolment(
         session,
         actor=actor,
-        user=await _user(session, actor),
+        user=await session_user(session, actor),
         record=record,
         code=body.code,
         now=clock.now(),
     )
-    return _with_session_cookie(
+    return with_session_cookie(
         TotpEnrolmentConfirmed(
             state="full",
             csrf_token=csrf_token(result.issued.token),
             recovery_codes=result.recovery_codes,
         ),
         result.issued,
-        clock,
+        now=clock.now(),
     )
 
 
@@ -161,7 +110,7 @@ async def confirm_totp_enrolment(
 async def remove_totp(actor: SteppedUp, session: DbSession, clock: AppClock) -> Outcome:
     """Remove the authenticator app. Recovery codes go too when no passkey remains."""
     await factors.remove_totp(
-        session, actor=actor, user=await _user(session, actor), now=clock.now()
+        session, actor=actor, user=await session_user(session, actor), now=clock.now()
     )
     return Outcome()
 
@@ -179,7 +128,7 @@ async def _verify(
     result = await factors.verify_second_factor(
         session,
         actor=actor,
-        user=await _user(session, actor),
+        user=await session_user(session, actor),
         record=record,
         method=method,
         code=body.code,
@@ -189,10 +138,8 @@ async def _verify(
     if result.issued is None:
         refusal = result.refusal or factors.SecondFactorInvalid()
         # Returned, not raised: the failure count and its audit event must be committed.
-        return problem_response(
-            status=refusal.status, code=refusal.code, title=refusal.title, headers=refusal.headers
-        )
-    return _with_session_cookie(
+        return refusal_response(refusal)
+    return with_session_cookie(
         SecondFactorVerified(
             state="full",
             csrf_token=csrf_token(result.issued.token),
@@ -200,7 +147,7 @@ async def _verify(
             recovery_codes_remaining=result.recovery_codes_remaining,
         ),
         result.issued,
-        clock,
+        now=clock.now(),
     )
 
 
@@ -259,7 +206,7 @@ async def regenerate_recovery_codes(
 ) -> RecoveryCodesIssued:
     """Ten new recovery codes, shown this once; every earlier code stops working."""
     codes = await factors.regenerate_recovery_codes(
-        session, actor=actor, user=await _user(session, actor), now=clock.now()
+        session, actor=actor, user=await session_user(session, actor), now=clock.now()
     )
     return RecoveryCodesIssued(recovery_codes=codes)
 
@@ -271,5 +218,5 @@ async def regenerate_recovery_codes(
 )
 async def count_recovery_codes(actor: SignedIn, session: DbSession) -> RecoveryCodesRemaining:
     """How many unused recovery codes the caller has left."""
-    user = await _user(session, actor)
+    user = await session_user(session, actor)
     return RecoveryCodesRemaining(remaining=await recovery_codes.count_remaining(session, user.id))

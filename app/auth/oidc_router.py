@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, ConfigDict
 
-from app.auth.cookies import set_session_cookie
+from app.auth.cookies import (
+    OIDC_BROWSER_COOKIE,
+    clear_oidc_browser_cookie,
+    set_oidc_browser_cookie,
+    set_session_cookie,
+)
 from app.auth.dependencies import AppClock, AppSettings
 from app.auth.network import client_address
 from app.auth.oidc import (
@@ -25,6 +29,7 @@ from app.auth.oidc import (
     oidc_configured,
     start_sign_in,
 )
+from app.auth.schemas import OidcConfig
 from app.auth.throttle import limit_anonymous_ceremonies
 from app.config import Settings
 from app.db import DbSession, UnitOfWorkRoute
@@ -34,17 +39,6 @@ router = APIRouter(prefix="/auth/oidc", tags=["auth"], route_class=UnitOfWorkRou
 
 # Where the provider returns the browser; registered with the provider as the redirect URI.
 CALLBACK_PATH = "/api/auth/oidc/callback"
-# Binds a flow to the browser that started it. SameSite=Lax, not Strict: it must come back
-# on the provider's top-level redirect to /callback, which is a cross-site navigation.
-BROWSER_COOKIE = "__Host-accord_oidc"
-
-
-class OidcConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    enabled: bool
-    # The button label, e.g. "Sign in with Coalition ID".
-    display_name: str
 
 
 def _client(request: Request, settings: Settings) -> OidcClient:
@@ -61,7 +55,7 @@ def _client(request: Request, settings: Settings) -> OidcClient:
 
 def _back_to_sign_in(code: str) -> RedirectResponse:
     response = RedirectResponse(f"/sign-in?error={code}", status_code=303)
-    response.delete_cookie(BROWSER_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    clear_oidc_browser_cookie(response)
     return response
 
 
@@ -103,14 +97,8 @@ async def start_oidc_sign_in(
     except SignInRefused as refusal:
         return _back_to_sign_in(refusal.code)
     response = RedirectResponse(started.url, status_code=302)
-    response.set_cookie(
-        BROWSER_COOKIE,
-        started.browser_token,
-        max_age=int(CHALLENGE_TTL.total_seconds()),
-        path="/",
-        secure=True,
-        httponly=True,
-        samesite="lax",
+    set_oidc_browser_cookie(
+        response, started.browser_token, max_age=int(CHALLENGE_TTL.total_seconds())
     )
     return response
 
@@ -149,7 +137,7 @@ async def finish_oidc_sign_in(
         state=state,
         code=code,
         provider_error=error,
-        browser_token=request.cookies.get(BROWSER_COOKIE),
+        browser_token=request.cookies.get(OIDC_BROWSER_COOKIE),
         redirect_uri=callback_url(settings, CALLBACK_PATH),
         user_agent=request.headers.get("user-agent"),
         now=clock.now(),
@@ -158,7 +146,7 @@ async def finish_oidc_sign_in(
     if isinstance(result, SignInRefused):
         return _back_to_sign_in(result.code)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(BROWSER_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    clear_oidc_browser_cookie(response)
     set_session_cookie(
         response, result.issued.token, max_age=settings.session.absolute_hours * 3600
     )

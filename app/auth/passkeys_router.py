@@ -9,16 +9,10 @@ browser turns into a request with ``PublicKeyCredential.parseCreationOptionsFrom
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.actors import SessionState
 from app.auth import passkeys
-from app.auth.cookies import set_session_cookie
 from app.auth.dependencies import (
     AnySession,
     AppClock,
@@ -28,79 +22,26 @@ from app.auth.dependencies import (
     SteppedUp,
 )
 from app.auth.network import client_address
-from app.auth.schemas import Outcome
-from app.auth.sessions import IssuedSession, csrf_token, seconds_left
+from app.auth.responses import refusal_response, with_session_cookie
+from app.auth.schemas import (
+    AuthenticationFinish,
+    AuthenticationResult,
+    AuthenticationStart,
+    CeremonyRead,
+    Outcome,
+    PasskeyList,
+    PasskeyRead,
+    PasskeyUpdate,
+    RegistrationFinish,
+    RegistrationResult,
+    RegistrationStart,
+)
+from app.auth.sessions import csrf_token
 from app.auth.throttle import limit_anonymous_ceremonies
 from app.db import DbSession, UnitOfWorkRoute
-from app.errors import AppError, problem_response
 from app.models.identity import AuthSession, Passkey
 
 router = APIRouter(prefix="/auth/passkeys", tags=["passkeys"], route_class=UnitOfWorkRoute)
-
-# Shown to the user in their list; no control characters.
-PasskeyName = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$"
-    ),
-]
-Handle = Annotated[str, Field(min_length=1, max_length=128)]
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RegistrationStart(Input):
-    name: PasskeyName
-
-
-class RegistrationFinish(Input):
-    handle: Handle
-    # The name to store; defaults to the one given when the ceremony started.
-    name: PasskeyName | None = None
-    credential: dict[str, Any] = Field(description="The result of credential.toJSON()")
-
-
-class AuthenticationStart(Input):
-    purpose: Literal["sign_in", "second_factor"]
-
-
-class AuthenticationFinish(Input):
-    handle: Handle
-    credential: dict[str, Any] = Field(description="The result of credential.toJSON()")
-
-
-class PasskeyUpdate(Input):
-    name: PasskeyName
-
-
-class CeremonyRead(BaseModel):
-    handle: str
-    options: dict[str, Any]
-
-
-class PasskeyRead(BaseModel):
-    id: uuid.UUID
-    name: str
-    created_at: datetime
-    last_used_at: datetime | None
-
-
-class PasskeyList(BaseModel):
-    items: list[PasskeyRead]
-
-
-class RegistrationResult(BaseModel):
-    passkey: PasskeyRead
-    # The session was elevated: a new cookie, hence a new CSRF token.
-    state: SessionState
-    csrf_token: str
-
-
-class AuthenticationResult(BaseModel):
-    state: SessionState
-    csrf_token: str
 
 
 def _read(passkey: Passkey) -> PasskeyRead:
@@ -110,18 +51,6 @@ def _read(passkey: Passkey) -> PasskeyRead:
         created_at=passkey.created_at,
         last_used_at=passkey.last_used_at,
     )
-
-
-def _problem(error: AppError) -> JSONResponse:
-    return problem_response(
-        status=error.status, code=error.code, title=error.title, headers=error.headers
-    )
-
-
-def _with_cookie(body: BaseModel, issued: IssuedSession, now: datetime) -> JSONResponse:
-    response = JSONResponse(body.model_dump(mode="json"))
-    set_session_cookie(response, issued.token, max_age=seconds_left(issued.record, now))
-    return response
 
 
 @router.post(
@@ -178,11 +107,11 @@ async def registration_verify(
     )
     if outcome.refusal is not None or outcome.passkey is None or outcome.issued is None:
         # Returned, not raised: the used challenge and the audit event are committed.
-        return _problem(outcome.refusal or passkeys.PasskeyRegistrationRejected())
+        return refusal_response(outcome.refusal or passkeys.PasskeyRegistrationRejected())
     result = RegistrationResult(
         passkey=_read(outcome.passkey), state="full", csrf_token=csrf_token(outcome.issued.token)
     )
-    return _with_cookie(result, outcome.issued, now)
+    return with_session_cookie(result, outcome.issued, now=now)
 
 
 @router.get("", operation_id="listPasskeys", response_model=PasskeyList)
@@ -290,6 +219,6 @@ async def authentication_verify(
         user_agent=request.headers.get("user-agent"),
     )
     if outcome.refusal is not None or outcome.issued is None:
-        return _problem(outcome.refusal or passkeys.PasskeyRejected())
+        return refusal_response(outcome.refusal or passkeys.PasskeyRejected())
     result = AuthenticationResult(state="full", csrf_token=csrf_token(outcome.issued.token))
-    return _with_cookie(result, outcome.issued, now)
+    return with_session_cookie(result, outcome.issued, now=now)

@@ -1,16 +1,35 @@
+"""Request and response shapes of the auth API (sign-in and sessions, second factors,
+passkeys, the account's credentials, single sign-on)."""
+
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.actors import SessionState
+from app.auth.factors import SecondFactorMethod
+from app.auth.passkeys import AuthenticationPurpose
 
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class SessionIssued(BaseModel):
+    # Sent with a new session cookie: what the session may do, and its CSRF token (the
+    # old one died with the old cookie).
+    state: SessionState
+    csrf_token: str
+
+
+class Outcome(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+# --- sign-in and sessions ------------------------------------------------------------------
 
 
 class SignIn(Input):
@@ -18,9 +37,8 @@ class SignIn(Input):
     password: str = Field(min_length=1, max_length=1024)
 
 
-class SignInResult(BaseModel):
-    state: SessionState
-    csrf_token: str
+class SignInResult(SessionIssued):
+    pass
 
 
 class UserRead(BaseModel):
@@ -64,5 +82,130 @@ class RevokedCount(BaseModel):
     revoked: int
 
 
-class Outcome(BaseModel):
-    status: Literal["ok"] = "ok"
+# --- second factors ------------------------------------------------------------------------
+
+
+class CodeInput(Input):
+    code: str = Field(min_length=1, max_length=64)
+
+
+class TotpEnrolmentRead(BaseModel):
+    secret: str = Field(description="Base32 secret for manual entry; shown this once")
+    otpauth_uri: str
+    qr_svg: str = Field(description="SVG markup of a QR code holding otpauth_uri")
+
+
+class TotpEnrolmentConfirmed(SessionIssued):
+    recovery_codes: list[str] = Field(description="Ten single-use codes; shown this once")
+
+
+class SecondFactorVerified(SessionIssued):
+    method: SecondFactorMethod
+    recovery_codes_remaining: int
+
+
+class RecoveryCodesIssued(BaseModel):
+    recovery_codes: list[str] = Field(description="Ten single-use codes; shown this once")
+
+
+class RecoveryCodesRemaining(BaseModel):
+    remaining: int
+
+
+# --- passkeys ------------------------------------------------------------------------------
+
+# Shown to the user in their list; no control characters.
+PasskeyName = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$"
+    ),
+]
+Handle = Annotated[str, Field(min_length=1, max_length=128)]
+Credential = Annotated[dict[str, Any], Field(description="The result of credential.toJSON()")]
+
+
+class RegistrationStart(Input):
+    name: PasskeyName
+
+
+class RegistrationFinish(Input):
+    handle: Handle
+    # The name to store; defaults to the one given when the ceremony started.
+    name: PasskeyName | None = None
+    credential: Credential
+
+
+class AuthenticationStart(Input):
+    purpose: AuthenticationPurpose
+
+
+class AuthenticationFinish(Input):
+    handle: Handle
+    credential: Credential
+
+
+class PasskeyUpdate(Input):
+    name: PasskeyName
+
+
+class CeremonyRead(BaseModel):
+    handle: str
+    options: dict[str, Any]
+
+
+class PasskeyRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class PasskeyList(BaseModel):
+    items: list[PasskeyRead]
+
+
+class RegistrationResult(BaseModel):
+    passkey: PasskeyRead
+    # The session was elevated: a new cookie, hence a new CSRF token.
+    state: SessionState
+    csrf_token: str
+
+
+class AuthenticationResult(SessionIssued):
+    pass
+
+
+# --- the account's credentials -------------------------------------------------------------
+
+CurrentPassword = Annotated[
+    str | None,
+    Field(max_length=1024, description="Required when the account has no second factor"),
+]
+
+
+class PasswordChangeInput(Input):
+    current_password: CurrentPassword = None
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+class PasswordChanged(SessionIssued):
+    other_sessions_revoked: int
+
+
+class EmailChangeInput(Input):
+    new_email: str = Field(min_length=3, max_length=320)
+    current_password: CurrentPassword = None
+
+
+class EmailChanged(BaseModel):
+    email: str
+
+
+# --- single sign-on ------------------------------------------------------------------------
+
+
+class OidcConfig(Input):
+    enabled: bool
+    # The button label, e.g. "Sign in with Coalition ID".
+    display_name: str

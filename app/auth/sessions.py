@@ -2,7 +2,8 @@
 
 A session dies on sign-out, revocation, suspension of its user, after ``idle_minutes``
 without a request, and ``absolute_hours`` after sign-in, whichever comes first; each is
-checked on every request, so it takes effect on the very next one.
+checked on every request, so it takes effect on the very next one. Its token changes
+whenever what it proves changes (sign-in, a second factor, a new password).
 """
 
 from __future__ import annotations
@@ -10,15 +11,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.actors import Actor
+from app.audit import record_event
+from app.auth.errors import SignInRequired
 from app.config import SessionSettings
 from app.keys import current_keyring
 from app.kit.clock import as_utc
 from app.kit.crypto.tokens import constant_time_equal, new_token, token_mac, token_mac_candidates
 from app.models.identity import AuthSession
+from app.models.users import User
+from app.notifications.service import notify_user
 
 COOKIE_NAME = "__Host-accord_session"
 # MAC labels, not secrets.
@@ -56,6 +63,51 @@ async def open_session(
     session.add(record)
     await session.flush()
     return IssuedSession(record, token)
+
+
+async def open_signed_in_session(
+    session: AsyncSession,
+    *,
+    user: User,
+    method: str,
+    method_name: str,
+    now: datetime,
+    settings: SessionSettings,
+    user_agent: str | None,
+    second_factor: bool = False,
+    details: dict[str, Any] | None = None,
+) -> IssuedSession:
+    """The session of a sign-in that succeeded, audited (``user.signed_in``, by the user it
+    signs in) and told to the user by email: a sign-in they did not make is how a stolen
+    credential shows. ``method_name`` names the method in that email; ``details`` adds to
+    the audit event's."""
+    issued = await open_session(
+        session,
+        user_id=user.id,
+        method=method,
+        now=now,
+        settings=settings,
+        user_agent=user_agent,
+        second_factor=second_factor,
+    )
+    await record_event(
+        session,
+        actor=Actor(type="user", user_id=user.id, session_id=issued.record.id),
+        action="user.signed_in",
+        target=user,
+        details={"method": method, **(details or {}), "session_id": str(issued.record.id)},
+    )
+    await notify_user(session, user=user, kind="new_sign_in", now=now, method=method_name)
+    return issued
+
+
+async def session_user(session: AsyncSession, actor: Actor) -> User:
+    """The user behind a signed-in actor (resolve_actor loaded it in this transaction, so
+    no query); SignInRequired for an actor without one."""
+    user = await session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None:  # pragma: no cover - AnySession and SignedIn rule it out
+        raise SignInRequired()
+    return user
 
 
 async def find_live_session(
@@ -98,6 +150,33 @@ async def elevate_session(
     session.add(fresh)
     await session.flush()
     return IssuedSession(fresh, token)
+
+
+async def rotate_session(
+    session: AsyncSession, record: AuthSession, *, now: datetime
+) -> IssuedSession:
+    """A new token for the same sign-in that proves no more than the old one did (after a
+    password change, so a token captured before it stops working).
+
+    elevate_session records a second factor as proven just now; here nothing new was
+    proven, so the old proof time (or its absence) is carried over.
+    """
+    proven_at = record.second_factor_at
+    await revoke_session(record, now=now, reason="rotated")
+    issued = await elevate_session(session, record, now=now)
+    issued.record.second_factor_at = proven_at
+    await session.flush()
+    return issued
+
+
+def second_factor_fresh(
+    proven_at: datetime | None, *, now: datetime, settings: SessionSettings
+) -> bool:
+    """Whether a second factor proven at ``proven_at`` still vouches for a sensitive
+    action: proven within the last ``step_up_minutes``."""
+    if proven_at is None:
+        return False
+    return as_utc(proven_at) + timedelta(minutes=settings.step_up_minutes) >= now
 
 
 def seconds_left(record: AuthSession, now: datetime) -> int:

@@ -1,8 +1,11 @@
-"""Second factors (TOTP, recovery codes) and the credentials they guard (password, email).
+"""Second factors other than passkeys: setting up and removing an authenticator app (TOTP),
+proving a factor with a TOTP or recovery code, and issuing new recovery codes; plus the
+rules every second factor shares (step-up before changing one, never removing the last
+one of a privileged user).
 
-Services flush, never commit. A failed attempt that must be remembered (throttle count,
-audit event) is *returned* as a refusal, not raised, so that the unit of work commits it.
-Every change notifies the user by email and is audited; no secret reaches either.
+A failed attempt that must be remembered (throttle count, audit event) is *returned* as a
+refusal, not raised, so that the unit of work commits it. Every change notifies the user
+by email and is audited; no secret reaches either.
 """
 
 from __future__ import annotations
@@ -14,25 +17,27 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
 from app.audit import record_event
 from app.auth import recovery_codes, throttle, totp
 from app.auth.challenges import issue_challenge
-from app.auth.errors import EmailAlreadyRegistered, WeakPassword
-from app.auth.hashing import PasswordHashing
-from app.auth.passwords import PasswordRejected, check_password_policy
-from app.auth.repository import find_user_by_email, has_second_factor
-from app.auth.sessions import IssuedSession, elevate_session, revoke_session, revoke_user_sessions
-from app.config import ThrottleSettings
-from app.errors import AppError, Conflict, Forbidden, NotFound
-from app.keys import current_keyring
+from app.auth.errors import StepUpRequired
+from app.auth.factors.errors import (
+    LastSecondFactor,
+    NoSecondFactor,
+    SecondFactorInvalid,
+    TotpEnrolmentExpired,
+    TotpNotEnabled,
+)
+from app.auth.repository import has_second_factor
+from app.auth.sessions import IssuedSession, elevate_session, second_factor_fresh
+from app.config import SessionSettings, ThrottleSettings
+from app.errors import AppError
 from app.kit.clock import as_utc
-from app.kit.crypto.blind_index import blind_index, normalize_email
 from app.models.identity import AuthChallenge, AuthSession, Passkey, TotpFactor
-from app.models.users import EMAIL_INDEX_DOMAIN, User
+from app.models.users import User
 from app.notifications.service import notify_user
 from app.permissions import requires_second_factor
 
@@ -45,43 +50,44 @@ ENROLMENT_PURPOSE = "totp-enrolment"
 ENROLMENT_TTL = timedelta(minutes=15)
 
 
-class SecondFactorInvalid(AppError):
-    status, code, title = 400, "second_factor_invalid", "The code is not valid"
+# --- Rules for every second factor ---------------------------------------------------
 
 
-class NoSecondFactor(Conflict):
-    code, title = "no_second_factor", "This account has no such second factor"
+async def require_step_up_if_enrolled(
+    session: AsyncSession, *, actor: Actor, now: datetime, settings: SessionSettings
+) -> None:
+    """Before adding a second factor: whoever already has one must have proven it within
+    the step-up window (StepUpRequired otherwise), or a stolen password-only session could
+    plant the thief's factor. A user without one (such as a privileged user forced to
+    enrol) need not."""
+    if await has_second_factor(session, actor.user_id) and not second_factor_fresh(
+        actor.second_factor_at, now=now, settings=settings
+    ):
+        raise StepUpRequired()
 
 
-class TotpNotEnabled(NotFound):
-    code, title = "totp_not_enabled", "No authenticator app is set up"
+async def remove_second_factor(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    user_id: uuid.UUID,
+    factor: TotpFactor | Passkey,
+    last: bool,
+) -> None:
+    """Delete one of the user's second factors; ``last``: no other one remains.
 
-
-class TotpEnrolmentExpired(AppError):
-    status, code, title = 400, "totp_enrolment_expired", "Start setting up the app again"
-
-
-class LastSecondFactor(Conflict):
-    code, title = (
-        "last_second_factor",
-        "Your role requires a second factor: add another one before removing this one",
-    )
-
-
-class CurrentPasswordRequired(Forbidden):
-    code, title = "current_password_required", "Enter your current password"
-
-
-class CurrentPasswordWrong(Forbidden):
-    code, title = "current_password_wrong", "The current password is not correct"
-
-
-class EmailInvalid(AppError):
-    status, code, title = 422, "email_invalid", "This is not an email address"
-
-
-class EmailUnchanged(AppError):
-    status, code, title = 422, "email_unchanged", "This is already your email address"
+    An admin or coordinator may not remove their last second factor (LastSecondFactor):
+    they would be locked into enrolment at the next sign-in, and an attacker holding their
+    session could strip the factor that protects the account. The recovery codes go with
+    the last factor: they stand in for a second factor, and with none left they would only
+    be a way around enrolment.
+    """
+    if last and requires_second_factor(actor.platform_roles):
+        raise LastSecondFactor()
+    await session.delete(factor)
+    if last:
+        await recovery_codes.delete_codes(session, user_id)
+    await session.flush()
 
 
 # --- TOTP ---------------------------------------------------------------------------
@@ -117,8 +123,7 @@ async def start_totp_enrolment(
 ) -> TotpEnrolment:
     """A new secret for an authenticator app, confirmable from this session only.
 
-    The caller has checked the step-up rule (a user who already has a second factor must
-    have proven it within the last few minutes).
+    The caller has checked require_step_up_if_enrolled.
     """
     # Only the newest set-up can be confirmed.
     await session.execute(
@@ -225,15 +230,8 @@ async def remove_totp(session: AsyncSession, *, actor: Actor, user: User, now: d
     factor = await confirmed_totp(session, user.id)
     if factor is None:
         raise TotpNotEnabled()
-    passkeys = await count_passkeys(session, user.id)
-    if passkeys == 0 and requires_second_factor(actor.platform_roles):
-        raise LastSecondFactor()
-    await session.delete(factor)
-    if passkeys == 0:
-        # Recovery codes stand in for a second factor; with none left they would only be
-        # a way around enrolment.
-        await recovery_codes.delete_codes(session, user.id)
-    await session.flush()
+    last = await count_passkeys(session, user.id) == 0
+    await remove_second_factor(session, actor=actor, user_id=user.id, factor=factor, last=last)
     await record_event(session, actor=actor, action="totp.removed", target=user, details={})
     await notify_user(session, user=user, kind="credential_changed", now=now, change="totp_removed")
 
@@ -360,143 +358,3 @@ async def regenerate_recovery_codes(
         change="recovery_codes_regenerated",
     )
     return codes
-
-
-# --- Password and email ---------------------------------------------------------------
-
-
-async def check_current_password(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    user: User,
-    password: str | None,
-    now: datetime,
-    settings: ThrottleSettings,
-    hashing: PasswordHashing,
-) -> AppError | None:
-    """For accounts without a second factor: re-enter the password before changing
-    credentials. Wrong guesses share the sign-in budget of the account, so a stolen
-    session gives no extra guesses."""
-    if not password:
-        raise CurrentPasswordRequired()
-    key = throttle.account_key(user.email)
-    try:
-        await throttle.ensure_not_blocked(session, [key], now=now)
-    except throttle.TooManyAttempts as refusal:
-        await record_event(
-            session,
-            actor=actor,
-            action="user.reauthentication_throttled",
-            target=user,
-            details={"method": "password"},
-        )
-        return refusal
-    if await hashing.verify(user.password_hash, password):
-        await throttle.clear(session, key)
-        return None
-    await throttle.record_failure(
-        session, [(key, settings.account_failures)], now=now, settings=settings
-    )
-    await record_event(
-        session,
-        actor=actor,
-        action="user.reauthentication_failed",
-        target=user,
-        details={"method": "password"},
-    )
-    return CurrentPasswordWrong()
-
-
-def check_new_password(user: User, password: str) -> None:
-    try:
-        check_password_policy(password, context=(user.email, user.display_name))
-    except PasswordRejected as rejected:
-        raise WeakPassword(extra={"reason": rejected.reason}) from None
-
-
-async def rotate_session(
-    session: AsyncSession, record: AuthSession, *, now: datetime
-) -> IssuedSession:
-    """A new token for the same sign-in that proves no more than the old one did.
-
-    elevate_session records a second factor as proven just now; here nothing new was
-    proven, so the old proof time (or its absence) is carried over.
-    """
-    proven_at = record.second_factor_at
-    await revoke_session(record, now=now, reason="rotated")
-    issued = await elevate_session(session, record, now=now)
-    issued.record.second_factor_at = proven_at
-    await session.flush()
-    return issued
-
-
-@dataclass(frozen=True)
-class PasswordChange:
-    issued: IssuedSession
-    other_sessions_revoked: int
-
-
-async def change_password(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    user: User,
-    record: AuthSession,
-    new_password: str,
-    now: datetime,
-    hashing: PasswordHashing,
-) -> PasswordChange:
-    """Set a new password (policy checked by the caller through check_new_password), end
-    every other session and rotate this one. The caller has re-authenticated the user."""
-    user.password_hash = await hashing.hash(new_password)
-    user.password_change_required = False
-    user.updated_at = now
-    revoked = await revoke_user_sessions(
-        session, user.id, now=now, reason="password_changed", keep=record.id
-    )
-    issued = await rotate_session(session, record, now=now)
-    await record_event(
-        session,
-        actor=actor,
-        action="user.password_changed",
-        target=user,
-        details={"other_sessions_revoked": revoked, "session_id": str(issued.record.id)},
-    )
-    await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="password_changed"
-    )
-    return PasswordChange(issued=issued, other_sessions_revoked=revoked)
-
-
-def _looks_like_email(value: str) -> bool:
-    local, at, domain = value.rpartition("@")
-    return bool(at and local and domain) and " " not in value and len(value) <= 320
-
-
-async def change_email(
-    session: AsyncSession, *, actor: Actor, user: User, new_email: str, now: datetime
-) -> None:
-    """Move the account to a new address. Both addresses are told; neither message names
-    the other address (the old mailbox may no longer be the user's alone)."""
-    normalized = normalize_email(new_email)
-    if not _looks_like_email(normalized):
-        raise EmailInvalid()
-    holder = await find_user_by_email(session, normalized)
-    if holder is not None:
-        raise EmailUnchanged() if holder.id == user.id else EmailAlreadyRegistered()
-    await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="email_changed"
-    )
-    user.email = normalized
-    user.email_index = blind_index(current_keyring(), normalized, domain=EMAIL_INDEX_DOMAIN)
-    user.updated_at = now
-    try:
-        await session.flush()
-    except IntegrityError:
-        # Someone took the address between the check and the write; the request rolls back.
-        raise EmailAlreadyRegistered() from None
-    await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="email_changed"
-    )
-    await record_event(session, actor=actor, action="user.email_changed", target=user, details={})

@@ -1,0 +1,191 @@
+"""The credentials a second factor guards: changing the password and the email address.
+
+Both need proof that the person at the keyboard is the account holder, not whoever found
+the browser open (reauthenticate). Every change notifies the user by email and is
+audited; no secret reaches either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.actors import Actor
+from app.audit import record_event
+from app.auth import throttle
+from app.auth.errors import EmailAlreadyRegistered, StepUpRequired, WeakPassword
+from app.auth.factors.errors import (
+    CurrentPasswordRequired,
+    CurrentPasswordWrong,
+    EmailInvalid,
+    EmailUnchanged,
+)
+from app.auth.hashing import PasswordHashing
+from app.auth.passwords import PasswordRejected, check_password_policy
+from app.auth.repository import find_user_by_email, has_second_factor
+from app.auth.sessions import (
+    IssuedSession,
+    revoke_user_sessions,
+    rotate_session,
+    second_factor_fresh,
+)
+from app.config import Settings, ThrottleSettings
+from app.errors import AppError
+from app.keys import current_keyring
+from app.kit.crypto.blind_index import blind_index, normalize_email
+from app.models.identity import AuthSession
+from app.models.users import EMAIL_INDEX_DOMAIN, User
+from app.notifications.service import notify_user
+
+
+async def reauthenticate(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    user: User,
+    password: str | None,
+    now: datetime,
+    settings: Settings,
+    hashing: PasswordHashing,
+) -> AppError | None:
+    """Before a credential changes: a second factor proven within the step-up window when
+    the account has one (StepUpRequired, raised), the current password when it has none
+    (see check_current_password). None when the proof holds."""
+    if await has_second_factor(session, user.id):
+        if not second_factor_fresh(actor.second_factor_at, now=now, settings=settings.session):
+            raise StepUpRequired()
+        return None
+    return await check_current_password(
+        session,
+        actor=actor,
+        user=user,
+        password=password,
+        now=now,
+        settings=settings.throttle,
+        hashing=hashing,
+    )
+
+
+async def check_current_password(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    user: User,
+    password: str | None,
+    now: datetime,
+    settings: ThrottleSettings,
+    hashing: PasswordHashing,
+) -> AppError | None:
+    """For accounts without a second factor: re-enter the password before changing
+    credentials. Wrong guesses share the sign-in budget of the account, so a stolen
+    session gives no extra guesses. A refusal is returned, not raised, so that its count
+    and audit event are committed."""
+    if not password:
+        raise CurrentPasswordRequired()
+    key = throttle.account_key(user.email)
+    try:
+        await throttle.ensure_not_blocked(session, [key], now=now)
+    except throttle.TooManyAttempts as refusal:
+        await record_event(
+            session,
+            actor=actor,
+            action="user.reauthentication_throttled",
+            target=user,
+            details={"method": "password"},
+        )
+        return refusal
+    if await hashing.verify(user.password_hash, password):
+        await throttle.clear(session, key)
+        return None
+    await throttle.record_failure(
+        session, [(key, settings.account_failures)], now=now, settings=settings
+    )
+    await record_event(
+        session,
+        actor=actor,
+        action="user.reauthentication_failed",
+        target=user,
+        details={"method": "password"},
+    )
+    return CurrentPasswordWrong()
+
+
+def check_new_password(user: User, password: str) -> None:
+    try:
+        check_password_policy(password, context=(user.email, user.display_name))
+    except PasswordRejected as rejected:
+        raise WeakPassword(extra={"reason": rejected.reason}) from None
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    issued: IssuedSession
+    other_sessions_revoked: int
+
+
+async def change_password(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    user: User,
+    record: AuthSession,
+    new_password: str,
+    now: datetime,
+    hashing: PasswordHashing,
+) -> PasswordChange:
+    """Set a new password (policy checked by the caller through check_new_password), end
+    every other session and rotate this one. The caller has re-authenticated the user."""
+    user.password_hash = await hashing.hash(new_password)
+    user.password_change_required = False
+    user.updated_at = now
+    revoked = await revoke_user_sessions(
+        session, user.id, now=now, reason="password_changed", keep=record.id
+    )
+    issued = await rotate_session(session, record, now=now)
+    await record_event(
+        session,
+        actor=actor,
+        action="user.password_changed",
+        target=user,
+        details={"other_sessions_revoked": revoked, "session_id": str(issued.record.id)},
+    )
+    await notify_user(
+        session, user=user, kind="credential_changed", now=now, change="password_changed"
+    )
+    return PasswordChange(issued=issued, other_sessions_revoked=revoked)
+
+
+def _looks_like_email(value: str) -> bool:
+    local, at, domain = value.rpartition("@")
+    return bool(at and local and domain) and " " not in value and len(value) <= 320
+
+
+async def change_email(
+    session: AsyncSession, *, actor: Actor, user: User, new_email: str, now: datetime
+) -> None:
+    """Move the account to a new address. Both addresses are told; neither message names
+    the other address (the old mailbox may no longer be the user's alone)."""
+    normalized = normalize_email(new_email)
+    if not _looks_like_email(normalized):
+        raise EmailInvalid()
+    holder = await find_user_by_email(session, normalized)
+    if holder is not None:
+        raise EmailUnchanged() if holder.id == user.id else EmailAlreadyRegistered()
+    await notify_user(
+        session, user=user, kind="credential_changed", now=now, change="email_changed"
+    )
+    user.email = normalized
+    user.email_index = blind_index(current_keyring(), normalized, domain=EMAIL_INDEX_DOMAIN)
+    user.updated_at = now
+    try:
+        await session.flush()
+    except IntegrityError:
+        # Someone took the address between the check and the write; the request rolls back.
+        raise EmailAlreadyRegistered() from None
+    await notify_user(
+        session, user=user, kind="credential_changed", now=now, change="email_changed"
+    )
+    await record_event(session, actor=actor, action="user.email_changed", target=user, details={})

@@ -1,0 +1,44 @@
+"""What a second-factor or credential change can be refused with; the codes are stable API."""
+
+from __future__ import annotations
+
+from app.errors import AppError, Conflict, Forbidden, NotFound
+
+
+class SecondFactorInvalid(AppError):
+    status, code, title = 400, "second_factor_invalid", "The code is not valid"
+
+
+class NoSecondFactor(Conflict):
+    code, title = "no_second_factor", "This account has no such second factor"
+
+
+class TotpNotEnabled(NotFound):
+    code, title = "totp_not_enabled", "No authenticator app is set up"
+
+
+class TotpEnrolmentExpired(AppError):
+    status, code, title = 400, "totp_enrolment_expired", "Start setting up the app again"
+
+
+class LastSecondFactor(Conflict):
+    code, title = (
+        "last_second_factor",
+        "Your role requires a second factor: add another one before removing this one",
+    )
+
+
+class CurrentPasswordRequired(Forbidden):
+    code, title = "current_password_required", "Enter your current password"
+
+
+class CurrentPasswordWrong(Forbidden):
+    code, title = "current_password_wrong", "The current password is not correct"
+
+
+class EmailInvalid(AppError):
+    status, code, title = 422, "email_invalid", "This is not an email address"
+
+
+class EmailUnchanged(AppError):
+    status, code, title = 422, "email_unchanged", "This is already your email address"

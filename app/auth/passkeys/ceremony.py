@@ -1,0 +1,57 @@
+"""What both WebAuthn ceremonies share: this server as the relying party, the algorithms
+and the prompt's lifetime it asks for, the options it hands the browser, and how a refused
+ceremony is recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from webauthn.helpers import base64url_to_bytes
+from webauthn.helpers.cose import COSEAlgorithmIdentifier
+from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
+from app.actors import Actor
+from app.audit import record_event
+from app.auth.passkeys.repository import credential_id_of
+from app.errors import AppError
+from app.models.identity import Passkey
+
+RP_NAME = "Accord"
+ALGORITHMS = [
+    COSEAlgorithmIdentifier.ECDSA_SHA_256,
+    COSEAlgorithmIdentifier.EDDSA,
+    COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256,
+]
+# How long the browser offers the prompt; shorter than the challenge's five minutes.
+CEREMONY_TIMEOUT_MS = 180_000
+
+
+@dataclass(frozen=True)
+class Ceremony:
+    """The opaque handle of the server-side challenge, and the WebAuthn options (JSON)."""
+
+    handle: str
+    options: dict[str, Any]
+
+
+def descriptors(passkeys: list[Passkey]) -> list[PublicKeyCredentialDescriptor]:
+    """The credentials to exclude (registration) or allow (authentication)."""
+    return [
+        PublicKeyCredentialDescriptor(
+            id=base64url_to_bytes(credential_id_of(p)),
+            transports=[AuthenticatorTransport(t) for t in (p.transports or "").split(",") if t]
+            or None,
+        )
+        for p in passkeys
+    ]
+
+
+async def record_refusal(
+    session: AsyncSession, actor: Actor, error: AppError, *, action: str, target: Any
+) -> None:
+    """Audit a refused ceremony with the code the client is told (and nothing it sent)."""
+    await record_event(
+        session, actor=actor, action=action, target=target, details={"reason": error.code}
+    )
