@@ -14,6 +14,7 @@ from app.health.router import router as health_router
 from app.memberships.invitation_router import router as invitations_router
 from app.memberships.router import router as organizations_router
 from app.memberships.user_router import router as users_router
+from app.notifications.router import availability_router as dev_mailbox_availability_router
 from app.notifications.router import router as dev_mailbox_router
 
 # Routes under /api: each request is one unit of work (see app.db.UnitOfWorkRoute).
@@ -25,6 +26,7 @@ api_router.include_router(users_router)
 api_router.include_router(oidc_router)
 api_router.include_router(passkeys_router)
 api_router.include_router(dev_mailbox_router)
+api_router.include_router(dev_mailbox_availability_router)
 api_router.include_router(factors_router)
 api_router.include_router(account_router)
 

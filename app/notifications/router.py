@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Depends
+from pydantic import BaseModel
 
 from app.auth.dependencies import AppSettings
 from app.db import DbSession, UnitOfWorkRoute
@@ -63,3 +64,22 @@ async def get_dev_mailbox_message(message_id: uuid.UUID, session: DbSession) -> 
     if message is None:
         raise MailboxMessageNotFound()
     return message
+
+
+class MailboxAvailability(BaseModel):
+    available: bool
+
+
+# Outside the 404 guard: the interface asks whether to show the mailbox entry, and a 404
+# there would be logged as an error by every browser on every page load.
+availability_router = APIRouter(prefix="/dev", tags=["dev"], route_class=UnitOfWorkRoute)
+
+
+@availability_router.get(
+    "/mailbox-availability",
+    operation_id="getDevMailboxAvailability",
+    response_model=MailboxAvailability,
+)
+async def dev_mailbox_availability(settings: AppSettings) -> MailboxAvailability:
+    """Whether this server has the development mailbox (never in production)."""
+    return MailboxAvailability(available=mailbox_enabled(settings))

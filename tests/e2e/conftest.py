@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +54,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data_dir: Path, *, database_url: str | None = None) -> LiveServer:
+def start_server(
+    data_dir: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None
+) -> LiveServer:
     if not (DIST / "index.html").is_file():
         pytest.fail("frontend/dist is missing: run `make test` (it builds the frontend first)")
     port = free_port()
@@ -74,6 +76,7 @@ def start_server(data_dir: Path, *, database_url: str | None = None) -> LiveServ
     )
     if database_url:
         env["ACCORD_DATABASE__URL"] = database_url
+    env.update(extra_env or {})
     output = data_dir.parent / f"server-{port}.log"
     with output.open("wb") as sink:  # the child keeps its own descriptor
         process = subprocess.Popen(
@@ -122,3 +125,31 @@ async def browser() -> AsyncIterator[Browser]:
         instance = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         await instance.close()
+
+
+OwnServer = Callable[..., Awaitable[LiveServer]]
+
+
+@pytest.fixture
+async def own_server(tmp_path: Path) -> AsyncIterator[OwnServer]:
+    """Starts servers that belong to one test: a fresh data dir and (on PostgreSQL) a fresh
+    database each, so a test may use up the first admin's one-time password."""
+    servers: list[LiveServer] = []
+    databases: list[str] = []
+
+    async def start(extra_env: dict[str, str] | None = None) -> LiveServer:
+        home = tmp_path / f"server{len(servers)}"
+        home.mkdir()
+        database_url = None
+        if using_postgres():
+            database_url = await create_database(tmp_path, f"e2e_{home.name}", migrate=False)
+            databases.append(database_url)
+        server = start_server(home / "data", database_url=database_url, extra_env=extra_env)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+    for database_url in databases:
+        await drop_database(database_url)

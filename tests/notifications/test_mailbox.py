@@ -196,3 +196,15 @@ async def test_production_refuses_to_start_with_mail_mode_dev(
 
     with pytest.raises(ConfigurationError, match="ACCORD_MAIL__MODE must be smtp"):
         create_app(settings, keys=test_keys)
+
+
+async def test_availability_answers_200_both_ways(app, client, settings) -> None:  # type: ignore[no-untyped-def]
+    response = await client.get("/api/dev/mailbox-availability")
+    assert response.status_code == 200
+    assert response.json() == {"available": True}
+    app.state.settings = settings.model_copy(
+        update={"mail": settings.mail.model_copy(update={"mode": "smtp"})}
+    )
+    response = await client.get("/api/dev/mailbox-availability")
+    assert response.status_code == 200
+    assert response.json() == {"available": False}

@@ -561,6 +561,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dev/mailbox-availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dev Mailbox Availability
+         * @description Whether this server has the development mailbox (never in production).
+         */
+        get: operations["getDevMailboxAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dev/mailbox/{message_id}": {
         parameters: {
             query?: never;
@@ -1185,6 +1205,11 @@ export interface components {
         InvitationToken: {
             /** Token */
             token: string;
+        };
+        /** MailboxAvailability */
+        MailboxAvailability: {
+            /** Available */
+            available: boolean;
         };
         /** MailboxList */
         MailboxList: {
@@ -2766,6 +2791,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    getDevMailboxAvailability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxAvailability"];
+                };
             };
         };
     };

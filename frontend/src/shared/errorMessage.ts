@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   "passkey_unknown",
   "passkey_sign_count_regressed",
   "passkey_failed",
+  "passkey_not_used",
   "passkey_unsupported",
   "challenge_invalid",
   "organization_not_found",

@@ -36,13 +36,16 @@ describe("navigation by role", () => {
   it("lists the dev mailbox only where the server has one", async () => {
     fakeServer({
       "GET /api/auth/session": problem(401, "sign_in_required"),
-      "GET /api/dev/mailbox": { body: { items: [] } },
+      "GET /api/dev/mailbox-availability": { body: { available: true } },
     });
     const { unmount } = renderApp();
     await waitFor(() => expect(links()).toContain("Mailbox (development)"));
     unmount();
 
-    fakeServer({ "GET /api/auth/session": problem(401, "sign_in_required") }); // 404 for the mailbox
+    fakeServer({
+      "GET /api/auth/session": problem(401, "sign_in_required"),
+      "GET /api/dev/mailbox-availability": { body: { available: false } },
+    });
     renderApp();
     await within(screen.getByRole("banner")).findByRole("link", { name: "Sign in" });
     expect(links()).not.toContain("Mailbox (development)");

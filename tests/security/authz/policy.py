@@ -137,6 +137,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     # --- development mailbox (app/notifications/router.py): open in dev mail mode only,
     # 404 in production (tests/notifications/test_mailbox.py checks that side).
     ("GET", "/api/dev/mailbox"): Rule(everyone()),
+    ("GET", "/api/dev/mailbox-availability"): Rule(everyone()),
     ("GET", "/api/dev/mailbox/{message_id}"): Rule(
         everyone("404"), params={"message_id": lambda cast, actor, scope: NO_SUCH_ID}
     ),

@@ -16,28 +16,33 @@ export function passkeysSupported(): boolean {
   );
 }
 
-/** The authenticator's refusals, as error codes the interface can explain. */
-function authenticatorError(error: unknown): ApiError {
+/**
+ * The authenticator's refusals, as error codes the interface can explain. WebAuthn reports a
+ * cancel and a failed fingerprint or screen lock the same way (NotAllowedError), on purpose:
+ * when signing in, a neutral "the passkey was not used" covers both; when registering, the
+ * person chose not to, and there is nothing to report.
+ */
+function authenticatorError(error: unknown, ceremony: "get" | "create"): ApiError {
   if (error instanceof DOMException) {
-    // NotAllowedError: the person cancelled or the prompt timed out. Nothing to report.
-    if (error.name === "NotAllowedError" || error.name === "AbortError") return new ApiError(0, LOCAL_CODES.cancelled);
+    if (error.name === "NotAllowedError" || error.name === "AbortError")
+      return new ApiError(0, ceremony === "get" ? "passkey_not_used" : LOCAL_CODES.cancelled);
     // InvalidStateError on create: this authenticator already holds a passkey for the account.
     if (error.name === "InvalidStateError") return new ApiError(0, "passkey_already_registered");
   }
   return new ApiError(0, "passkey_failed");
 }
 
-async function withAuthenticator<T>(ceremony: () => Promise<T>): Promise<T> {
+async function withAuthenticator<T>(kind: "get" | "create", ceremony: () => Promise<T>): Promise<T> {
   if (!passkeysSupported()) throw new ApiError(0, "passkey_unsupported");
   try {
     return await ceremony();
   } catch (error) {
-    throw authenticatorError(error);
+    throw authenticatorError(error, kind);
   }
 }
 
 async function assertion(options: Record<string, unknown>): Promise<Record<string, unknown>> {
-  return withAuthenticator(async () => {
+  return withAuthenticator("get", async () => {
     const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(
       options as unknown as PublicKeyCredentialRequestOptionsJSON,
     );
@@ -64,7 +69,7 @@ export async function registerPasskey(name: string) {
   const { handle, options } = await unwrap(
     api.POST("/api/auth/passkeys/registration/options", { body: { name } }),
   );
-  const credential = await withAuthenticator(async () => {
+  const credential = await withAuthenticator("create", async () => {
     const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(
       options as unknown as PublicKeyCredentialCreationOptionsJSON,
     );
