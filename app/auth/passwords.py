@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from argon2 import PasswordHasher, Type
@@ -81,6 +82,18 @@ def check_password_policy(password: str, *, context: tuple[str, ...] = ()) -> No
         raise PasswordRejected("too_common")
     from zxcvbn import zxcvbn
 
-    inputs = [word for value in context for word in value.replace("@", " ").split() if word]
+    inputs = sorted(
+        {word.casefold() for value in context for word in re.split(r"[\W_]+", value) if word},
+        key=len,
+        reverse=True,
+    )
     if zxcvbn(password[:_ESTIMATE_PREFIX], user_inputs=inputs)["score"] < 3:
+        raise PasswordRejected("too_guessable")
+    # zxcvbn still rates "<first name> <last name>" well; what remains once the person's own
+    # words are taken out must be a password by itself.
+    remainder = password.casefold()
+    for word in inputs:
+        if len(word) >= 3:
+            remainder = remainder.replace(word, "")
+    if remainder != password.casefold() and len(re.sub(r"[\W_]+", "", remainder)) < 6:
         raise PasswordRejected("too_guessable")
