@@ -57,6 +57,7 @@ lint: install-dev frontend/node_modules/.package-lock.json check-api-client ## s
 	$(VENV)/bin/bandit -q -c pyproject.toml -r app
 	bash scripts/audit-dependencies.sh
 	cd frontend && npm run typecheck
+	cd frontend && npm run lint
 
 clean-data: ## forget the embedded database and development keys
 	rm -rf data

@@ -35,7 +35,9 @@ function readSavedLanguage(): string | null {
 }
 
 function browserLanguages(): readonly string[] {
-  if (navigator.languages && navigator.languages.length > 0) return navigator.languages;
+  // Typed as always present, but some browsers and webviews leave it out.
+  const languages = navigator.languages as readonly string[] | undefined;
+  if (languages && languages.length > 0) return languages;
   return navigator.language ? [navigator.language] : [];
 }
 

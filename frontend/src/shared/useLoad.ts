@@ -19,7 +19,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[] = []
     return () => {
       live = false;
     };
-    // `load` is re-created on every render; `deps` say when its inputs changed.
+    // `load` is re-created on every render; the caller's `deps` say when its inputs changed, as
+    // with useEffect itself, so the rule cannot check this list here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, ...deps]);
 
   const reload = useCallback(() => setVersion((n) => n + 1), []);

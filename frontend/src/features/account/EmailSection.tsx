@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problem";
@@ -21,7 +21,7 @@ export function EmailSection() {
   const { busy, error, run } = useAction();
   const needsPassword = !(session.totp_enabled || session.passkeys > 0);
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     setDone(false);
     const body = needsPassword ? { new_email: email.trim(), current_password: password } : { new_email: email.trim() };

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problem";
@@ -20,7 +20,7 @@ export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged
   const { busy, error, run } = useAction();
   const params = { params: { path: { passkey_id: passkey.id } } };
 
-  const rename = (event: FormEvent) => {
+  const rename = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
       await unwrap(api.PATCH("/api/auth/passkeys/{passkey_id}", { ...params, body: { name: name.trim() } }));
@@ -45,6 +45,9 @@ export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged
             onChange={setName}
             required
             maxLength={64}
+            // Shown only after the user pressed Rename, whose button this form replaces: without
+            // it, keyboard and screen-reader focus would fall back to the top of the page.
+            // eslint-disable-next-line jsx-a11y/no-autofocus
             autoFocus
           />
           <button type="submit" className="button button--primary" disabled={busy || name.trim() === ""}>

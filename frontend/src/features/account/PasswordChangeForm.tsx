@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { setCsrfToken } from "../../api/csrf";
@@ -38,7 +38,7 @@ export function PasswordChangeForm({
   const [problem, setProblem] = useState<NewPasswordProblem | null>(null);
   const { busy, error, run } = useAction();
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const local = checkNewPassword(next, repeat);
     setProblem(local);

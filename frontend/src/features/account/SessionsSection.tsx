@@ -52,7 +52,7 @@ export function SessionsSection() {
 
   const revoke = (session: SessionRead) =>
     void run(async () => {
-      if (session.current) return signOut(() => navigate("/sign-in", { replace: true }));
+      if (session.current) return signOut(() => void navigate("/sign-in", { replace: true }));
       await unwrap(api.DELETE("/api/auth/sessions/{session_id}", { params: { path: { session_id: session.id } } }));
       list.reload();
     });
@@ -62,7 +62,7 @@ export function SessionsSection() {
       if (!window.confirm(t("sessions.everywhereConfirm"))) return;
       await unwrap(api.POST("/api/auth/sessions/revoke-all"));
       forget(true); // this browser's session ended too
-      navigate("/sign-in", { replace: true });
+      void navigate("/sign-in", { replace: true });
     });
 
   return (

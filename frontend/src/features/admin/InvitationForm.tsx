@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Invitation, InvitationInput, Language, OrgRole, Organization } from "../../api/memberships";
 import { LANGUAGES, isSupportedLanguage } from "../../i18n/languages";
@@ -25,7 +25,7 @@ export function InvitationForm({
   const [language, setLanguage] = useState<Language>(isSupportedLanguage(i18n.language) ? i18n.language : "en");
   const { busy, error, run } = useAction();
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const input: InvitationInput = { email: email.trim(), organization_id: organization, role, language };
     if (coordinator) input.platform_role = "coordinator";

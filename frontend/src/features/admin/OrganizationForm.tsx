@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Organization, OrganizationInput } from "../../api/memberships";
 import { CountrySelect } from "../../shared/CountrySelect";
@@ -27,7 +27,7 @@ export function OrganizationForm({
   const [contact, setContact] = useState(initial?.contact ?? "");
   const { busy, error, run } = useAction();
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
       await onSave({

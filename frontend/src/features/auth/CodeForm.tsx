@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problem";
@@ -20,7 +20,7 @@ export function CodeForm({ method, onVerified }: { method: CodeMethod; onVerifie
   const { busy, error, run } = useAction();
   const totp = method === "totp";
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
       const result = await unwrap(api.POST(PATHS[method], { body: { code: code.trim() } }));

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { TextField } from "../../shared/TextField";
@@ -24,7 +24,7 @@ export function PasskeySetup({
 
   if (!passkeysSupported()) return <p className="muted">{t("errors.passkey_unsupported")}</p>;
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
       const result = await wrap(() => registerPasskey(name.trim()));

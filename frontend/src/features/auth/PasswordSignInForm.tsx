@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problem";
@@ -15,7 +15,7 @@ export function PasswordSignInForm() {
   const [password, setPassword] = useState("");
   const { busy, error, run } = useAction();
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
       const result = await unwrap(api.POST("/api/auth/sign-in", { body: { email: email.trim(), password } }));

@@ -26,7 +26,7 @@ describe("sign-in page", () => {
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toBe("The email or password is not correct.");
     expect(document.body.textContent).not.toContain("SERVER TEXT");
-    expect((screen.getByLabelText("Password") as HTMLInputElement).value).not.toBe(""); // kept to fix a typo
+    expect(screen.getByLabelText<HTMLInputElement>("Password").value).not.toBe(""); // kept to fix a typo
   });
 
   it("says how long to wait after too many attempts, in the user's language", async () => {

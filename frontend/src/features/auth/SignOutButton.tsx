@@ -10,7 +10,7 @@ export function SignOutButton() {
     <button
       type="button"
       className="button button--on-brand"
-      onClick={() => void signOut(() => navigate("/sign-in", { replace: true }))}
+      onClick={() => void signOut(() => void navigate("/sign-in", { replace: true }))}
     >
       {t("common.signOut")}
     </button>

@@ -12,7 +12,8 @@ export function passkeysSupported(): boolean {
     typeof window.PublicKeyCredential === "function" &&
     typeof PublicKeyCredential.parseCreationOptionsFromJSON === "function" &&
     typeof PublicKeyCredential.parseRequestOptionsFromJSON === "function" &&
-    typeof navigator.credentials?.get === "function"
+    // The DOM types declare navigator.credentials always present; outside a secure context it is not.
+    typeof (navigator.credentials as CredentialsContainer | undefined)?.get === "function"
   );
 }
 

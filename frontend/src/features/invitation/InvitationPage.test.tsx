@@ -49,8 +49,8 @@ describe("invitation page", () => {
       language: "be",
     });
     for (const request of server.seen) expect(request.url).not.toContain(TOKEN);
-    expect(JSON.stringify({ ...window.localStorage })).not.toContain(TOKEN);
-    expect(JSON.stringify({ ...window.sessionStorage })).not.toContain(TOKEN);
+    expect(JSON.stringify(Object.entries(window.localStorage))).not.toContain(TOKEN);
+    expect(JSON.stringify(Object.entries(window.sessionStorage))).not.toContain(TOKEN);
   });
 
   it("checks the two passwords before sending anything", async () => {

@@ -66,13 +66,13 @@ export function InvitationPage() {
 
   // The token has been read: take it out of the address bar (and so out of history).
   useEffect(() => {
-    if (location.hash) navigate({ pathname: location.pathname, search: location.search, hash: "" }, { replace: true });
+    if (location.hash) void navigate({ pathname: location.pathname, search: location.search, hash: "" }, { replace: true });
   }, [location.hash, location.pathname, location.search, navigate]);
 
   const accepted = async (result: SessionStart) => {
     forgetInvitationToken();
     const session = await completeStep(result.csrf_token);
-    navigate(session ? pathForStep(stepOf(session), "/") : "/sign-in", { replace: true });
+    void navigate(session ? pathForStep(stepOf(session), "/") : "/sign-in", { replace: true });
   };
 
   return (

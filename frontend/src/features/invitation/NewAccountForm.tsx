@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { acceptInvitation, type Language, type SessionStart } from "../../api/memberships";
 import { LANGUAGES, isSupportedLanguage } from "../../i18n/languages";
@@ -23,7 +23,7 @@ export function NewAccountForm({ token, onAccepted }: { token: string; onAccepte
   const [problem, setProblem] = useState<NewPasswordProblem | null>(null);
   const { busy, error, run } = useAction();
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const local = checkNewPassword(password, repeat);
     setProblem(local);

@@ -12,14 +12,16 @@ const READY_OK = json(200, { status: "ok", checks: { database: "ok", keys: "ok" 
 
 /** Stubs the network (the frontend's outside world): one reply per path. */
 function stubServer(replies: Record<string, Reply>) {
-  const fetch = vi.fn(async (request: Request) => {
+  const fetch = vi.fn((request: Request): Promise<Response> => {
     const reply = replies[new URL(request.url).pathname];
-    if (reply === undefined) return new Response("not found", { status: 404 });
-    if (reply instanceof Error) throw reply;
-    return new Response(JSON.stringify(reply.body), {
-      status: reply.status,
-      headers: { "Content-Type": "application/json" },
-    });
+    if (reply === undefined) return Promise.resolve(new Response("not found", { status: 404 }));
+    if (reply instanceof Error) return Promise.reject(reply); // as fetch does: a rejection, not a throw
+    return Promise.resolve(
+      new Response(JSON.stringify(reply.body), {
+        status: reply.status,
+        headers: { "Content-Type": "application/json" },
+      }),
+    );
   });
   vi.stubGlobal("fetch", fetch);
   return fetch;
