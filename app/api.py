@@ -1,10 +1,25 @@
-"""Every domain router, in one place."""
+"""Every domain router, in one place, and the refusals they share, documented once."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from app.auth.account_router import router as account_router
+from app.auth.dependencies import (
+    require_any_session,
+    require_fresh_second_factor,
+    require_signed_in,
+    resolve_actor,
+)
+from app.auth.errors import (
+    CsrfRejected,
+    EnrolmentRequired,
+    PasswordChangeRequired,
+    PermissionDenied,
+    SecondFactorRequired,
+    SignInRequired,
+    StepUpRequired,
+)
 from app.auth.factors_router import router as factors_router
 from app.auth.oidc_router import router as oidc_router
 from app.auth.passkeys_router import router as passkeys_router
@@ -16,6 +31,7 @@ from app.memberships.router import router as organizations_router
 from app.memberships.user_router import router as users_router
 from app.notifications.router import availability_router as dev_mailbox_availability_router
 from app.notifications.router import router as dev_mailbox_router
+from app.routes import document_problems
 
 # Routes under /api: each request is one unit of work (see app.db.UnitOfWorkRoute).
 api_router = APIRouter(prefix="/api", route_class=UnitOfWorkRoute)
@@ -29,6 +45,24 @@ api_router.include_router(dev_mailbox_router)
 api_router.include_router(dev_mailbox_availability_router)
 api_router.include_router(factors_router)
 api_router.include_router(account_router)
+
+# What app.auth.dependencies refuse, in every operation's OpenAPI entry (as problem+json).
+document_problems(
+    api_router,
+    refusals={
+        require_any_session: [SignInRequired],
+        require_signed_in: [
+            SignInRequired,
+            SecondFactorRequired,
+            EnrolmentRequired,
+            PasswordChangeRequired,
+            # Role checks (access_* and require_permission) run behind SignedIn.
+            PermissionDenied,
+        ],
+        require_fresh_second_factor: [StepUpRequired],
+    },
+    unsafe_refusals={resolve_actor: [CsrfRejected]},
+)
 
 # Probes sit at the root where orchestrators look for them.
 root_router = APIRouter()

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import event
+from sqlalchemy import types as sqltypes
+from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -44,7 +47,30 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
     )
 
 
+class _SqliteUtcDateTime(SQLITE_DATETIME):
+    """SQLite has no time zones: ``DateTime(timezone=True)`` values are stored as UTC text and
+    came back naive, so the API sent ``2026-01-01T12:00:00`` (no offset: a browser reads it as
+    local time, and it is not an RFC 3339 date-time). Read them back aware, as PostgreSQL does.
+    """
+
+    def result_processor(self, dialect: Any, coltype: object) -> Any:
+        parse = super().result_processor(dialect, coltype)
+        if not self.timezone or parse is None:
+            return parse
+
+        def process(value: Any) -> datetime | None:
+            parsed: datetime | None = parse(value)
+            if parsed is not None and parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            return parsed
+
+        return process
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
+    # Per engine: this dialect instance adapts every DateTime to the aware reader above.
+    engine.dialect.colspecs = {**engine.dialect.colspecs, sqltypes.DateTime: _SqliteUtcDateTime}
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control from the driver so that BEGIN IMMEDIATE below is

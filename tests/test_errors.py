@@ -103,3 +103,40 @@ async def test_every_response_carries_a_request_id(client) -> None:  # type: ign
     second = await client.get("/healthz")
     assert len(first.headers["x-request-id"]) == 24
     assert first.headers["x-request-id"] != second.headers["x-request-id"]
+
+
+class TestDocumentedProblems:
+    """What tests/security/test_api_fuzz.py checks against real answers, stated for the schema."""
+
+    def test_every_documented_api_error_is_a_problem_document(self, app) -> None:  # type: ignore[no-untyped-def]
+        schema = app.openapi()
+        errors = [
+            (method, path, status, response)
+            for path, item in schema["paths"].items()
+            if path.startswith("/api/")
+            for method, operation in item.items()
+            for status, response in operation["responses"].items()
+            if int(status) >= 400
+        ]
+        assert len(errors) > 100
+        for method, path, status, response in errors:
+            assert list(response["content"]) == ["application/problem+json"], (method, path, status)
+        # FastAPI's default 422 (application/json, {"detail": [...]}) is not what we send.
+        assert "HTTPValidationError" not in schema["components"]["schemas"]
+
+    def test_an_operation_documents_what_its_dependencies_refuse(self, app) -> None:  # type: ignore[no-untyped-def]
+        paths = app.openapi()["paths"]
+        # Stepped-up, unsafe, with a body.
+        create = paths["/api/invitations"]["post"]["responses"]
+        assert "sign_in_required" in create["401"]["description"]
+        for code in ("step_up_required", "permission_denied", "csrf_failed"):
+            assert code in create["403"]["description"]
+        assert {"400", "413", "422"} <= set(create)
+        # Any session, safe method, no parameters: only the 401.
+        session = paths["/api/auth/session"]["get"]["responses"]
+        assert set(session) == {"200", "401"}
+        # Public: nobody is refused for not being signed in.
+        lookup = paths["/api/invitations/lookup"]["post"]["responses"]
+        assert "401" not in lookup and "403" not in lookup
+        # An id in the path may name nothing the caller can see.
+        assert "404" in paths["/api/users/{user_id}/suspend"]["post"]["responses"]

@@ -48,7 +48,9 @@ async def list_users(
     "/users/{user_id}/suspend",
     operation_id="suspendUser",
     response_model=UserAdminRead,
-    responses=LAST_ADMIN,
+    responses={
+        409: {"description": f"{LAST_ADMIN[409]['description']}; user_suspended: already suspended"}
+    },
 )
 async def suspend_user(
     user_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
@@ -60,7 +62,10 @@ async def suspend_user(
 
 
 @router.post(
-    "/users/{user_id}/reactivate", operation_id="reactivateUser", response_model=UserAdminRead
+    "/users/{user_id}/reactivate",
+    operation_id="reactivateUser",
+    response_model=UserAdminRead,
+    responses={409: {"description": "user_not_suspended"}},
 )
 async def reactivate_user(
     user_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
@@ -123,6 +128,7 @@ async def remove_platform_role(
     operation_id="requestAdminGrant",
     response_model=AdminGrantRequestRead,
     status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "user_suspended, already_admin, admin_grant_request_pending"}},
 )
 async def request_admin_grant(
     user_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
@@ -177,6 +183,7 @@ async def approve_admin_grant(
     "/admin-grant-requests/{request_id}/reject",
     operation_id="rejectAdminGrant",
     response_model=AdminGrantRequestRead,
+    responses={409: {"description": "admin_grant_request_closed"}},
 )
 async def reject_admin_grant(
     request_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock

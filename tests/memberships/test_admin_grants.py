@@ -59,6 +59,23 @@ class TestTwoPersonRule:
         assert users[str(candidate.id)]["platform_roles"] == []
         assert "admin_grant_request.rejected" in await actions(session)
 
+    async def test_a_decided_request_cannot_be_rejected_again(
+        self, app, session, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        _, request = await _requested(session, signed_in_admin)
+        url = f"/api/admin-grant-requests/{request['id']}/reject"
+        assert (await signed_in_admin.post(url)).status_code == 200
+        again = await signed_in_admin.post(url)
+        assert again.status_code == 409
+        assert again.json()["code"] == "admin_grant_request_closed"
+        # These conflicts were undocumented until tests/security/test_api_fuzz.py met them.
+        paths = app.openapi()["paths"]
+        rejected = paths["/api/admin-grant-requests/{request_id}/reject"]["post"]["responses"]
+        assert "admin_grant_request_closed" in rejected["409"]["description"]
+        requested = paths["/api/users/{user_id}/admin-grant-requests"]["post"]["responses"]
+        for code in ("user_suspended", "already_admin", "admin_grant_request_pending"):
+            assert code in requested["409"]["description"]
+
     async def test_a_stale_request_can_no_longer_be_approved(
         self, session, clock, browse, admin
     ) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from tests.memberships.conftest import COORDINATOR
@@ -114,6 +116,18 @@ class TestVisibility:
         ).json()
         seen = [o["id"] for o in first["items"] + second["items"]]
         assert len(seen) == len(set(seen)) >= 3
+
+
+class TestTimestamps:
+    async def test_a_time_read_back_from_the_database_carries_its_utc_offset(
+        self, session, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        # SQLite stores no time zone: the API sent "2026-01-01T12:00:00", which a browser
+        # reads as local time (found by tests/security/test_api_fuzz.py).
+        organization = await make_organization(session)
+        response = await signed_in_admin.get(f"/api/organizations/{organization.id}")
+        created = datetime.fromisoformat(response.json()["created_at"])
+        assert created.utcoffset() == timedelta(0)
 
 
 class TestUpdate:

@@ -84,6 +84,17 @@ class TestSuspension:
         again = await signed_in_admin.post(f"/api/users/{member.id}/suspend")
         assert again.status_code == 409 and again.json()["code"] == "user_suspended"
 
+    async def test_reactivating_an_active_user_is_a_documented_conflict(
+        self, app, session, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        member = await make_person(session)
+        response = await signed_in_admin.post(f"/api/users/{member.id}/reactivate")
+        assert response.status_code == 409
+        assert response.json()["code"] == "user_not_suspended"
+        # Undocumented until tests/security/test_api_fuzz.py met it.
+        operation = app.openapi()["paths"]["/api/users/{user_id}/reactivate"]["post"]
+        assert "user_not_suspended" in operation["responses"]["409"]["description"]
+
     async def test_suspension_needs_a_fresh_second_factor(
         self, session, clock, settings, signed_in_admin
     ) -> None:  # type: ignore[no-untyped-def]
