@@ -24,7 +24,7 @@ from app.auth.errors import (
     StepUpRequired,
 )
 from app.auth.repository import has_second_factor, platform_roles_of
-from app.auth.sessions import COOKIE_NAME, csrf_matches, find_live_session
+from app.auth.sessions import COOKIE_NAME, csrf_matches, find_live_session, second_factor_fresh
 from app.config import Settings
 from app.db import DbSession
 from app.kit.clock import Clock, as_utc
@@ -149,8 +149,7 @@ async def require_fresh_second_factor(
     actor: SignedIn, settings: AppSettings, clock: AppClock
 ) -> Actor:
     """For sensitive changes: a second factor proven within the last few minutes."""
-    window = timedelta(minutes=settings.session.step_up_minutes)
-    if actor.second_factor_at is None or actor.second_factor_at + window < clock.now():
+    if not second_factor_fresh(actor.second_factor_at, now=clock.now(), settings=settings.session):
         raise StepUpRequired()
     return actor
 

@@ -6,7 +6,6 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
 from app.audit import record_event
 from app.auth.cookies import clear_session_cookie, set_session_cookie
@@ -19,6 +18,7 @@ from app.auth.dependencies import (
     signed_in_user_id,
 )
 from app.auth.errors import InvalidCredentials
+from app.auth.factors.second_factor import confirmed_totp, count_passkeys
 from app.auth.network import client_address
 from app.auth.repository import has_second_factor, platform_roles_of
 from app.auth.schemas import (
@@ -37,13 +37,13 @@ from app.auth.sessions import (
     list_live_sessions,
     revoke_session,
     revoke_user_sessions,
+    second_factor_fresh,
+    session_user,
 )
 from app.auth.signin import sign_in_with_password
 from app.db import DbSession, UnitOfWorkRoute
 from app.errors import NotFound, problem_response
-from app.kit.clock import as_utc
-from app.models.identity import AuthSession, Passkey, TotpFactor
-from app.models.users import User
+from app.models.identity import AuthSession
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=UnitOfWorkRoute)
 
@@ -120,21 +120,10 @@ async def get_session(
     actor: AnySession, request: Request, session: DbSession, settings: AppSettings, clock: AppClock
 ) -> SessionInfo:
     """Who is signed in, what the session may do now, and the CSRF token for writes."""
-    user = await session.get(User, actor.user_id)
-    if user is None:  # pragma: no cover - resolve_actor checked it in this transaction
-        raise SessionNotFound()
-    totp = await session.scalar(
-        select(TotpFactor.id).where(
-            TotpFactor.user_id == user.id, TotpFactor.confirmed_at.is_not(None)
-        )
-    )
-    passkeys = len(
-        (await session.scalars(select(Passkey.id).where(Passkey.user_id == user.id))).all()
-    )
-    window = settings.session.step_up_minutes * 60
-    fresh = actor.second_factor_at is not None and (
-        (clock.now() - as_utc(actor.second_factor_at)).total_seconds() <= window
-    )
+    user = await session_user(session, actor)
+    totp = await confirmed_totp(session, user.id)
+    passkeys = await count_passkeys(session, user.id)
+    fresh = second_factor_fresh(actor.second_factor_at, now=clock.now(), settings=settings.session)
     return SessionInfo(
         state=actor.session_state or "full",
         csrf_token=csrf_token(request.state.session_token),

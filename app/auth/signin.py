@@ -8,17 +8,16 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.actors import ANONYMOUS, Actor
+from app.actors import ANONYMOUS
 from app.audit import record_event
 from app.auth import throttle
 from app.auth.errors import InvalidCredentials
 from app.auth.hashing import PasswordHashing
 from app.auth.repository import find_user_by_email
-from app.auth.sessions import IssuedSession, open_session
+from app.auth.sessions import IssuedSession, open_signed_in_session
 from app.config import Settings
 from app.errors import AppError
 from app.models.users import User, UserStatus
-from app.notifications.service import notify_user
 
 
 @dataclass(frozen=True)
@@ -73,21 +72,13 @@ async def sign_in_with_password(
     await throttle.clear(session, account)
     if user.password_hash and hashing.needs_rehash(user.password_hash):
         user.password_hash = await hashing.hash(password)
-    issued = await open_session(
+    issued = await open_signed_in_session(
         session,
-        user_id=user.id,
+        user=user,
         method="password",
+        method_name="password",
         now=now,
         settings=settings.session,
         user_agent=user_agent,
     )
-    actor = Actor(type="user", user_id=user.id, session_id=issued.record.id)
-    await record_event(
-        session,
-        actor=actor,
-        action="user.signed_in",
-        target=user,
-        details={"method": "password", "session_id": str(issued.record.id)},
-    )
-    await notify_user(session, user=user, kind="new_sign_in", now=now, method="password")
     return SignInResult(issued, user, None)
