@@ -26,11 +26,14 @@ RUN npm run build
 FROM ${PYTHON_IMAGE} AS python-build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
-RUN python -m venv /opt/venv
 WORKDIR /src
+# The hashed runtime lock, then the project itself without resolving anything more.
+# CI runs this exact line in a fresh venv and serves /readyz from it (scripts/front-door.sh).
 COPY pyproject.toml ./
+COPY requirements/runtime.txt requirements/runtime.txt
+COPY scripts/install-python.sh scripts/install-python.sh
 COPY app/ app/
-RUN /opt/venv/bin/pip install --no-cache-dir .
+RUN sh scripts/install-python.sh /opt/venv requirements/runtime.txt
 
 # --- 3. runtime ---------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime

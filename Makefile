@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-dev frontend lint check-api-client openapi clean-data test-python test-frontend
+.PHONY: run test install install-dev frontend lint lock check-api-client openapi clean-data test-python \
+	front-door
 
 run: install frontend ## install, build the UI, migrate ./data/accord.db, create dev keys, serve :8000
 	$(VENV)/bin/accord serve
@@ -22,12 +23,14 @@ test-python: install-dev frontend
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
-	$(PIP) install -e .
+# Installs come from the hashed lock files only (scripts/install-python.sh, the same line the
+# Dockerfile runs); `make lock` recompiles them after pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml requirements/runtime.txt | $(VENV)/bin/activate
+	sh scripts/install-python.sh $(VENV) requirements/runtime.txt --editable
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PIP) install -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements/dev.txt $(VENV)/.installed
+	sh scripts/install-python.sh $(VENV) requirements/dev.txt --editable
 	touch $@
 
 install: $(VENV)/.installed
@@ -50,7 +53,15 @@ check-api-client: install frontend/node_modules/.package-lock.json ## fail when 
 		|| { echo "frontend/openapi.json is stale: run make openapi"; exit 1; }
 	cd frontend && npm run check:api
 
+lock: install-dev ## recompile requirements/*.txt (hashed) from pyproject.toml
+	bash scripts/lock.sh
+
+front-door: ## a fresh venv from the runtime lock alone serves /readyz (CI; no dev extra)
+	bash scripts/front-door.sh
+
 lint: install-dev frontend/node_modules/.package-lock.json check-api-client ## static checks (all in CI)
+	bash scripts/lock.sh --check
+	$(VENV)/bin/deptry .
 	$(VENV)/bin/ruff check app tests migrations bench
 	$(VENV)/bin/ruff format --check app tests migrations bench
 	$(VENV)/bin/mypy app/kit app/auth app/permissions.py

@@ -12,6 +12,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tomllib
 import types
 import typing
 from pathlib import Path
@@ -384,3 +385,60 @@ def test_env_example_secrets_are_placeholders() -> None:
 def test_env_example_contains_no_key_material_anywhere() -> None:
     for line in ENV_EXAMPLE.read_text().splitlines():
         assert not _key_material_in(line), line
+
+
+# --- lock files -----------------------------------------------------------------------------
+
+LOCKS = {"runtime": ROOT / "requirements" / "runtime.txt", "dev": ROOT / "requirements" / "dev.txt"}
+LOCKED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\]+)", re.MULTILINE)
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _locked(lock: Path) -> dict[str, str]:
+    return {_canonical(name): version for name, version in LOCKED.findall(lock.read_text())}
+
+
+def _declared(requirements: list[str]) -> dict[str, str]:
+    pins = {}
+    for requirement in requirements:
+        name, _, version = requirement.partition("==")
+        pins[_canonical(name.split("[")[0])] = version
+    return pins
+
+
+def test_every_locked_package_is_pinned_with_a_hash() -> None:
+    for lock in LOCKS.values():
+        entries = re.split(r"\n(?=[A-Za-z0-9])", lock.read_text().split("\n", 2)[2])
+        assert entries, lock
+        for entry in entries:
+            assert LOCKED.match(entry), f"{lock.name}: not an exact pin: {entry[:60]}"
+            assert "--hash=sha256:" in entry, f"{lock.name}: {entry.split()[0]} has no hash"
+
+
+def test_locks_pin_what_pyproject_declares_and_agree_with_each_other() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime, dev = _locked(LOCKS["runtime"]), _locked(LOCKS["dev"])
+    for name, version in _declared(project["dependencies"]).items():
+        assert runtime.get(name) == version, f"runtime lock: {name} is not {version}"
+    for name, version in _declared(project["optional-dependencies"]["dev"]).items():
+        assert dev.get(name) == version, f"dev lock: {name} is not {version}"
+        assert name not in runtime, f"{name} is a dev tool but the runtime lock installs it"
+    for name, version in runtime.items():
+        assert dev.get(name) == version, f"the dev lock has {name} {dev.get(name)}, not {version}"
+
+
+def test_every_install_goes_through_the_hashed_locks() -> None:
+    build = next(stage for stage in _stages() if "AS python-build" in stage[0][1])
+    runs = [arguments for keyword, arguments in build if keyword == "RUN"]
+    assert runs == ["sh scripts/install-python.sh /opt/venv requirements/runtime.txt"]
+    script = (ROOT / "scripts" / "install-python.sh").read_text()
+    assert "--require-hashes --no-deps -r" in script
+    makefile = (ROOT / "Makefile").read_text()
+    assert "scripts/install-python.sh $(VENV) requirements/runtime.txt --editable" in makefile
+    assert "scripts/install-python.sh $(VENV) requirements/dev.txt --editable" in makefile
+    assert "pip install" not in makefile.replace("$(PIP) install", "")
+    ignored = DOCKERIGNORE.read_text().splitlines()
+    assert "!scripts/install-python.sh" in ignored
