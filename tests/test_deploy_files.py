@@ -175,6 +175,30 @@ def test_migrate_runs_once_as_the_owner_after_the_database_is_healthy() -> None:
     assert migrate["cap_drop"] == ["ALL"]
 
 
+def test_worker_service_delivers_the_outbox_with_the_apps_settings_and_secrets() -> None:
+    services = _compose()["services"]
+    app, worker = services["app"], services["worker"]
+    assert worker["command"] == ["accord", "worker"]
+    assert _environment(app)["ACCORD_MAIL__EMBEDDED_WORKER"] == "false"
+    worker_env = _environment(worker)
+    for name in (
+        "ACCORD_ENV",
+        "ACCORD_DATABASE__URL",
+        "PGPASSWORD_FILE",
+        "ACCORD_KEYS__KEYRING_FILE",
+        "ACCORD_KEYS__AUDIT_SIGNING_KEY_FILE",
+        "ACCORD_MAIL__MODE",
+        "ACCORD_MAIL__SMTP_HOST",
+    ):
+        assert worker_env[name] == _environment(app)[name], name
+    assert _secret_names(worker) == _secret_names(app)
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["read_only"] is True
+    assert worker["cap_drop"] == ["ALL"]
+    assert worker["healthcheck"] == {"disable": True}  # the image's check asks the HTTP server
+    assert not worker.get("ports")
+
+
 # --- Dockerfile ---------------------------------------------------------------------------
 
 
