@@ -288,7 +288,15 @@ def audit_verify(checkpoint_files: tuple[Path, ...]) -> None:
                 session, public_key=current_keys().audit_public_key, external_checkpoints=external
             )
 
-    report = _run(_with_engine(settings, verify))
+    try:
+        report = _run(_with_engine(settings, verify))
+    except Exception as exc:
+        # verify_audit_log reports what it finds and goes on; this is the last resort (the
+        # database went away, or a kind of damage it does not know): still a PROBLEM line
+        # and exit 1, never a bare traceback. The class only: messages may quote values.
+        click.echo(f"PROBLEM: verification stopped: {type(exc).__name__}")
+        click.echo("audit log verification FAILED")
+        sys.exit(1)
     for problem in report.problems:
         click.echo(f"PROBLEM: {problem}")
     click.echo(f"{report.events} events, {report.checkpoints} checkpoints checked")

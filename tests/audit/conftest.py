@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.actors import SYSTEM, Actor, user_actor
@@ -105,3 +105,17 @@ def set_event(seq: int, /, **values: Any) -> Any:
 
 def delete_events_from(seq: int) -> Any:
     return delete(EVENTS).where(EVENTS.c.seq >= seq)
+
+
+def store_raw_details(engine: AsyncEngine, seq: int, payload: bytes, *, as_text: bool) -> Any:
+    """Overwrite an event's ``details_ct`` with ``payload``, bypassing every type check.
+
+    With ``as_text`` on SQLite the value is stored as TEXT (SQLite's dynamic typing lets a
+    raw UPDATE put TEXT, valid UTF-8 or not, into a BLOB column). PostgreSQL's bytea cannot
+    hold TEXT, so there (and without ``as_text``) the same bytes are stored as a blob.
+    """
+    if as_text and engine.dialect.name == "sqlite":
+        return text(
+            "UPDATE audit_events SET details_ct = CAST(:payload AS TEXT) WHERE seq = :seq"
+        ).bindparams(payload=payload, seq=seq)
+    return set_event(seq, details_ct=payload)

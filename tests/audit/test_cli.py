@@ -21,6 +21,7 @@ from tests.audit.conftest import (
     append_one_per_transaction,
     delete_events_from,
     set_event,
+    store_raw_details,
     tamper,
 )
 
@@ -91,6 +92,40 @@ class TestVerify:
         assert "PROBLEM: event 2: content does not match its hash" in result.out.splitlines()
         assert "audit log verification FAILED" in result.out
         assert "audit log intact" not in result.out
+
+    async def test_undecodable_details_are_a_problem_line_and_the_rest_is_checked(
+        self,
+        accord,  # type: ignore[no-untyped-def]
+        engine: AsyncEngine,
+    ) -> None:
+        # TEXT that is not UTF-8 on SQLite; the same bytes as a blob on PostgreSQL.
+        await tamper(engine, store_raw_details(engine, 2, b"\xff\xfe\x80 \xc3\x28", as_text=True))
+        await tamper(engine, set_event(3, action="member.removed"))
+
+        result = await accord("audit", "verify")
+
+        assert result.code == 1, result.out
+        lines = result.out.splitlines()
+        assert "PROBLEM: event 2: details do not decrypt (altered or moved)" in lines
+        assert "PROBLEM: event 3: content does not match its hash" in lines
+        assert "3 events, 3 checkpoints checked" in lines
+        assert "audit log verification FAILED" in lines
+        assert "Traceback" not in result.out
+
+    async def test_a_verification_that_cannot_finish_is_a_problem_line(
+        self,
+        accord,  # type: ignore[no-untyped-def]
+        cli_env: dict[str, str],
+        tmp_path: Path,
+    ) -> None:
+        cli_env["ACCORD_DATABASE__URL"] = f"sqlite:///{tmp_path}/missing/dir/accord.db"
+
+        result = await accord("audit", "verify")
+
+        assert result.code == 1, result.out
+        assert result.out.splitlines()[0].startswith("PROBLEM: verification stopped: ")
+        assert "audit log verification FAILED" in result.out
+        assert "Traceback" not in result.out
 
 
 @pytest.mark.usefixtures("log")

@@ -6,9 +6,10 @@ import json
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.audit.chain import chain_hash, checkpoint_message, event_body
@@ -25,6 +26,7 @@ from tests.audit.conftest import (
     append_one_per_transaction,
     delete_events_from,
     set_event,
+    store_raw_details,
     stored_events,
     tamper,
     verify,
@@ -374,3 +376,111 @@ class TestForgedCheckpoints:
         report = await verify(log, test_keys, [forged])
 
         assert report.problems == [f"checkpoint at {SIZE} (forged.json): signature is not valid"]
+
+
+class TestUndecodableDetails:
+    """Whatever an attacker writes into ``details_ct`` — even TEXT that is not UTF-8, which
+    SQLite's dynamic typing lets a raw UPDATE store in a BLOB column — is one PROBLEM for that
+    event, and the rest of the chain is still checked."""
+
+    @pytest.mark.parametrize(
+        "stored",
+        [
+            pytest.param((b"\xff\xfe\x80 not utf-8 \xc3\x28", "text"), id="invalid-utf8-text"),
+            pytest.param((b"plain words, no ciphertext", "text"), id="utf8-text"),
+            pytest.param((b"\xff\xfe\x80 not utf-8 \xc3\x28", "bytes"), id="invalid-utf8-bytes"),
+            pytest.param((b"", "bytes"), id="empty"),
+        ],
+    )
+    async def test_undecodable_details_are_reported_and_checking_goes_on(
+        self,
+        engine: AsyncEngine,
+        log: async_sessionmaker[AsyncSession],
+        test_keys: KeyMaterial,
+        stored: tuple[bytes, str],
+    ) -> None:
+        payload, kind = stored
+        await tamper(engine, store_raw_details(engine, 3, payload, as_text=kind == "text"))
+        await tamper(engine, set_event(5, action="member.removed"))
+
+        report = await verify(log, test_keys)
+
+        assert report.events == SIZE
+        assert report.checkpoints == SIZE
+        assert report.problems == [
+            "event 3: details do not decrypt (altered or moved)",
+            "event 5: content does not match its hash",
+        ]
+
+
+@pytest.fixture
+def sqlite_only(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite stores a value of another type than its column's")
+
+
+def _store_text(table: str, column: str, where: str, value: bytes) -> Any:
+    return text(f"UPDATE {table} SET {column} = CAST(:value AS TEXT) WHERE {where}").bindparams(
+        value=value
+    )
+
+
+@pytest.mark.usefixtures("sqlite_only")
+class TestUnreadableRows:
+    """A row the database cannot even hand over is one problem; the walk goes on."""
+
+    @pytest.mark.parametrize(
+        ("column", "value"),
+        [
+            ("action", b"\xff\xfe not utf-8"),
+            ("hash", b"\xff\xfe not utf-8"),
+            ("occurred_at", b"not a time"),
+            ("actor_id", b"not a uuid"),
+        ],
+    )
+    async def test_an_unreadable_event_is_reported_and_checking_goes_on(
+        self,
+        engine: AsyncEngine,
+        log: async_sessionmaker[AsyncSession],
+        test_keys: KeyMaterial,
+        column: str,
+        value: bytes,
+    ) -> None:
+        await tamper(engine, _store_text("audit_events", column, "seq = 3", value))
+        await tamper(engine, set_event(5, action="member.removed"))
+
+        report = await verify(log, test_keys)
+
+        assert report.events == SIZE
+        assert len(report.problems) == 3, report.problems
+        assert report.problems[0].startswith("event 3: its stored values cannot be read (")
+        assert "event 5: content does not match its hash" in report.problems
+        # What checkpoint 3 signed can no longer be confirmed.
+        assert "checkpoint at 3 (database): the event it signed has been rewritten" in (
+            report.problems
+        )
+
+    @pytest.mark.parametrize(
+        ("column", "problem"),
+        [
+            ("head_hash", "checkpoint at 2 (database): signature is not valid"),
+            ("created_at", "stored checkpoints cannot be read (OperationalError; altered)"),
+        ],
+    )
+    async def test_an_unreadable_stored_checkpoint_is_reported_and_the_chain_is_checked(
+        self,
+        engine: AsyncEngine,
+        log: async_sessionmaker[AsyncSession],
+        test_keys: KeyMaterial,
+        column: str,
+        problem: str,
+    ) -> None:
+        await tamper(engine, _store_text("audit_checkpoints", column, "size = 2", b"\xff\xfe"))
+        await tamper(engine, set_event(5, action="member.removed"))
+
+        report = await verify(log, test_keys)
+
+        assert report.events == SIZE
+        assert sorted(report.problems) == sorted(
+            [problem, "event 5: content does not match its hash"]
+        )
