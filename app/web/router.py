@@ -41,5 +41,15 @@ def frontend_router(dist: Path) -> APIRouter:
     return router
 
 
+class _Assets(StaticFiles):
+    """The build's hashed assets. Without a build (API-only mode) every path is an unknown
+    file: 404 problem+json like any other, where StaticFiles would raise RuntimeError for
+    the missing directory (a 500). A build made after start is served from then on."""
+
+    async def check_config(self) -> None:
+        # A missing directory is not a configuration error here; lookups just find nothing.
+        return None
+
+
 def assets_app(dist: Path) -> StaticFiles:
-    return StaticFiles(directory=dist / "assets", check_dir=False)
+    return _Assets(directory=dist / "assets", check_dir=False)
