@@ -69,6 +69,7 @@ async def sign_in(
     next: ``full``, ``second_factor_required`` or ``enrolment_required``."""
     result = await sign_in_with_password(
         session,
+        sessionmaker=request.app.state.sessionmaker,
         email=body.email,
         password=body.password,
         address=client_address(request),
@@ -79,7 +80,7 @@ async def sign_in(
     )
     if result.issued is None or result.user is None:
         refusal = result.refusal or InvalidCredentials()
-        # Returned, not raised: the failure count and its audit event must be committed.
+        # Returned, not raised: the audit event must be committed.
         return problem_response(
             status=refusal.status, code=refusal.code, title=refusal.title, headers=refusal.headers
         )

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import subprocess
 import sys
 import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import httpx
+import pyotp
 import pytest
 
+from app.auth import recovery_codes
+from app.auth.sessions import csrf_token
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.migrate import ROOT
+from app.models.identity import TotpFactor
 from tests.auth.factories import PASSWORD, make_user
 from tests.e2e.conftest import free_port
 
@@ -95,3 +104,153 @@ async def test_failures_counted_by_two_processes_block_the_account(
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
+
+
+# --- bursts: every request at once, spread over two processes ---------------------------
+
+WRONG = "not it, not it, not it"
+
+
+@pytest.fixture
+async def two_servers(fresh_database_url, test_keys, tmp_path) -> AsyncIterator[list[str]]:  # type: ignore[no-untyped-def]
+    ports = [free_port(), free_port()]
+    servers = [_start(p, fresh_database_url, test_keys, tmp_path) for p in ports]
+    try:
+        urls = [f"http://127.0.0.1:{p}" for p in ports]
+        for url, server in zip(urls, servers, strict=True):
+            _wait_ready(url, server)
+        yield urls
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+async def _new_user(database_url: str, *, totp_secret: str | None = None) -> tuple[str, list[str]]:
+    """(email, recovery codes) of a fresh account; with a confirmed TOTP factor if asked."""
+    engine = create_engine(database_url)
+    codes: list[str] = []
+    async with unit_of_work(create_sessionmaker(engine)) as session:
+        user = await make_user(session)
+        if totp_secret is not None:
+            factor = TotpFactor(user_id=user.id, confirmed_at=datetime.now(UTC))
+            factor.secret = totp_secret
+            session.add(factor)
+            await session.flush()
+            codes = await recovery_codes.replace_codes(session, user.id)
+    await engine.dispose()
+    return user.email, codes
+
+
+async def _burst(http: httpx.AsyncClient, requests: list[tuple[str, dict, dict]]) -> list[int]:  # type: ignore[type-arg]
+    responses = await asyncio.gather(
+        *(http.post(url, json=body, headers=headers) for url, body, headers in requests)
+    )
+    for response in responses:
+        assert response.status_code < 500, response.text
+        if response.status_code == 429:
+            assert response.json()["code"] == "too_many_attempts"
+            assert int(response.headers["retry-after"]) > 0
+    return [r.status_code for r in responses]
+
+
+async def test_a_burst_of_wrong_passwords_checks_no_more_than_the_account_limit(
+    two_servers, fresh_database_url, settings
+) -> None:  # type: ignore[no-untyped-def]
+    email, _ = await _new_user(fresh_database_url)
+    limit = settings.throttle.account_failures
+    async with httpx.AsyncClient(timeout=60) as http:
+        statuses = await _burst(
+            http,
+            [
+                (f"{two_servers[i % 2]}/api/auth/sign-in", {"email": email, "password": WRONG}, {})
+                for i in range(40)
+            ],
+        )
+        counts = Counter(statuses)
+        assert counts[401] <= limit, counts  # each 401 is a password actually checked
+        assert counts[401] + counts[429] + counts[503] == 40, counts
+        for url in two_servers:  # the right password is refused while the block stands
+            right = await http.post(
+                f"{url}/api/auth/sign-in", json={"email": email, "password": PASSWORD}
+            )
+            assert right.status_code == 429
+
+
+async def test_a_right_password_inside_a_burst_gets_no_extra_guesses(
+    two_servers, fresh_database_url, settings
+) -> None:  # type: ignore[no-untyped-def]
+    email, _ = await _new_user(fresh_database_url)
+    limit = settings.throttle.account_failures
+    requests = [
+        (
+            f"{two_servers[i % 2]}/api/auth/sign-in",
+            {"email": email, "password": PASSWORD if i == 30 else WRONG},
+            {},
+        )
+        for i in range(60)
+    ]
+    async with httpx.AsyncClient(timeout=60) as http:
+        counts = Counter(await _burst(http, requests))
+    # Every checked password (wrong: 401, right: 200) was inside the budget.
+    assert counts[401] + counts[200] <= limit, counts
+
+
+async def test_a_burst_from_one_address_checks_no_more_than_the_address_limit(
+    two_servers, settings
+) -> None:  # type: ignore[no-untyped-def]
+    limit = settings.throttle.address_failures
+    requests = [
+        (
+            f"{two_servers[i % 2]}/api/auth/sign-in",
+            {"email": f"nobody-{uuid.uuid4().hex[:8]}@example.org", "password": WRONG},
+            {},
+        )
+        for i in range(limit * 2 + 1)
+    ]
+    async with httpx.AsyncClient(timeout=60) as http:
+        counts = Counter(await _burst(http, requests))
+    assert counts[401] <= limit, counts
+    assert counts[429] >= limit, counts
+
+
+def _wrong_code(secret: str) -> str:
+    """A six-digit code that no accepted time step produces now."""
+    totp = pyotp.TOTP(secret)
+    now = datetime.now(UTC)
+    valid = {totp.at(now, counter_offset=offset) for offset in (-2, -1, 0, 1, 2)}
+    return next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in valid)
+
+
+@pytest.mark.parametrize("method", ["totp", "recovery-code"])
+async def test_a_burst_of_wrong_second_factor_codes_checks_no_more_than_the_limit(
+    two_servers, fresh_database_url, settings, method
+) -> None:  # type: ignore[no-untyped-def]
+    secret = pyotp.random_base32()
+    email, codes = await _new_user(fresh_database_url, totp_secret=secret)
+    limit = settings.throttle.account_failures
+    async with httpx.AsyncClient(timeout=60) as http:
+        signed_in = await http.post(
+            f"{two_servers[0]}/api/auth/sign-in", json={"email": email, "password": PASSWORD}
+        )
+        assert signed_in.json()["state"] == "second_factor_required"
+        token = signed_in.cookies["__Host-accord_session"]
+        headers = {"cookie": f"__Host-accord_session={token}", "x-csrf-token": csrf_token(token)}
+        wrong = _wrong_code(secret) if method == "totp" else recovery_codes.generate_code()
+        statuses = await _burst(
+            http,
+            [
+                (f"{two_servers[i % 2]}/api/auth/second-factor/{method}", {"code": wrong}, headers)
+                for i in range(30)
+            ],
+        )
+        counts = Counter(statuses)
+        assert counts[400] <= limit, counts  # each 400 is a code actually checked
+        assert counts[429] >= 30 - limit, counts
+        right = pyotp.TOTP(secret).now() if method == "totp" else codes[0]
+        blocked = await http.post(
+            f"{two_servers[1]}/api/auth/second-factor/{method}",
+            json={"code": right},
+            headers=headers,
+        )
+        assert blocked.status_code == 429

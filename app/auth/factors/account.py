@@ -85,9 +85,12 @@ async def check_current_password(
     and audit event are committed."""
     if not password:
         raise CurrentPasswordRequired()
+    # The attempt is reserved before the hash, in this transaction (see throttle.reserve).
     key = throttle.account_key(user.email)
     try:
-        await throttle.ensure_not_blocked(session, [key], now=now)
+        await throttle.reserve(
+            session, [throttle.Budget(key, settings.account_failures)], now=now, settings=settings
+        )
     except throttle.TooManyAttempts as refusal:
         await record_event(
             session,
@@ -100,9 +103,6 @@ async def check_current_password(
     if await hashing.verify(user.password_hash, password):
         await throttle.clear(session, key)
         return None
-    await throttle.record_failure(
-        session, [(key, settings.account_failures)], now=now, settings=settings
-    )
     await record_event(
         session,
         actor=actor,

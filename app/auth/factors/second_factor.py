@@ -277,9 +277,13 @@ async def verify_second_factor(
         # into a full one.
         raise NoSecondFactor()
 
+    # Reserved before the code is checked, in this transaction: the row stays locked until
+    # the request commits, so simultaneous guesses for one user are counted one by one.
     key = second_factor_throttle_key(user.id)
     try:
-        await throttle.ensure_not_blocked(session, [key], now=now)
+        await throttle.reserve(
+            session, [throttle.Budget(key, settings.account_failures)], now=now, settings=settings
+        )
     except throttle.TooManyAttempts as refusal:
         await record_event(
             session,
@@ -302,9 +306,6 @@ async def verify_second_factor(
     remaining = await recovery_codes.count_remaining(session, user.id)
 
     if not accepted:
-        await throttle.record_failure(
-            session, [(key, settings.account_failures)], now=now, settings=settings
-        )
         await record_event(
             session,
             actor=actor,
