@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import (
@@ -70,13 +70,27 @@ class TotpFactor(IdMixin, TimestampMixin, Base):
 
 
 class RecoveryCode(IdMixin, TimestampMixin, Base):
+    """One single-use recovery code, in one of two forms (app/auth/recovery_codes.py):
+
+    ``code_digest_ct``: an Argon2id digest of the code, encrypted; ``keys rotate`` re-encrypts
+    it, so codes never hold a key version. ``code_mac``: a keyed MAC of the code, the form
+    of codes made before 2026-11-29; it cannot be recomputed without the code, so such a code
+    holds its key version until it is replaced or withdrawn (app/key_lifecycle.py).
+    """
+
     __tablename__ = "recovery_codes"
+    __table_args__ = (
+        CheckConstraint("(code_mac IS NULL) <> (code_digest_ct IS NULL)", name="one_form"),
+    )
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
     )
-    code_mac: Mapped[bytes] = mapped_column(LargeBinary(36), unique=True, info=TOKEN_MAC)
+    code_mac: Mapped[bytes | None] = mapped_column(LargeBinary(36), unique=True, info=TOKEN_MAC)
+    code_digest_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
     used_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+
+    code_digest = Encrypted("code_digest_ct")
 
 
 class Passkey(IdMixin, TimestampMixin, Base):
@@ -86,7 +100,15 @@ class Passkey(IdMixin, TimestampMixin, Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
     )
     # Looked up by credential id at sign-in (MAC), and listed to the browser (ciphertext).
-    credential_id_mac: Mapped[bytes] = mapped_column(LargeBinary(36), unique=True, info=TOKEN_MAC)
+    # The MAC is recomputed from the ciphertext's plaintext by `keys rotate` (source,
+    # mac_purpose: app/auth/passkeys/repository.py's CREDENTIAL_ID_PURPOSE).
+    credential_id_mac: Mapped[bytes] = mapped_column(
+        LargeBinary(36),
+        unique=True,
+        info=classified(
+            "internal", "token_mac", source="credential_id_ct", mac_purpose="passkey-id"
+        ),
+    )
     credential_id_ct: Mapped[bytes] = encrypted_column()
     public_key_ct: Mapped[bytes] = encrypted_column()
     name_ct: Mapped[bytes] = encrypted_column()

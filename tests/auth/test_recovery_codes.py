@@ -1,4 +1,4 @@
-"""Recovery codes: ten single-use codes, stored only as MACs, usable once each."""
+"""Recovery codes: ten single-use codes, stored only as encrypted digests, usable once each."""
 
 from __future__ import annotations
 
@@ -26,13 +26,24 @@ class TestIssuedCodes:
         remaining = await client.get("/api/auth/recovery-codes")
         assert remaining.json() == {"remaining": 10}
 
-    async def test_only_macs_of_the_codes_are_stored(self, client, session, clock) -> None:  # type: ignore[no-untyped-def]
-        _, _, codes = await user_with_totp(client, session, clock)
-        macs = (await session.scalars(select(RecoveryCode.code_mac))).all()
-        assert len(macs) == 10
+    async def test_only_encrypted_digests_of_the_codes_are_stored(
+        self, client, session, clock
+    ) -> None:  # type: ignore[no-untyped-def]
+        user, _, codes = await user_with_totp(client, session, clock)
+        rows = (await session.scalars(select(RecoveryCode))).all()
+        assert len(rows) == 10
+        # No keyed MAC (it would pin its key version); an encrypted Argon2id digest instead,
+        # which `keys rotate` re-encrypts (tests/test_key_lifecycle.py).
+        assert all(row.code_mac is None and row.code_digest_ct for row in rows)
+        digests = [row.code_digest for row in rows]
+        assert len(set(digests)) == 10
+        assert all(digest.startswith("argon2id:8192:2:1:") for digest in digests)
         for code in codes:
-            for form in (code, code.replace("-", ""), code.upper()):
-                assert all(form.encode() not in mac for mac in macs)
+            canonical = code.replace("-", "")
+            for form in (code, canonical, code.upper()):
+                assert all(form.encode() not in bytes(row.code_digest_ct) for row in rows)
+                assert all(form not in digest for digest in digests)
+        assert user.id.hex not in "".join(digests)
 
     async def test_counting_needs_a_full_session(self, app, client, session, clock) -> None:  # type: ignore[no-untyped-def]
         user, _, _ = await user_with_totp(client, session, clock)
