@@ -1,8 +1,13 @@
-"""A raw copy of the database holds none of the values written through encrypted columns."""
+"""A raw copy of the database holds none of the values written into protected columns.
+
+Canaries go into every column the data-class registry classifies internal or sealed
+(tests/support/canaries.py walks it, so a new column is covered without editing this file),
+and through the real account service; then the SQLite file (with its WAL) or a pg_dump is
+searched for them raw, lower-cased, base64, hex and UTF-16.
+"""
 
 from __future__ import annotations
 
-import base64
 import os
 import subprocess
 import uuid
@@ -16,25 +21,14 @@ from app.auth.passwords import password_hasher
 from app.auth.service import create_account
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from tests.conftest import TEST_AUTH
+from tests.support.canaries import PlantedCanaries, encodings, plant_everywhere
 
 
-def _encodings(value: str) -> list[bytes]:
-    raw = value.encode()
-    return [
-        raw,
-        raw.lower(),
-        base64.b64encode(raw),
-        base64.urlsafe_b64encode(raw),
-        raw.hex().encode(),
-        raw.hex().upper().encode(),
-        value.encode("utf-16-le"),
-    ]
-
-
-async def _plant(url: str, canaries: dict[str, str]) -> None:
+async def _plant(url: str, canaries: dict[str, str]) -> PlantedCanaries:
     engine = create_engine(url)
     try:
         async with unit_of_work(create_sessionmaker(engine)) as session:
+            planted = await plant_everywhere(session)
             user = await create_account(
                 session,
                 actor=SYSTEM,
@@ -52,6 +46,7 @@ async def _plant(url: str, canaries: dict[str, str]) -> None:
             )
     finally:
         await engine.dispose()
+    return planted
 
 
 def _raw_copy(url: str, tmp_path: Path) -> bytes:
@@ -87,15 +82,45 @@ async def test_no_canary_in_a_raw_copy_of_the_database(fresh_database_url, tmp_p
         "password": f"canary-password-{tag}",
         "detail": f"canary-detail-{tag}",
     }
-    await _plant(fresh_database_url, canaries)
+    planted = await _plant(fresh_database_url, canaries)
+    assert planted.missing == set(), "protected columns the planter could not reach"
+    assert len(planted.values) >= 30  # every internal column of the registry
     dump = _raw_copy(fresh_database_url, tmp_path)
     assert len(dump) > 1000  # the copy is real
     found = [
         (name, encoded)
         for name, value in canaries.items()
-        for encoded in _encodings(value)
+        for encoded in encodings(value)
         if encoded in dump
     ]
     assert found == []
+    assert planted.found_in(dump) == []
     # The tag alone (a fragment of every canary) must not show up either.
     assert tag.encode() not in dump
+
+
+async def test_the_scan_finds_a_canary_stored_readable(fresh_database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The scan itself can fail: a value written past the encryption shows up in the dump."""
+    from sqlalchemy import update
+
+    from app.models.memberships import Organization
+
+    planted = await _plant(
+        fresh_database_url,
+        {
+            "email": f"x-{uuid.uuid4().hex[:6]}@example.org",
+            "name": "x",
+            "password": "x" * 12,
+            "detail": "x",
+        },
+    )
+    leaked = planted.values["organizations.name_ct"]
+    engine = create_engine(fresh_database_url)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            await session.execute(update(Organization).values(name_ct=leaked.encode()))
+    finally:
+        await engine.dispose()
+    hits = planted.found_in(_raw_copy(fresh_database_url, tmp_path))
+    # Raw in the SQLite file, hex in a pg_dump of a bytea.
+    assert "organizations.name_ct" in {place for place, _ in hits}

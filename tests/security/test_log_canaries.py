@@ -106,3 +106,23 @@ async def test_no_canary_reaches_the_logs(canary_app, client, log_output) -> Non
     assert "ValueError" in text  # and the failure is diagnosable from the log
     for canary in (CANARY_EMAIL, CANARY_EMAIL.upper(), CANARY_SECRET, CANARY_IP, name, TAG):
         assert canary not in text
+
+
+async def test_no_planted_canary_reaches_the_logs_even_with_sql_echo(
+    fresh_database_url, log_output
+) -> None:  # type: ignore[no-untyped-def]
+    """Every protected column of the registry written with statement logging on: the
+    statements are logged, their values never are."""
+    from app.db import create_engine, create_sessionmaker, unit_of_work
+    from tests.support.canaries import plant_everywhere
+
+    engine = create_engine(fresh_database_url, echo=True)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            planted = await plant_everywhere(session)
+    finally:
+        await engine.dispose()
+    text = log_output.getvalue()
+    assert "INSERT INTO organizations" in text  # the statements were logged
+    assert planted.missing == set()
+    assert planted.found_in(text.encode()) == []
