@@ -14,6 +14,7 @@ from app.keys import KeyMaterial, install_keys
 from app.main import create_app
 from tests.support.databases import create_database, drop_database
 from tests.support.keys import fresh_keys
+from tests.support.servers import two_servers  # noqa: F401 - a fixture for every test module
 
 # Cheap Argon2 in tests; tests/auth/test_passwords.py checks the production parameters.
 TEST_AUTH = AuthSettings(argon2_time_cost=1, argon2_memory_kib=64, argon2_parallelism=1)
