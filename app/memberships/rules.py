@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime, timedelta
 
 from app.kit.clock import as_utc
@@ -33,24 +31,9 @@ def grant_request_status(request: AdminGrantRequest, now: datetime) -> str:
 
 
 def organization_etag(organization: Organization) -> str:
-    """A strong ETag over everything a client can read and edit.
-
-    The table has no version column; a digest of the content serves as one: any change
-    that a client could have missed changes it. It is shown only to those who may read the
-    organization anyway.
-    """
-    document = json.dumps(
-        [
-            str(organization.id),
-            organization.name,
-            organization.short_name,
-            organization.country,
-            organization.description,
-            organization.contact,
-        ],
-        ensure_ascii=False,
-    )
-    return '"' + hashlib.sha256(document.encode()).hexdigest()[:32] + '"'
+    """A strong ETag: the row version, which every successful UPDATE bumps (and compares in
+    its WHERE clause, see ``Organization.version``)."""
+    return f'"{organization.version}"'
 
 
 def check_if_match(if_match: str | None, current: str) -> None:

@@ -11,11 +11,13 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.actors import Actor
 from app.audit import record_event
 from app.auth.sessions import revoke_user_sessions
 from app.memberships import repository as repo
+from app.memberships.errors import PreconditionFailed
 from app.memberships.schemas import (
     MemberPage,
     MemberRead,
@@ -80,7 +82,12 @@ async def update_organization(
     for name in changed:
         setattr(organization, name, getattr(changes, name))
     organization.updated_at = now
-    await session.flush()
+    try:
+        await session.flush()
+    except StaleDataError:
+        # Another writer committed since this request read the row: its UPDATE ... WHERE
+        # version = <read> matched nothing.
+        raise PreconditionFailed() from None
     # Field names only: the values are internal and the audit log outlives them.
     await record_event(
         session,

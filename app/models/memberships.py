@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import (
@@ -31,6 +31,13 @@ class Organization(IdMixin, TimestampMixin, Base):
     contact_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
     country: Mapped[str | None] = mapped_column(String(2), info=METADATA)
     updated_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    # The row version behind the ETag: every UPDATE says WHERE version = <the one read> and
+    # bumps it, so of two writers holding the same If-Match only one can win.
+    version: Mapped[int] = mapped_column(
+        Integer, nullable=False, server_default=text("1"), info=METADATA
+    )
+
+    __mapper_args__ = {"version_id_col": version}
 
     name = Encrypted("name_ct")
     short_name = Encrypted("short_name_ct")

@@ -8,6 +8,7 @@ import pytest
 
 from tests.memberships.conftest import COORDINATOR
 from tests.memberships.factories import actions, add_member, make_organization, make_person
+from tests.support.databases import using_postgres
 
 VALID = {"name": "  Human Rights Centre  ", "short_name": " HRC ", "country": "by"}
 
@@ -187,3 +188,118 @@ class TestUpdate:
             f"/api/organizations/{organization.id}", json={"name": "Taken"}
         )
         assert response.status_code == 404
+
+
+async def test_concurrent_edits_with_one_if_match_let_exactly_one_win(
+    two_servers, fresh_database_url
+) -> None:  # type: ignore[no-untyped-def]
+    """Ten PATCHes holding the same ETag, at once, over two server processes: one is saved,
+    the other nine get 412, and the version moves by exactly one."""
+    import asyncio
+    from collections import Counter
+
+    import httpx
+    import pyotp
+
+    from app.auth.sessions import csrf_token, open_session
+    from app.config import SessionSettings
+    from app.db import create_engine, create_sessionmaker, unit_of_work
+    from app.models.identity import TotpFactor
+    from app.models.users import PlatformRole
+    from tests.auth.factories import make_user
+
+    engine = create_engine(fresh_database_url)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            admin = await make_user(session, roles=frozenset({PlatformRole.ADMIN}))
+            factor = TotpFactor(user_id=admin.id, confirmed_at=datetime.now().astimezone())
+            factor.secret = pyotp.random_base32()
+            session.add(factor)
+            organization = await make_organization(session, name="Contested")
+            issued = await open_session(
+                session,
+                user_id=admin.id,
+                method="password",
+                now=datetime.now().astimezone(),
+                settings=SessionSettings(),
+                user_agent="test",
+                second_factor=True,
+            )
+    finally:
+        await engine.dispose()
+    headers = {
+        "cookie": f"__Host-accord_session={issued.token}",
+        "x-csrf-token": csrf_token(issued.token),
+    }
+    url = f"/api/organizations/{organization.id}"
+    async with httpx.AsyncClient(timeout=60) as http:
+        read = await http.get(two_servers[0] + url, headers=headers)
+        etag = read.headers["etag"]
+        responses = await asyncio.gather(
+            *(
+                http.patch(
+                    two_servers[i % 2] + url,
+                    json={"description": f"edit {i}"},
+                    headers={**headers, "if-match": etag},
+                )
+                for i in range(10)
+            )
+        )
+        counts = Counter(r.status_code for r in responses)
+        assert counts == {200: 1, 412: 9}, counts
+        assert all(
+            r.json()["code"] == "version_mismatch" for r in responses if r.status_code == 412
+        )
+        winner = next(r for r in responses if r.status_code == 200)
+        after = await http.get(two_servers[1] + url, headers=headers)
+        assert after.headers["etag"] == winner.headers["etag"] != etag
+        assert after.json()["description"] == winner.json()["description"]
+
+
+@pytest.mark.skipif(
+    not using_postgres(),
+    reason="needs PostgreSQL: SQLite's BEGIN IMMEDIATE keeps a second writer from reading first",
+)
+async def test_a_writer_that_read_before_another_committed_is_refused(fresh_database_url) -> None:  # type: ignore[no-untyped-def]
+    """The interleaving a burst only sometimes produces, made certain: both read version 1,
+    one commits, the other's UPDATE ... WHERE version = 1 matches nothing -> 412."""
+    from app.actors import SYSTEM
+    from app.db import create_engine, create_sessionmaker, unit_of_work
+    from app.memberships import service
+    from app.memberships.errors import PreconditionFailed
+    from app.memberships.schemas import OrganizationUpdate
+    from app.models.memberships import Organization
+
+    engine = create_engine(fresh_database_url)
+    sessions = create_sessionmaker(engine)
+    try:
+        async with unit_of_work(sessions) as session:
+            organization_id = (await make_organization(session, name="Raced")).id
+        first, second = sessions(), sessions()
+        mine = await first.get(Organization, organization_id)
+        theirs = await second.get(Organization, organization_id)
+        assert mine is not None and theirs is not None
+        await service.update_organization(
+            first,
+            actor=SYSTEM,
+            organization=mine,
+            changes=OrganizationUpdate(description="first"),
+            now=datetime.now().astimezone(),
+        )
+        await first.commit()
+        with pytest.raises(PreconditionFailed):
+            await service.update_organization(
+                second,
+                actor=SYSTEM,
+                organization=theirs,
+                changes=OrganizationUpdate(description="second"),
+                now=datetime.now().astimezone(),
+            )
+        await second.rollback()
+        await first.close()
+        await second.close()
+        async with unit_of_work(sessions) as session:
+            saved = await session.get(Organization, organization_id)
+            assert saved is not None and saved.description == "first"
+    finally:
+        await engine.dispose()
