@@ -9,6 +9,7 @@ from app.auth.service import create_account
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.keys import install_keys, load_keys
+from app.kit.private_files import private_directory
 from app.migrate import upgrade
 from app.models.users import PlatformRole
 
@@ -47,7 +48,7 @@ async def prepare_embedded(settings: Settings) -> tuple[str, str] | None:
 
     Returns (email, one-time password) when the admin was created now, else None.
     """
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_directory(settings.data_dir)
     install_keys(load_keys(settings))
     await upgrade(settings.database_admin_url)
     password = await create_admin_account(

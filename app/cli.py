@@ -73,8 +73,10 @@ def db_grant_app_role(role: str) -> None:
 
 
 def _prepare_data_dir(settings: Settings) -> None:
+    from app.kit.private_files import private_directory
+
     if is_sqlite(settings.database_url):
-        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_directory(settings.data_dir)
 
 
 # --- accounts ---------------------------------------------------------------------------
@@ -92,12 +94,15 @@ def create_admin(email: str, display_name: str) -> None:
     password = _run(create_admin_account(settings, email=email, display_name=display_name))
     if password is None:
         _fail("an account with this email already exists")
-    _print_admin(email, password)
+    _print_admin(email, password, first=False)
 
 
-def _print_admin(email: str, password: str) -> None:
+def _print_admin(email: str, password: str, *, first: bool) -> None:
+    # `serve` creates the first admin only while there are no users; `create-admin` may add
+    # any number of them, and must not claim to have made the first.
+    created = "First admin account created" if first else "Admin account created"
     click.echo("")
-    click.echo("  First admin account created. Shown once; it is stored only as a hash:")
+    click.echo(f"  {created}. Shown once; it is stored only as a hash:")
     click.echo(f"    email:    {email}")
     click.echo(f"    password: {password}")
     click.echo("  The password must be changed, and a second factor enrolled, at first sign-in.")
@@ -367,7 +372,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     if not settings.is_production:
         created = _run(prepare_embedded(settings))
         if created is not None:
-            _print_admin(*created)
+            _print_admin(*created, first=True)
     uvicorn.run(
         "app.asgi:app",
         host=host or settings.server.host,

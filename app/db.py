@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -17,6 +18,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import event
 from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,6 +27,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import is_sqlite
+from app.kit.private_files import private_file, tighten
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
@@ -36,6 +39,7 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
             connect_args={"timeout": 30},
         )
         _configure_sqlite(engine)
+        keep_sqlite_private(engine, url)
         return engine
     return create_async_engine(
         url,
@@ -65,6 +69,32 @@ class _SqliteUtcDateTime(SQLITE_DATETIME):
             return parsed
 
         return process
+
+
+def keep_sqlite_private(engine: AsyncEngine, url: str) -> None:
+    """Before each connection opens a SQLite file: create it 0600 if it does not exist yet
+    (sqlite3 would create it world-readable under the usual umask), tighten it if it is
+    looser, and its -wal and -shm files too (SQLite creates those with the database file's
+    mode, so they follow it from then on)."""
+    path = sqlite_file(url)
+    if path is None:
+        return
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _private(*_: Any) -> None:
+        if not path.parent.is_dir():
+            return  # connecting fails and says why; creating directories is not ours to do
+        private_file(path)
+        for suffix in ("-wal", "-shm", "-journal"):
+            tighten(path.with_name(path.name + suffix))
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

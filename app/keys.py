@@ -23,6 +23,7 @@ from app.kit.crypto.keystore import (
     write_secret_file,
 )
 from app.kit.crypto.signing import generate_signing_key, public_key_of
+from app.kit.private_files import private_directory
 
 KEYRING_FILENAME = "keyring.json"
 SIGNING_KEY_FILENAME = "audit-signing.key"
@@ -60,6 +61,9 @@ def dev_key_paths(settings: Settings) -> tuple[Path, Path]:
 def create_dev_keys(settings: Settings) -> None:
     """Create development keys under data_dir on first start; never overwrite."""
     keyring_path, signing_path = dev_key_paths(settings)
+    if not (keyring_path.exists() and signing_path.exists()):
+        # Before the key directory's mkdir makes a missing data dir with the default mode.
+        private_directory(settings.data_dir)
     if not keyring_path.exists():
         save_keyring_file(keyring_path, Keyring({1: generate_master_key()}, 1, development=True))
     if not signing_path.exists():

@@ -9,6 +9,9 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.config import is_sqlite
+from app.db import keep_sqlite_private
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,6 +25,8 @@ async def _run(url: str, action: str, revision: str) -> None:
     # A plain engine: no BEGIN IMMEDIATE hook and foreign keys off on SQLite, as batch
     # migrations (copy table, drop, rename) require.
     engine = create_async_engine(url)
+    if is_sqlite(url):
+        keep_sqlite_private(engine, url)  # the first migration creates the database file
     try:
         async with engine.connect() as connection:
 

@@ -1,4 +1,9 @@
-"""Key rotation: re-encrypt every encrypted column and re-index every blind index.
+"""Key rotation: re-encrypt every encrypted column and recompute every blind index and every
+MAC whose input is stored encrypted (passkey credential ids).
+
+What rotation cannot rewrite — MACs of tokens the server never keeps (sessions, challenges,
+invitations, throttles, legacy recovery codes, single-sign-on subjects) — and when an old
+version can therefore be retired is app/key_lifecycle.py's business.
 
 The job walks each table in primary-key order, one short transaction per batch, and only
 touches values whose key version is not the current one — the version inside each value is
@@ -14,11 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Column, Table, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.kit.crypto import Keyring
 from app.kit.crypto.aead import decrypt_field, encrypt_field, key_version_of
 from app.kit.crypto.blind_index import blind_index, index_version_of
+from app.kit.crypto.tokens import token_mac
 from app.models.base import Base
 
 log = logging.getLogger("accord.keys")
@@ -38,6 +44,18 @@ class KeyedColumn:
     @property
     def label(self) -> str:
         return f"{self.table.name}.{self.column.name}"
+
+    @property
+    def derived(self) -> bool:
+        """A keyed digest of another (encrypted) column of the row: recomputable."""
+        return self.protection == "blind_index" or (
+            self.protection == "token_mac" and "source" in self.column.info
+        )
+
+    @property
+    def rekeyable(self) -> bool:
+        """Whether `keys rotate` can bring this column to the current version."""
+        return self.protection == "aead" or self.derived
 
 
 def keyed_columns() -> list[KeyedColumn]:
@@ -69,9 +87,9 @@ async def version_counts(engine: AsyncEngine) -> dict[str, dict[int, int]]:
 
 
 async def rows_not_at(engine: AsyncEngine, version: int) -> int:
-    """Values a re-encryption run can still bring to ``version`` (token MACs cannot be:
-    the tokens are not stored; they expire on their own)."""
-    rewritable = {kc.label for kc in keyed_columns() if kc.protection != "token_mac"}
+    """Values a re-encryption run can still bring to ``version`` (MACs of tokens cannot be:
+    the tokens are not stored; app/key_lifecycle.py)."""
+    rewritable = {kc.label for kc in keyed_columns() if kc.rekeyable}
     counts = await version_counts(engine)
     return sum(
         n
@@ -82,9 +100,15 @@ async def rows_not_at(engine: AsyncEngine, version: int) -> int:
     )
 
 
-async def rows_at(engine: AsyncEngine, version: int) -> int:
-    counts = await version_counts(engine)
-    return sum(per.get(version, 0) for per in counts.values())
+async def rekeyable_rows_at(conn: AsyncConnection, version: int) -> int:
+    """Values at ``version`` that `keys rotate` would rewrite."""
+    wanted = struct.pack(">I", version)
+    total = 0
+    for kc in keyed_columns():
+        if kc.rekeyable:
+            query = select(func.count()).select_from(kc.table).where(_version_expr(kc) == wanted)
+            total += int(await conn.scalar(query) or 0)
+    return total
 
 
 async def reencrypt_all(
@@ -96,15 +120,15 @@ async def reencrypt_all(
 ) -> int:
     """Bring every keyed value to ``keyring.current_version``; returns rows rewritten.
 
-    Token MACs cannot be recomputed (the tokens are not stored); they age out, and
-    ``retire`` refuses a version that still has any.
+    MACs of tokens cannot be recomputed (the tokens are not stored); app/key_lifecycle.py
+    decides when their version can go.
     """
     current = keyring.current_version
     wanted = struct.pack(">I", current)
     total = 0
     tables: dict[str, list[KeyedColumn]] = {}
     for kc in keyed_columns():
-        if kc.protection != "token_mac":
+        if kc.rekeyable:
             tables.setdefault(kc.table.name, []).append(kc)
     for name, columns in tables.items():
         table = columns[0].table
@@ -158,14 +182,16 @@ def _rotated_values(
     for kc in columns:
         name = kc.column.name
         blob = getattr(row, name)
-        if kc.protection != "blind_index" or blob is None:
+        if not kc.derived or blob is None:
             continue
         if index_version_of(bytes(blob)) == current:
             continue
         source = kc.column.info["source"]
         if source not in aead_columns or source not in plaintexts:
-            raise RuntimeError(f"blind index {table_name}.{name} has no readable source")
-        values[name] = blind_index(
-            keyring, plaintexts[source].decode(), domain=kc.column.info["domain"]
-        )
+            raise RuntimeError(f"{kc.protection} {table_name}.{name} has no readable source")
+        text = plaintexts[source].decode()
+        if kc.protection == "blind_index":
+            values[name] = blind_index(keyring, text, domain=kc.column.info["domain"])
+        else:
+            values[name] = token_mac(keyring, text, purpose=kc.column.info["mac_purpose"])
     return values

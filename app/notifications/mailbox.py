@@ -6,8 +6,10 @@ lists the outbox so that ``make run`` works without any SMTP server.
 
 Anyone who can reach a development server can read this mailbox, sign-in links included:
 that is acceptable only because development binds to localhost and holds no real users.
-Production refuses ``mode=dev`` at start (``app.config.production_problems``), and the
-routes answer 404 there whatever the mode.
+Production refuses ``mode=dev`` at start (``app.config.production_problems``; the server
+and ``accord worker`` both check it), the routes answer 404 there whatever the mode, and
+:func:`spool_message` refuses to write a file there even if something got past the check:
+the spool is plaintext mail, sign-in links included.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.kit.clock import as_utc
+from app.kit.private_files import private_directory
 from app.models.outbox import OutboxMessage
 
 MAILBOX_SIZE = 100
@@ -37,6 +40,18 @@ def mailbox_enabled(settings: Settings) -> bool:
 
 def mail_dir(settings: Settings) -> Path:
     return settings.data_dir / "mail"
+
+
+class DevMailRefused(RuntimeError):
+    """Mail mode dev outside development: plaintext mail is never written to disk there."""
+
+
+def spool_message(settings: Settings, message_id: uuid.UUID, content: bytes) -> Path:
+    """Keep a message in the development spool (``<data_dir>/mail/<id>.eml``)."""
+    if not mailbox_enabled(settings):
+        raise DevMailRefused("the development mail spool is refused in production")
+    private_directory(settings.data_dir)
+    return write_eml(mail_dir(settings), message_id, content)
 
 
 def write_eml(directory: Path, message_id: uuid.UUID, content: bytes) -> Path:

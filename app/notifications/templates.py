@@ -74,6 +74,34 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "не пересылайте.\nЕсли вы не ждали этого письма, просто удалите его.\n",
         ),
     },
+    # `accord keys retire --force` withdrew recovery codes made under a retired key version
+    # (app/key_lifecycle.py): nothing the user did, so no "if this was not you".
+    "recovery_codes_withdrawn": {
+        "en": (
+            "Make new Accord recovery codes",
+            "Hello {name},\n\nAt {time} UTC the Accord operators replaced an encryption key, "
+            "and your recovery codes no longer work. Your password, authenticator app and "
+            "passkeys are not affected.\nSign in and create new recovery codes under Account "
+            "security, then keep them somewhere safe.\n",
+        ),
+        "be": (
+            "Стварыце новыя коды аднаўлення Accord",
+            "Вітаем, {name}!\n\n{time} UTC адміністратары Accord замянілі ключ шыфравання, і "
+            "вашы коды аднаўлення больш не дзейнічаюць. Пароль, праграма-аўтэнтыфікатар і "
+            "ключы доступу працуюць як раней.\nУвайдзіце і стварыце новыя коды аднаўлення ў "
+            "раздзеле «Бяспека ўліковага запісу», потым захоўвайце іх у надзейным месцы.\n",
+        ),
+        "ru": (
+            "Создайте новые коды восстановления Accord",
+            "Здравствуйте, {name}!\n\n{time} UTC администраторы Accord заменили ключ "
+            "шифрования, и ваши коды восстановления больше не действуют. Пароль, "
+            "приложение-аутентификатор и ключи доступа работают как прежде.\nВойдите и "
+            "создайте новые коды восстановления в разделе «Безопасность учётной записи», "
+            "затем храните их в надёжном месте.\n",
+        ),
+    },
+    # To the NEW address of an email change. Names neither the account holder nor the
+    # coalition: the address may be a typo, and mail crosses providers an adversary may read.
 }
 
 

@@ -44,7 +44,7 @@ from app.config import Settings
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.kit.clock import Clock, SystemClock
 from app.models.outbox import OutboxMessage
-from app.notifications.mailbox import mail_dir, write_eml
+from app.notifications.mailbox import spool_message
 from app.notifications.smtp import build_message, send_message
 
 log = logging.getLogger("accord.outbox")
@@ -219,7 +219,7 @@ async def _deliver_one(
             now=clock.now(),
         )
         if settings.mail.mode == "dev":
-            await asyncio.to_thread(write_eml, mail_dir(settings), message.id, email.as_bytes())
+            await asyncio.to_thread(spool_message, settings, message.id, email.as_bytes())
         else:
             await send_message(settings, email, to=message.to)
     except Exception as exc:

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.config import Settings
+from app.config import Environment, Settings
 from app.kit.clock import ManualClock, as_utc
 from app.models.audit import AuditEvent
 from app.models.outbox import OutboxMessage
@@ -395,6 +395,25 @@ class TestDevMode:
         assert await deliver_due(sessionmaker, settings, manual_clock) == 1
 
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+
+    async def test_production_never_writes_the_plaintext_spool(
+        self,
+        session: AsyncSession,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        manual_clock: ManualClock,
+    ) -> None:
+        # Start-up refuses mode dev in production; should anything get past that, the worker
+        # still keeps plaintext mail off the disk.
+        production = settings.model_copy(update={"env": Environment.PRODUCTION})
+        assert production.mail.mode == "dev"
+        message = await queue(session, manual_clock)
+
+        assert await deliver_due(sessionmaker, production, manual_clock) == 0
+
+        assert not (settings.data_dir / "mail").exists()
+        row = await stored(session, message)
+        assert (row.status, row.last_error) == ("pending", "DevMailRefused")
 
 
 class TestLoop:

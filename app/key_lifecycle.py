@@ -1,0 +1,549 @@
+"""When an old key version can be retired, and what retiring it ends.
+
+Every keyed value falls into one of three lifecycles:
+
+1. **Re-keyed by ``accord keys rotate``** (app/rotation.py): encrypted fields, blind
+   indexes (recomputed from the decrypted source), MACs whose input is itself stored
+   encrypted (passkey credential ids), and recovery codes (an Argon2id digest stored
+   encrypted: app/auth/recovery_codes.py). After a rotation none of them holds an old version.
+
+2. **Short-lived token MACs**: sessions (at most ``absolute_hours``), sign-in challenges
+   (minutes), invitations (7 days) and attempt throttles (window + block). The token exists
+   only in the user's hands, so its MAC cannot be recomputed under the new version; it is
+   accepted under the old one (every lookup tries each version in the keyring) until it
+   ends on its own. ``keys status`` says how many are live per version and when the last
+   one ends; ``keys retire`` refuses until then, or with ``--force`` ends them now:
+   sessions revoked (the users sign in again), challenges dropped (a ceremony in progress
+   starts over), invitations revoked (invite again; resending one before that re-keys it),
+   throttles cleared.
+
+3. **Long-lived MACs that cannot be recomputed**: recovery codes made before codes were
+   stored as encrypted digests (``recovery_codes.code_mac``), and single-sign-on links (the
+   provider's subject is kept only as a MAC). They never end on their own: a user replaces
+   legacy codes by making new ones, and ``keys retire --force`` withdraws the rest (each
+   user is emailed to make new codes) and unlinks single-sign-on subjects (the next SSO
+   sign-in links the account again through the provider's verified email, as the first
+   one did).
+
+Spent values — revoked or expired sessions kept for the session list, used challenges,
+accepted or expired invitations, used recovery codes — hold no version: nothing will ever
+present their token again, and after retirement their MAC just names a version that no
+longer exists, which no lookup computes.
+
+``keys retire`` commits its database changes and its ``key.retired`` audit event before it
+rewrites the keyring file: if writing the file fails, nothing is lost and a rerun finishes.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, distinct, func, or_, select, true, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.actors import SYSTEM
+from app.audit import record_event
+from app.config import Settings
+from app.db import create_sessionmaker
+from app.kit.clock import as_utc
+from app.kit.crypto import Keyring
+from app.kit.crypto.keystore import save_keyring_file
+from app.models.identity import (
+    AuthChallenge,
+    AuthSession,
+    AuthThrottle,
+    OidcIdentity,
+    RecoveryCode,
+)
+from app.models.memberships import Invitation
+from app.models.users import User
+from app.notifications.service import notify_user
+from app.rotation import keyed_columns, rekeyable_rows_at
+
+REVOKED_REASON = "key_retired"
+
+
+def _at_version(column: Any, version: int) -> ColumnElement[bool]:
+    """The stored MAC (4-byte version header first) was made with ``version``."""
+    return func.substr(column, 1, 4) == struct.pack(">I", version)
+
+
+# --- the values rotation cannot re-key ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A kind of stored MAC of a token the server never keeps."""
+
+    # "live session" / "live sessions"; ``short`` names them in what --force does.
+    one: str
+    many: str
+    short: str
+    columns: tuple[Any, ...]
+    live: Callable[[datetime, Settings], ColumnElement[bool]]
+    # When the last live one ends on its own; None: never (lifecycle 3).
+    ends_by: Callable[[AsyncSession, ColumnElement[bool], Settings], Awaitable[datetime | None]]
+    # What --force does to the live ones; returns how many it ended.
+    end: Callable[[AsyncSession, ColumnElement[bool], datetime, Settings], Awaitable[int]]
+    ended: str
+    lasting: bool = False
+    note: str = ""
+
+    @property
+    def table(self) -> Any:
+        return self.columns[0].table
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(f"{c.table.name}.{c.name}" for c in self.columns)
+
+    def at_version(self, version: int) -> ColumnElement[bool]:
+        return or_(*[_at_version(column, version) for column in self.columns])
+
+
+async def _max_of(
+    session: AsyncSession, column: Any, where: ColumnElement[bool]
+) -> datetime | None:
+    value = await session.scalar(select(func.max(column)).where(where))
+    return as_utc(value) if value is not None else None
+
+
+# Sessions
+
+
+def _session_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
+    return and_(
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > now,
+        AuthSession.last_seen_at > now - timedelta(minutes=settings.session.idle_minutes),
+    )
+
+
+async def _session_ends(
+    session: AsyncSession, where: ColumnElement[bool], settings: Settings
+) -> datetime | None:
+    # The absolute deadline: activity keeps a session from idling out, never past it.
+    return await _max_of(session, AuthSession.expires_at, where)
+
+
+async def _revoke_sessions(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime, settings: Settings
+) -> int:
+    result = await session.execute(
+        update(AuthSession)
+        .where(where)
+        .values(revoked_at=now, revoked_reason=REVOKED_REASON)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Challenges
+
+
+def _challenge_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
+    return and_(AuthChallenge.used_at.is_(None), AuthChallenge.expires_at > now)
+
+
+async def _challenge_ends(
+    session: AsyncSession, where: ColumnElement[bool], settings: Settings
+) -> datetime | None:
+    return await _max_of(session, AuthChallenge.expires_at, where)
+
+
+async def _drop_challenges(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime, settings: Settings
+) -> int:
+    result = await session.execute(
+        delete(AuthChallenge).where(where).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Invitations
+
+
+def _invitation_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
+    return and_(
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > now,
+    )
+
+
+async def _invitation_ends(
+    session: AsyncSession, where: ColumnElement[bool], settings: Settings
+) -> datetime | None:
+    return await _max_of(session, Invitation.expires_at, where)
+
+
+async def _revoke_invitations(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime, settings: Settings
+) -> int:
+    result = await session.execute(
+        update(Invitation)
+        .where(where)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Throttles
+
+
+def _throttle_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
+    window = timedelta(minutes=settings.throttle.window_minutes)
+    return or_(AuthThrottle.blocked_until > now, AuthThrottle.window_started_at > now - window)
+
+
+async def _throttle_ends(
+    session: AsyncSession, where: ColumnElement[bool], settings: Settings
+) -> datetime | None:
+    window = timedelta(minutes=settings.throttle.window_minutes)
+    started = await _max_of(session, AuthThrottle.window_started_at, where)
+    blocked = await _max_of(session, AuthThrottle.blocked_until, where)
+    ends = [moment for moment in (started and started + window, blocked) if moment]
+    return max(ends) if ends else None
+
+
+async def _clear_throttles(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime, settings: Settings
+) -> int:
+    result = await session.execute(
+        delete(AuthThrottle).where(where).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Legacy recovery codes
+
+
+def _code_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
+    return RecoveryCode.used_at.is_(None)
+
+
+async def _never(
+    session: AsyncSession, where: ColumnElement[bool], settings: Settings
+) -> datetime | None:
+    return None
+
+
+async def _withdraw_codes(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime, settings: Settings
+) -> int:
+    user_ids = (await session.scalars(select(RecoveryCode.user_id).where(where).distinct())).all()
+    result = await session.execute(
+        delete(RecoveryCode).where(where).execution_options(synchronize_session=False)
+    )
+    for user_id in user_ids:
+        user = await session.get(User, user_id)
+        if user is not None:
+            await notify_user(session, user=user, kind="recovery_codes_withdrawn", now=now)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Single-sign-on links
+
+
+def _always(now: datetime, settings: Settings) -> ColumnElement[bool]:
+    return true()
+
+
+async def _unlink(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime, settings: Settings
+) -> int:
+    result = await session.execute(
+        delete(OidcIdentity).where(where).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+HOLDERS: tuple[Holder, ...] = (
+    Holder(
+        one="live session",
+        many="live sessions",
+        short="sessions",
+        columns=(AuthSession.__table__.c.token_mac,),
+        live=_session_live,
+        ends_by=_session_ends,
+        end=_revoke_sessions,
+        ended="revoked (their users sign in again)",
+        note="at the latest; sooner when idle",
+    ),
+    Holder(
+        one="open sign-in challenge",
+        many="open sign-in challenges",
+        short="challenges",
+        columns=(AuthChallenge.__table__.c.handle_mac,),
+        live=_challenge_live,
+        ends_by=_challenge_ends,
+        end=_drop_challenges,
+        ended="dropped (a sign-in or set-up in progress starts over)",
+    ),
+    Holder(
+        one="pending invitation",
+        many="pending invitations",
+        short="invitations",
+        columns=(Invitation.__table__.c.token_mac,),
+        live=_invitation_live,
+        ends_by=_invitation_ends,
+        end=_revoke_invitations,
+        ended="revoked (invite again)",
+        note="resending one moves it to the current version",
+    ),
+    Holder(
+        one="attempt throttle",
+        many="attempt throttles",
+        short="throttles",
+        columns=(AuthThrottle.__table__.c.key_mac,),
+        live=_throttle_live,
+        ends_by=_throttle_ends,
+        end=_clear_throttles,
+        ended="cleared (their attempt counts start again)",
+    ),
+    Holder(
+        one="legacy recovery code",
+        many="legacy recovery codes",
+        short="legacy recovery codes",
+        columns=(RecoveryCode.__table__.c.code_mac,),
+        live=_code_live,
+        ends_by=_never,
+        end=_withdraw_codes,
+        ended="withdrawn (their users are emailed to make new ones)",
+        lasting=True,
+        note="unused codes stored as MACs before 2026-11-29; they go when their users make"
+        " new codes",
+    ),
+    Holder(
+        one="single-sign-on link",
+        many="single-sign-on links",
+        short="single-sign-on links",
+        columns=(OidcIdentity.__table__.c.issuer_mac, OidcIdentity.__table__.c.subject_mac),
+        live=_always,
+        ends_by=_never,
+        end=_unlink,
+        ended="unlinked (the next single sign-on links the account again by verified email)",
+        lasting=True,
+    ),
+)
+
+
+def unclassified_token_macs() -> list[str]:
+    """Token-MAC columns that neither rotation re-keys nor a Holder covers (must be none)."""
+    covered = {label for holder in HOLDERS for label in holder.labels}
+    return [
+        kc.label
+        for kc in keyed_columns()
+        if kc.protection == "token_mac" and not kc.rekeyable and kc.label not in covered
+    ]
+
+
+# --- what a version is still needed for --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Use:
+    holder: Holder
+    count: int
+    ends_by: datetime | None
+    users: int | None = None
+
+
+@dataclass(frozen=True)
+class VersionReport:
+    version: int
+    rekeyable: int
+    uses: tuple[Use, ...]
+    spent: int
+
+    @property
+    def retirable(self) -> bool:
+        return self.rekeyable == 0 and not self.uses
+
+    @property
+    def forceable(self) -> bool:
+        """Retirable once --force has ended what still uses it."""
+        return self.rekeyable == 0
+
+    @property
+    def free_by(self) -> datetime | None:
+        """When the version needs nothing any more on its own; None if never (or now)."""
+        if any(use.holder.lasting for use in self.uses) or not self.uses:
+            return None
+        return max((use.ends_by for use in self.uses if use.ends_by is not None), default=None)
+
+
+async def _report(
+    session: AsyncSession, version: int, *, now: datetime, settings: Settings
+) -> VersionReport:
+    uses = []
+    spent = 0
+    for holder in HOLDERS:
+        at = holder.at_version(version)
+        total = int(
+            await session.scalar(select(func.count()).select_from(holder.table).where(at)) or 0
+        )
+        if not total:
+            continue
+        live = and_(at, holder.live(now, settings))
+        count = int(
+            await session.scalar(select(func.count()).select_from(holder.table).where(live)) or 0
+        )
+        spent += total - count
+        if not count:
+            continue
+        users = None
+        if holder.table is RecoveryCode.__table__:
+            users = int(
+                await session.scalar(select(func.count(distinct(RecoveryCode.user_id))).where(live))
+                or 0
+            )
+        uses.append(Use(holder, count, await holder.ends_by(session, live, settings), users))
+    rekeyable = await rekeyable_rows_at(await session.connection(), version)
+    return VersionReport(version, rekeyable, tuple(uses), spent)
+
+
+async def version_reports(
+    engine: AsyncEngine, versions: list[int], *, now: datetime, settings: Settings
+) -> list[VersionReport]:
+    async with create_sessionmaker(engine)() as session:
+        return [await _report(session, v, now=now, settings=settings) for v in versions]
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _use_line(use: Use) -> str:
+    noun = use.holder.one if use.count == 1 else use.holder.many
+    text = f"{use.count} {noun}"
+    if use.users is not None:
+        text += f" of {use.users} user" + ("" if use.users == 1 else "s")
+    if use.ends_by is None:
+        text += ": they never expire"
+    else:
+        last = "ending" if use.count == 1 else "the last ending"
+        text += f", {last} by {_when(use.ends_by)}"
+    if use.holder.note:
+        text += f" ({use.holder.note})"
+    return text
+
+
+def describe(report: VersionReport) -> list[str]:
+    """What still needs the version, one line each, and how it can be retired."""
+    v = report.version
+    lines = []
+    if report.rekeyable:
+        lines.append(
+            f"{report.rekeyable} stored values still use version {v}; run `accord keys rotate`"
+            " to re-encrypt them"
+        )
+    lines += [_use_line(use) for use in report.uses]
+    if report.spent:
+        lines.append(
+            f"{report.spent} spent token MACs (ended sessions, used challenges, …) need no key"
+        )
+    if report.retirable:
+        lines.append(f"nothing needs it: `accord keys retire {v}` retires it now")
+    elif report.forceable:
+        forced = "; ".join(f"{use.holder.short} {use.holder.ended}" for use in report.uses)
+        if report.free_by is not None:
+            lines.append(
+                f"`accord keys retire {v}` works after {_when(report.free_by)}, or now with"
+                f" --force: {forced}"
+            )
+        else:
+            lines.append(f"`accord keys retire {v} --force` retires it now: {forced}")
+    return lines
+
+
+# --- retiring ----------------------------------------------------------------------------
+
+
+class StillNeeded(Exception):
+    def __init__(self, report: VersionReport) -> None:
+        super().__init__(f"key version {report.version} is still needed")
+        self.report = report
+
+
+async def retire_in_database(
+    engine: AsyncEngine,
+    version: int,
+    *,
+    versions_left: tuple[int, ...],
+    now: datetime,
+    settings: Settings,
+    force: bool,
+) -> dict[str, int]:
+    """Check that nothing needs ``version`` any more (with ``force``: end what does, as
+    --force says), and record ``key.retired``, in one transaction; StillNeeded otherwise.
+
+    Returns what was ended, per table. The caller then removes the version from the keyring.
+    """
+    async with create_sessionmaker(engine)() as session:
+        report = await _report(session, version, now=now, settings=settings)
+        if not report.retirable and not (force and report.forceable):
+            raise StillNeeded(report)
+        ended: dict[str, int] = {}
+        for use in report.uses:
+            holder = use.holder
+            live = and_(holder.at_version(version), holder.live(now, settings))
+            ended[holder.table.name] = await holder.end(session, live, now, settings)
+        await record_event(
+            session,
+            actor=SYSTEM,
+            action="key.retired",
+            target=("key_version", str(version)),
+            details={
+                "version": version,
+                "versions_left": list(versions_left),
+                "forced": bool(ended),
+                "ended": ended,
+            },
+        )
+        await session.commit()
+        return ended
+
+
+async def retire_version(
+    engine: AsyncEngine,
+    keyring_file: Path,
+    keyring: Keyring,
+    version: int,
+    *,
+    now: datetime,
+    settings: Settings,
+    force: bool = False,
+) -> tuple[Keyring, dict[str, int]]:
+    """Retire ``version``: the database first (retire_in_database), then the keyring file.
+
+    KeyringError for the current or an unknown version, StillNeeded while something needs
+    it, OSError when the file cannot be written (the database part is then done: rerun).
+    Returns the keyring left and what --force ended, per table.
+    """
+    remaining = keyring.without_version(version)
+    ended = await retire_in_database(
+        engine, version, versions_left=remaining.versions, now=now, settings=settings, force=force
+    )
+    save_keyring_file(keyring_file, remaining)
+    return remaining, ended
+
+
+async def record_key_event(engine: AsyncEngine, action: str, details: dict[str, Any]) -> None:
+    """An audit event of ``accord keys`` (``key.rotated``, ``key.reencrypted``), by the
+    system, on the key version ``details["version"]``."""
+    async with create_sessionmaker(engine)() as session:
+        await record_event(
+            session,
+            actor=SYSTEM,
+            action=action,
+            target=("key_version", str(details["version"])),
+            details=details,
+        )
+        await session.commit()
