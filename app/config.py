@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,6 +108,13 @@ class OidcSettings(BaseModel):
     issuer: str = ""
     client_id: str = ""
     client_secret: SecretStr = SecretStr("")
+    # How the client authenticates at the token endpoint: what it was registered with at the
+    # provider (the registration default is client_secret_basic, RFC 7591 §2). Checked at
+    # start-up against the provider's discovery.
+    token_endpoint_auth_method: Literal["client_secret_basic", "client_secret_post"] = (
+        "client_secret_basic"  # noqa: S105  # nosec B105 - a method's name, not a secret
+    )
+    # The provider's name, shown as "Sign in with <name>" (translated).
     display_name: str = "Single sign-on"
 
 

@@ -30,6 +30,22 @@ def check_startable(settings: Settings) -> None:
             raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
 
 
+async def check_single_sign_on(app: FastAPI, settings: Settings) -> None:
+    """Refuse to start when the provider's discovery contradicts the single sign-on settings
+    (issuer, token endpoint authentication method, …). A provider that cannot be reached now
+    does not stop the server: password sign-in works, and SSO is checked again when used."""
+    from app.auth.oidc import new_client, oidc_configured
+
+    if not oidc_configured(settings.oidc):
+        return
+    client = new_client(settings)
+    problems = await client.start_up_problems(app.state.clock.now())
+    if problems:
+        raise ConfigurationError("single sign-on is misconfigured: " + "; ".join(problems))
+    # Discovery is cached in it: the first sign-in does not fetch it again.
+    app.state.oidc_client = client
+
+
 def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log.level)
@@ -44,6 +60,8 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from app.notifications.worker import EmbeddedWorker
+
+        await check_single_sign_on(app, settings)
 
         # Embedded mode sends mail from inside the server; tests drive delivery themselves.
         app.state.outbox_worker = (

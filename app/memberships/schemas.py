@@ -232,6 +232,9 @@ class UserAdminRead(BaseModel):
     status: Literal["active", "suspended"]
     platform_roles: list[Literal["admin", "coordinator"]]
     memberships: list[UserMembership]
+    # Linked to a single sign-on subject (which then decides who signs in; an admin may
+    # unlink it so that the next sign-in links again by verified email).
+    sso_linked: bool
     created_at: datetime
 
 

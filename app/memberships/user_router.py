@@ -89,6 +89,21 @@ async def revoke_user_sessions(
     return SessionsRevoked(revoked=count)
 
 
+@router.delete(
+    "/users/{user_id}/sso-identity",
+    operation_id="unlinkUserSsoIdentity",
+    response_model=UserAdminRead,
+)
+async def unlink_user_sso_identity(
+    user_id: uuid.UUID, actor: SteppedUp, session: DbSession
+) -> UserAdminRead:
+    """Unlink the user's single sign-on subject (idempotent): the next single sign-on links
+    whichever provider account holds the user's verified email. Sessions stay open."""
+    user = await access_user(session, actor, user_id)
+    user = await service.unlink_sso_identity(session, actor=actor, user=user)
+    return await service.user_read(session, user)
+
+
 @router.put(
     "/users/{user_id}/platform-roles/{role}",
     operation_id="grantPlatformRole",

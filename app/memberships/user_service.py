@@ -1,4 +1,5 @@
-"""Administration of users: suspension, sessions, platform roles and admin grants.
+"""Administration of users: suspension, sessions, platform roles, single sign-on links and
+admin grants.
 
 Guard rails: the last active admin can be neither suspended nor stripped of the role, and
 admin is granted only by a second admin approving a first admin's request. Every change
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
 from app.audit import record_event
+from app.auth.oidc import linked_user_ids, unlink_identities
 from app.auth.sessions import revoke_user_sessions
 from app.memberships import repository as repo
 from app.memberships.errors import (
@@ -43,6 +45,7 @@ async def user_reads(session: AsyncSession, users: list[User]) -> list[UserAdmin
     ids = [user.id for user in users]
     roles = await repo.platform_roles_of_users(session, ids)
     memberships = await repo.memberships_of_users(session, ids)
+    linked = await linked_user_ids(session, ids)
     return [
         UserAdminRead(
             id=user.id,
@@ -54,6 +57,7 @@ async def user_reads(session: AsyncSession, users: list[User]) -> list[UserAdmin
                 UserMembership(id=m.id, organization_id=m.organization_id, role=m.role)  # type: ignore[arg-type]
                 for m in memberships[user.id]
             ],
+            sso_linked=user.id in linked,
             created_at=user.created_at,
         )
         for user in users
@@ -122,6 +126,23 @@ async def revoke_sessions(session: AsyncSession, *, actor: Actor, user: User, no
         details={"count": count, "reason": "revoked_by_admin"},
     )
     return count
+
+
+async def unlink_sso_identity(session: AsyncSession, *, actor: Actor, user: User) -> User:
+    """Idempotent. Forget the provider subject the account is pinned to, so that its next
+    single sign-on links again by the provider's verified email (a replaced provider
+    account). Sessions already open stay open: end them separately if the old provider
+    account is not to be trusted."""
+    count = await unlink_identities(session, user.id)
+    if count:
+        await record_event(
+            session,
+            actor=actor,
+            action="sso_identity.unlinked",
+            target=user,
+            details={"count": count},
+        )
+    return user
 
 
 async def _grant(

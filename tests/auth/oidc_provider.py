@@ -3,14 +3,21 @@
 Built from Authlib's server components — the RFC 6749 authorization server with the
 authorization-code grant, the OpenID Connect ``OpenIDCode`` extension and PKCE
 (``CodeChallenge``) — and served by uvicorn on a free port in a background thread. It
-approves every authorization request for one configurable test user, publishes discovery
-and a JWKS, and can be told to misbehave (wrong audience, wrong nonce, foreign signing
-key, expired token, denied consent) so the client's checks are tested against real tokens.
+approves every authorization request for one configurable test user, publishes discovery,
+a JWKS and a userinfo endpoint, and can be told to misbehave (wrong audience, wrong nonce,
+foreign signing key, expired token, denied consent, a userinfo answer about someone else)
+so the client's checks are tested against real tokens.
+
+By default the ID token carries the user's email claims. ``email_in_id_token=False``
+behaves like node-oidc-provider's defaults (``conformIdTokenClaims``): scope-requested
+claims go to userinfo only, unless the ``claims`` request parameter asks for them in the
+ID token and ``claims_parameter`` advertises and honours it.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import socket
 import threading
 import time
@@ -66,6 +73,14 @@ class Behaviour:
     deny: bool = False  # the user refuses consent
     # How the client may authenticate at the token endpoint (advertised and enforced).
     auth_methods: tuple[str, ...] = ("client_secret_basic", "client_secret_post")
+    # Where the email claims go: the ID token too (True), or userinfo only (False).
+    email_in_id_token: bool = True
+    # claims_parameter_supported: the `claims` request parameter is advertised and honoured.
+    claims_parameter: bool = False
+    # A userinfo_endpoint is advertised (and served).
+    userinfo: bool = True
+    # userinfo answers with this sub instead of the user's (a token mix-up).
+    userinfo_subject: str | None = None
 
 
 @dataclass
@@ -79,6 +94,8 @@ class _Code(AuthorizationCodeMixin):  # type: ignore[misc]
     code_challenge: str | None
     code_challenge_method: str | None
     auth_time: int
+    # The `claims` request parameter, parsed (OIDC Core §5.5).
+    claims_request: dict[str, Any] = field(default_factory=dict)
 
     def get_redirect_uri(self) -> str:
         return self.redirect_uri
@@ -181,14 +198,22 @@ class OpenIdProvider:
         self.foreign = RSAKey.generate_key(2048, parameters={"kid": "provider-1", "use": "sig"})
         self.codes: dict[str, _Code] = {}
         self.used_nonces: set[str] = set()
+        # Issued access tokens: token -> (user, scope), for userinfo.
+        self.access_tokens: dict[str, tuple[dict[str, Any], str]] = {}
         self.token_requests = 0
+        self.userinfo_requests = 0
+        # The authorization requests' query parameters, as received.
+        self.authorization_requests: list[dict[str, str]] = []
         self.server = self._authorization_server()
 
     def reset(self) -> None:
         self.behaviour = Behaviour()
         self.key = self.first_key
         self.codes.clear()
+        self.access_tokens.clear()
         self.token_requests = 0
+        self.userinfo_requests = 0
+        self.authorization_requests.clear()
 
     def rotate_key(self) -> None:
         """A new signing key under a new key id; the JWKS then publishes only that one."""
@@ -198,7 +223,7 @@ class OpenIdProvider:
         return KeySet([self.key]).as_dict(private=False)
 
     def discovery(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "issuer": self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",
@@ -210,7 +235,18 @@ class OpenIdProvider:
             "token_endpoint_auth_methods_supported": list(self.behaviour.auth_methods),
             "code_challenge_methods_supported": ["S256"],
             "grant_types_supported": ["authorization_code"],
+            "claims_parameter_supported": self.behaviour.claims_parameter,
         }
+        if self.behaviour.userinfo:
+            document["userinfo_endpoint"] = f"{self.issuer}/userinfo"
+        return document
+
+    def userinfo_claims(self, user: dict[str, Any], scope: str) -> dict[str, Any]:
+        """What userinfo says for a token: sub, and the email claims with scope email."""
+        claims = {"sub": user["sub"]}
+        if "email" in scope.split():
+            claims |= {k: user[k] for k in ("email", "email_verified") if k in user}
+        return claims
 
     def _authorization_server(self) -> AuthorizationServer:
         provider = self
@@ -220,7 +256,10 @@ class OpenIdProvider:
                 return provider.client if client_id == provider.client.client_id else None
 
             def save_token(self, token: dict[str, Any], request: Any) -> None:
-                return None
+                provider.access_tokens[token["access_token"]] = (
+                    dict(request.user),
+                    str(token.get("scope") or ""),
+                )
 
             def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
                 return None
@@ -243,6 +282,9 @@ class OpenIdProvider:
                 data = request.payload.data
                 if data.get("nonce"):
                     provider.used_nonces.add(data["nonce"])
+                claims_request: dict[str, Any] = {}
+                if provider.behaviour.claims_parameter and data.get("claims"):
+                    claims_request = json.loads(data["claims"])
                 provider.codes[code] = _Code(
                     code=code,
                     client_id=request.client.get_client_id(),
@@ -253,6 +295,7 @@ class OpenIdProvider:
                     code_challenge=data.get("code_challenge"),
                     code_challenge_method=data.get("code_challenge_method"),
                     auth_time=int(time.time()),
+                    claims_request=claims_request,
                 )
 
             def query_authorization_code(self, code: str, client: _Client) -> _Code | None:
@@ -297,10 +340,17 @@ class OpenIdProvider:
                 claims: dict[str, Any] = super().get_authorization_code_claims(authorization_code)
                 if provider.behaviour.nonce is not None:
                     claims["nonce"] = provider.behaviour.nonce
+                # Claims the `claims` parameter asked for in the ID token (the user info,
+                # which follows, no longer overrides them when it holds only sub).
+                wanted = authorization_code.claims_request.get("id_token") or {}
+                user = authorization_code.user
+                claims |= {name: user[name] for name in wanted if name in user}
                 return claims
 
             def generate_user_info(self, user: dict[str, Any], scope: str) -> dict[str, Any]:
-                return dict(user)
+                if provider.behaviour.email_in_id_token:
+                    return dict(user)
+                return {"sub": user["sub"]}
 
         server = Server(scopes_supported=["openid", "email", "profile"])
         server.register_token_generator(
@@ -320,6 +370,7 @@ class OpenIdProvider:
             return JSONResponse(self.jwks())
 
         async def authorize(request: Request) -> Response:
+            self.authorization_requests.append(dict(request.query_params))
             oauth_request = _Request(
                 "GET", str(request.url), request.headers, list(request.query_params.multi_items())
             )
@@ -344,12 +395,28 @@ class OpenIdProvider:
             )
             return response
 
+        async def userinfo(request: Request) -> Response:
+            self.userinfo_requests += 1
+            scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+            issued = self.access_tokens.get(presented) if scheme.lower() == "bearer" else None
+            if issued is None:
+                return JSONResponse(
+                    {"error": "invalid_token"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                )
+            claims = self.userinfo_claims(*issued)
+            if self.behaviour.userinfo_subject is not None:
+                claims["sub"] = self.behaviour.userinfo_subject
+            return JSONResponse(claims)
+
         return Starlette(
             routes=[
                 Route("/.well-known/openid-configuration", configuration),
                 Route("/jwks", jwks),
                 Route("/authorize", authorize),
                 Route("/token", token, methods=["POST"]),
+                Route("/userinfo", userinfo, methods=["GET", "POST"]),
             ]
         )
 

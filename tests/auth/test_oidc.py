@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 
 from app.auth.repository import count_users
 from app.config import OidcSettings, Settings
+from app.main import ConfigurationError, check_single_sign_on
 from app.models.audit import AuditEvent
-from app.models.identity import AuthSession, TotpFactor
+from app.models.identity import AuthSession, OidcIdentity, TotpFactor
 from app.models.outbox import OutboxMessage
 from app.models.users import PlatformRole, UserStatus
 from tests.auth.factories import make_user
@@ -93,6 +94,17 @@ def _refused_with(response: httpx.Response, code: str) -> None:
     assert "__Host-accord_session" not in response.headers.get("set-cookie", "")
 
 
+def _use_oidc(app, settings: Settings, **changes: object) -> Settings:  # type: ignore[no-untyped-def]
+    """The app's single sign-on settings, changed."""
+    changed = settings.model_copy(update={"oidc": settings.oidc.model_copy(update=changes)})
+    app.state.settings = changed
+    return changed
+
+
+async def _links(session) -> list[OidcIdentity]:  # type: ignore[no-untyped-def]
+    return list((await session.scalars(select(OidcIdentity))).all())
+
+
 async def _failures(session) -> list[dict]:  # type: ignore[no-untyped-def]
     events = (
         await session.scalars(select(AuditEvent).where(AuditEvent.action == "user.sign_in_failed"))
@@ -150,9 +162,11 @@ class TestStart:
 class TestSignIn:
     @pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
     async def test_an_invited_user_signs_in(
-        self, client, session, provider, at_provider, method
+        self, app, client, session, settings, provider, at_provider, method
     ) -> None:  # type: ignore[no-untyped-def]
+        # The client was registered with `method`, and the provider allows only that one.
         provider.behaviour.auth_methods = (method,)
+        _use_oidc(app, settings, token_endpoint_auth_method=method)
         user = await make_user(session, email=EMAIL)
         response = await single_sign_on(client, at_provider)
         assert response.status_code == 303
@@ -385,3 +399,202 @@ class TestSubjectPinning:
             response = await single_sign_on(again, at_provider)
             assert response.headers["location"] == "/"
             assert (await again.get("/api/auth/session")).json()["user"]["id"] == str(user.id)
+
+
+class TestClaimsFromUserinfo:
+    """Providers that keep the email claims out of the ID token (node-oidc-provider's
+    defaults): userinfo supplies them, for the ID token's subject only."""
+
+    async def test_the_email_comes_from_userinfo_when_the_id_token_lacks_it(
+        self, app, client, session, provider, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        provider.behaviour.email_in_id_token = False
+        user = await make_user(session, email=EMAIL)
+        assert (await single_sign_on(client, at_provider)).headers["location"] == "/"
+        assert provider.userinfo_requests == 1
+        assert [link.user_id for link in await _links(session)] == [user.id]
+        # Once linked, the subject decides: no more userinfo requests.
+        async with _browser(app) as again:
+            assert (await single_sign_on(again, at_provider)).headers["location"] == "/"
+        assert provider.userinfo_requests == 1
+
+    async def test_userinfo_about_another_subject_is_refused(
+        self, client, session, provider, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        provider.behaviour.email_in_id_token = False
+        provider.behaviour.userinfo_subject = "someone-else"
+        await make_user(session, email=EMAIL)
+        _refused_with(await single_sign_on(client, at_provider), "sso_failed")
+        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await _links(session) == []
+        assert [f["reason"] for f in await _failures(session)] == ["userinfo_subject_mismatch"]
+
+    async def test_an_email_unverified_in_userinfo_is_refused(
+        self, client, session, provider, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        provider.behaviour.email_in_id_token = False
+        provider.behaviour.user["email_verified"] = False
+        await make_user(session, email=EMAIL)
+        _refused_with(await single_sign_on(client, at_provider), "sso_failed")
+        assert [f["reason"] for f in await _failures(session)] == ["email_unverified"]
+
+    async def test_without_a_userinfo_endpoint_the_email_is_missing(
+        self, client, session, provider, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        provider.behaviour.email_in_id_token = False
+        provider.behaviour.userinfo = False
+        await make_user(session, email=EMAIL)
+        _refused_with(await single_sign_on(client, at_provider), "sso_failed")
+        assert provider.userinfo_requests == 0
+        assert [f["reason"] for f in await _failures(session)] == ["email_missing"]
+
+    async def test_the_claims_parameter_asks_for_the_email_in_the_id_token(
+        self, client, session, provider, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        provider.behaviour.email_in_id_token = False
+        provider.behaviour.claims_parameter = True
+        await make_user(session, email=EMAIL)
+        assert (await single_sign_on(client, at_provider)).headers["location"] == "/"
+        assert provider.userinfo_requests == 0
+        asked = json.loads(provider.authorization_requests[-1]["claims"])
+        assert asked == {
+            "id_token": {"email": {"essential": True}, "email_verified": {"essential": True}}
+        }
+
+    async def test_the_claims_parameter_is_not_sent_to_a_provider_without_it(
+        self, client, provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        response = await client.get("/api/auth/oidc/start")
+        assert "claims" not in parse_qs(urlsplit(response.headers["location"]).query)
+
+
+class TestTokenEndpointAuthMethod:
+    async def test_client_secret_basic_is_the_default(
+        self, client, session, settings, provider, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        assert settings.oidc.token_endpoint_auth_method == "client_secret_basic"
+        # Discovery lists both; the client still uses the one it was registered with.
+        provider.behaviour.auth_methods = ("client_secret_post", "client_secret_basic")
+        await make_user(session, email=EMAIL)
+        callback = await _to_callback(client, at_provider)
+        provider.behaviour.auth_methods = ("client_secret_basic",)  # now enforced: basic only
+        assert (await client.get(callback)).headers["location"] == "/"
+
+    async def test_a_method_the_provider_does_not_list_is_refused_and_logged(
+        self, app, client, settings, provider, caplog
+    ) -> None:  # type: ignore[no-untyped-def]
+        provider.behaviour.auth_methods = ("client_secret_basic",)
+        _use_oidc(app, settings, token_endpoint_auth_method="client_secret_post")
+        caplog.set_level(logging.WARNING, logger="accord.auth.oidc")
+        _refused_with(await client.get("/api/auth/oidc/start"), "sso_unavailable")
+        logged = " ".join(r.getMessage() for r in caplog.records)
+        assert "ACCORD_OIDC__TOKEN_ENDPOINT_AUTH_METHOD is 'client_secret_post'" in logged
+        assert "client_secret_basic" in logged
+
+    async def test_the_server_refuses_to_start_with_a_method_the_provider_does_not_list(
+        self, app, settings, provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        provider.behaviour.auth_methods = ("client_secret_basic",)
+        broken = _use_oidc(app, settings, token_endpoint_auth_method="client_secret_post")
+        with pytest.raises(ConfigurationError) as refused:
+            await check_single_sign_on(app, broken)
+        message = str(refused.value)
+        assert "ACCORD_OIDC__TOKEN_ENDPOINT_AUTH_METHOD is 'client_secret_post'" in message
+        assert "token_endpoint_auth_methods_supported" in message
+        assert CLIENT_SECRET not in message
+
+    async def test_the_server_starts_with_a_usable_or_unreachable_provider(
+        self, app, settings
+    ) -> None:  # type: ignore[no-untyped-def]
+        await check_single_sign_on(app, settings)
+        # Discovery is kept for the first sign-in.
+        assert app.state.oidc_client.settings is settings.oidc
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            closed = s.getsockname()[1]
+        unreachable = settings.oidc.model_copy(update={"issuer": f"http://127.0.0.1:{closed}"})
+        await check_single_sign_on(app, settings.model_copy(update={"oidc": unreachable}))
+
+    async def test_the_lifespan_runs_the_check(self, app, settings, provider) -> None:  # type: ignore[no-untyped-def]
+        provider.behaviour.auth_methods = ("client_secret_post",)
+        with pytest.raises(ConfigurationError):
+            async with app.router.lifespan_context(app):
+                pass  # pragma: no cover - refused before
+
+
+class TestIssuer:
+    async def test_a_trailing_slash_is_explained_in_the_log_not_to_the_user(
+        self, app, client, settings, provider, caplog
+    ) -> None:  # type: ignore[no-untyped-def]
+        # OIDC Discovery §4.3 and Core §3.1.3.7: the issuer is compared exactly (ID tokens'
+        # iss too), so this stays refused; the operator is told why.
+        _use_oidc(app, settings, issuer=provider.issuer + "/")
+        caplog.set_level(logging.WARNING, logger="accord.auth.oidc")
+        response = await client.get("/api/auth/oidc/start")
+        _refused_with(response, "sso_unavailable")
+        assert provider.issuer not in response.text
+        logged = " ".join(r.getMessage() for r in caplog.records)
+        assert f"ACCORD_OIDC__ISSUER is '{provider.issuer}/'" in logged
+        assert f"says '{provider.issuer}'" in logged
+        assert "trailing slash" in logged
+
+
+class TestUnlinking:
+    """An admin resets a pinned subject: the person's provider account was replaced."""
+
+    async def _admin(self, app, session, clock):  # type: ignore[no-untyped-def]
+        from tests.memberships.factories import browser_for, make_person
+
+        admin = await make_person(
+            session, roles=frozenset({PlatformRole.ADMIN}), display_name="Admin"
+        )
+        return await browser_for(app, session, clock, admin)
+
+    async def test_after_unlinking_the_new_provider_account_signs_in(
+        self, app, client, session, clock, provider, at_provider
+    ) -> None:  # type: ignore[no-untyped-def]
+        user = await make_user(session, email=EMAIL)
+        await single_sign_on(client, at_provider)
+        provider.behaviour.user = {"sub": "replacement", "email": EMAIL, "email_verified": True}
+        async with _browser(app) as laptop:
+            _refused_with(await single_sign_on(laptop, at_provider), "sso_no_account")
+
+        admin = await self._admin(app, session, clock)
+        listed = {u["id"]: u for u in (await admin.get("/api/users")).json()["items"]}
+        assert listed[str(user.id)]["sso_linked"] is True
+        response = await admin.delete(f"/api/users/{user.id}/sso-identity")
+        assert response.status_code == 200, response.text
+        assert response.json()["sso_linked"] is False
+        event = await session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "sso_identity.unlinked")
+        )
+        assert event is not None and event.target_id == str(user.id)
+        assert json.loads(event.details_json) == {"count": 1}
+        # Idempotent: nothing left to unlink, nothing more recorded.
+        assert (await admin.delete(f"/api/users/{user.id}/sso-identity")).status_code == 200
+        unlinked = select(func.count()).where(AuditEvent.action == "sso_identity.unlinked")
+        assert await session.scalar(unlinked) == 1
+        await admin.aclose()
+
+        async with _browser(app) as laptop:
+            assert (await single_sign_on(laptop, at_provider)).headers["location"] == "/"
+            assert (await laptop.get("/api/auth/session")).json()["user"]["id"] == str(user.id)
+
+    async def test_an_unknown_user_is_not_found(self, app, session, clock) -> None:  # type: ignore[no-untyped-def]
+        admin = await self._admin(app, session, clock)
+        response = await admin.delete(
+            "/api/users/00000000-0000-7000-8000-000000000000/sso-identity"
+        )
+        assert response.status_code == 404
+        await admin.aclose()
+
+    async def test_unlinking_needs_a_fresh_second_factor(
+        self, app, session, clock, settings
+    ) -> None:  # type: ignore[no-untyped-def]
+        user = await make_user(session, email=EMAIL)
+        admin = await self._admin(app, session, clock)
+        clock.advance(timedelta(minutes=settings.session.step_up_minutes, seconds=1))
+        response = await admin.delete(f"/api/users/{user.id}/sso-identity")
+        assert response.status_code == 403
+        assert response.json()["code"] == "step_up_required"
+        await admin.aclose()

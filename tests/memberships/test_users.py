@@ -40,6 +40,7 @@ class TestList:
                     "role": "representative",
                 }
             ],
+            "sso_linked": False,
             "created_at": users[str(member.id)]["created_at"],
         }
         assert users[str(admin.id)]["platform_roles"] == ["admin"]

@@ -11,8 +11,10 @@ a privileged user without one must enrol, exactly as after a password.
 Nothing here logs or stores tokens, codes or emails, and the browser never sees the
 provider's error text — only one of three stable codes.
 
-Modules: ``client`` (the provider: discovery, keys, code exchange, ID token validation),
-``service`` (start and finish a sign-in), ``errors``.
+Modules: ``client`` (the provider: discovery, keys, code exchange, ID token validation,
+userinfo),
+``service`` (start and finish a sign-in; which accounts are linked, and unlinking one),
+``errors``.
 """
 
 from app.auth.oidc.client import OidcClient, ProviderMetadata, new_client, oidc_configured
@@ -23,7 +25,9 @@ from app.auth.oidc.service import (
     Started,
     callback_url,
     finish_sign_in,
+    linked_user_ids,
     start_sign_in,
+    unlink_identities,
 )
 
 __all__ = [
@@ -38,7 +42,9 @@ __all__ = [
     "Started",
     "callback_url",
     "finish_sign_in",
+    "linked_user_ids",
     "new_client",
     "oidc_configured",
     "start_sign_in",
+    "unlink_identities",
 ]

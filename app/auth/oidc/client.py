@@ -1,14 +1,16 @@
 """The OpenID provider, seen from here (Authlib and joserfc): discovery, its signing keys,
-the authorization URL, the code exchange and ID token validation.
+the authorization URL, the code exchange, ID token validation and the userinfo endpoint.
 
 Discovery and the JWKS are cached per process. Only asymmetric signatures are accepted,
 and every provider URL must be https (plain http to this machine outside production, for
-a local test provider). Nothing here logs tokens, codes or emails.
+a local test provider). Nothing here logs tokens, codes or emails; why a discovery
+document is unusable is logged (issuer and endpoint URLs are public), never shown to users.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +31,12 @@ from app.config import OidcSettings, Settings
 log = logging.getLogger("accord.auth.oidc")
 
 SCOPE = "openid email"
+# Asked for in the ID token through the `claims` request parameter (OIDC Core §5.5) when the
+# provider supports it; otherwise the userinfo endpoint supplies them (client.userinfo).
+EMAIL_CLAIMS = ("email", "email_verified")
+CLAIMS_REQUEST = json.dumps(
+    {"id_token": {name: {"essential": True} for name in EMAIL_CLAIMS}}, separators=(",", ":")
+)
 # Asymmetric signatures only: "none" and HMAC (keyed with the client secret, which the
 # operator's provider admins also hold) are refused whatever discovery advertises.
 SIGNING_ALGORITHMS = (
@@ -84,6 +92,74 @@ class ProviderMetadata:
     jwks_uri: str
     client_auth: str
     algorithms: tuple[str, ...]
+    # Optional in discovery; without it, an ID token lacking the email claims is refused.
+    userinfo_endpoint: str | None = None
+    claims_parameter_supported: bool = False
+
+
+class DiscoveryUnusable(SignInRefused):
+    """The provider's discovery document does not fit this configuration; ``problems``
+    says how, for the operator (logged, and the start-up refusal's message)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(SSO_UNAVAILABLE, "provider_misconfigured")
+        self.problems = problems
+
+
+def _shown(value: object) -> str:
+    """A value from the provider, safe for one log line: repr (no newlines), bounded."""
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def discovery_problems(
+    data: dict[str, Any], *, settings: OidcSettings, allow_loopback_http: bool
+) -> list[str]:
+    """Why ``data`` (a discovery document) cannot be used with ``settings``; empty when it
+    can. Each problem names the field, what was expected and what the provider says."""
+    problems: list[str] = []
+    expected, got = settings.issuer, data.get("issuer")
+    # OpenID Connect Discovery 1.0 §4.3: the issuer must be exactly the configured one
+    # (it is compared with every ID token's iss the same way), so a trailing slash counts.
+    if got != expected:
+        hint = ""
+        if isinstance(got, str) and got.rstrip("/") == expected.rstrip("/"):
+            hint = (
+                " (they differ only by a trailing slash; the comparison is exact, so set"
+                " ACCORD_OIDC__ISSUER to the provider's value)"
+            )
+        problems.append(
+            f"issuer: ACCORD_OIDC__ISSUER is {_shown(expected)} but the provider's discovery"
+            f" document says {_shown(got)}{hint}"
+        )
+    for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+        url = data.get(name)
+        if not _allowed_url(url, allow_loopback_http=allow_loopback_http):
+            problems.append(f"{name}: expected an https URL, got {_shown(url)}")
+    userinfo = data.get("userinfo_endpoint")
+    if userinfo is not None and not _allowed_url(userinfo, allow_loopback_http=allow_loopback_http):
+        problems.append(f"userinfo_endpoint: expected an https URL, got {_shown(userinfo)}")
+    advertised = data.get("id_token_signing_alg_values_supported") or ["RS256"]
+    if not _algorithms(advertised):
+        problems.append(
+            "id_token_signing_alg_values_supported: expected one of "
+            f"{', '.join(SIGNING_ALGORITHMS)}, got {_shown(advertised)}"
+        )
+    # Discovery defaults to client_secret_basic when the provider says nothing.
+    methods = data.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    method = settings.token_endpoint_auth_method
+    if not isinstance(methods, list) or method not in methods:
+        problems.append(
+            f"token_endpoint_auth_methods_supported: ACCORD_OIDC__TOKEN_ENDPOINT_AUTH_METHOD is"
+            f" {method!r}, which the provider does not list ({_shown(methods)})"
+        )
+    return problems
+
+
+def _algorithms(advertised: object) -> tuple[str, ...]:
+    if not isinstance(advertised, list):
+        return ()
+    return tuple(alg for alg in advertised if isinstance(alg, str) and alg in SIGNING_ALGORITHMS)
 
 
 @dataclass
@@ -156,37 +232,30 @@ class OidcClient:
             return cache.metadata
         issuer = self.settings.issuer
         if not _allowed_url(issuer, allow_loopback_http=self.allow_loopback_http):
-            raise SignInRefused(SSO_UNAVAILABLE, "provider_misconfigured")
+            problems = [f"ACCORD_OIDC__ISSUER: expected an https URL, got {_shown(issuer)}"]
+            log.warning("single sign-on is not usable: %s", "; ".join(problems))
+            raise DiscoveryUnusable(problems)
         data = await self._get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
-        endpoints = [data.get(k) for k in ("authorization_endpoint", "token_endpoint", "jwks_uri")]
-        algorithms = tuple(
-            alg
-            for alg in data.get("id_token_signing_alg_values_supported") or ["RS256"]
-            if alg in SIGNING_ALGORITHMS
+        problems = discovery_problems(
+            data, settings=self.settings, allow_loopback_http=self.allow_loopback_http
         )
-        # Discovery defaults to client_secret_basic when the provider says nothing.
-        methods = data.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
-        client_auth = next(
-            (m for m in ("client_secret_post", "client_secret_basic") if m in methods), None
-        )
-        if (
-            # OpenID Connect Discovery 1.0 §4.3: the issuer must be exactly the configured one.
-            data.get("issuer") != issuer
-            or not all(
-                _allowed_url(url, allow_loopback_http=self.allow_loopback_http) for url in endpoints
+        if problems:
+            # The user is told only sso_unavailable; the operator reads why here.
+            log.warning(
+                "single sign-on: the provider's discovery document is not usable: %s",
+                "; ".join(problems),
             )
-            or not algorithms
-            or client_auth is None
-        ):
-            log.warning("single sign-on: the provider's discovery document is not usable")
-            raise SignInRefused(SSO_UNAVAILABLE, "provider_misconfigured")
+            raise DiscoveryUnusable(problems)
+        userinfo = data.get("userinfo_endpoint")
         metadata = ProviderMetadata(
             issuer=issuer,
-            authorization_endpoint=str(endpoints[0]),
-            token_endpoint=str(endpoints[1]),
-            jwks_uri=str(endpoints[2]),
-            client_auth=client_auth,
-            algorithms=algorithms,
+            authorization_endpoint=str(data["authorization_endpoint"]),
+            token_endpoint=str(data["token_endpoint"]),
+            jwks_uri=str(data["jwks_uri"]),
+            client_auth=self.settings.token_endpoint_auth_method,
+            algorithms=_algorithms(data.get("id_token_signing_alg_values_supported") or ["RS256"]),
+            userinfo_endpoint=str(userinfo) if userinfo is not None else None,
+            claims_parameter_supported=data.get("claims_parameter_supported") is True,
         )
         cache.metadata, cache.metadata_at = metadata, now
         return metadata
@@ -226,6 +295,9 @@ class OidcClient:
         nonce: str,
         code_verifier: str,
     ) -> str:
+        extra: dict[str, str] = {}
+        if metadata.claims_parameter_supported:
+            extra["claims"] = CLAIMS_REQUEST
         url: str = prepare_grant_uri(
             metadata.authorization_endpoint,
             client_id=self.settings.client_id,
@@ -236,6 +308,7 @@ class OidcClient:
             nonce=nonce,
             code_challenge=create_s256_code_challenge(code_verifier),
             code_challenge_method="S256",
+            **extra,
         )
         return url
 
@@ -307,3 +380,34 @@ class OidcClient:
         except (JoseError, ValueError, TypeError, KeyError) as exc:
             raise SignInRefused(SSO_FAILED, "id_token_invalid") from exc
         return dict(claims)
+
+    async def userinfo(self, metadata: ProviderMetadata, *, access_token: str) -> dict[str, Any]:
+        """The userinfo endpoint's claims for ``access_token`` (OIDC Core §5.3), as JSON.
+
+        The caller must compare its ``sub`` with the ID token's (§5.3.2): only then is it
+        about the same person. A signed or encrypted userinfo response is not supported.
+        """
+        if metadata.userinfo_endpoint is None:
+            raise SignInRefused(SSO_FAILED, "email_missing")
+        return await self._json(
+            "GET",
+            metadata.userinfo_endpoint,
+            refused=(SSO_FAILED, "userinfo_refused"),
+            invalid=(SSO_FAILED, "userinfo_invalid"),
+            headers={"Authorization": f"Bearer {access_token}"},
+        )
+
+    async def start_up_problems(self, now: datetime) -> list[str]:
+        """What makes single sign-on unusable with this configuration, read from the
+        provider's discovery at start-up; empty when it is usable or the provider cannot be
+        reached now (sign-in tries again then, and says sso_unavailable meanwhile)."""
+        try:
+            await self.metadata(now)
+        except DiscoveryUnusable as unusable:
+            return unusable.problems
+        except SignInRefused:
+            log.warning(
+                "single sign-on: the provider's discovery could not be read at start-up;"
+                " it is checked again at the next sign-in"
+            )
+        return []

@@ -6,22 +6,29 @@ and the PKCE verifier, and it is bound to the browser that started the flow by a
 short-lived cookie, so a stranger's callback URL cannot sign a victim into the stranger's
 account (login CSRF). The first sign-in links the provider's subject to the account;
 after that the subject decides, whatever email the provider reports.
+
+The email and email_verified claims come from the ID token when it carries both, else
+from the userinfo endpoint (with the access token), whose ``sub`` must then be the ID
+token's (OIDC Core §5.3.2). Many providers put them only in userinfo by default. They are
+needed only to link a subject for the first time, so a linked user costs no extra call.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import ANONYMOUS, SessionState
 from app.audit import record_event
 from app.auth.challenges import ChallengeInvalid, consume_challenge, issue_challenge
 from app.auth.dependencies import session_state
-from app.auth.oidc.client import OidcClient
+from app.auth.oidc.client import EMAIL_CLAIMS, OidcClient, ProviderMetadata
 from app.auth.oidc.errors import SSO_FAILED, SSO_NO_ACCOUNT, SignInRefused
 from app.auth.repository import find_user_by_email, has_second_factor, platform_roles_of
 from app.auth.sessions import IssuedSession, open_signed_in_session
@@ -102,8 +109,9 @@ async def _authenticate(
     if provider_error is None and code:
         # Discovery and keys before the first database statement: the request's transaction
         # (on SQLite, the database's write lock) should not wait on the provider more than
-        # the one round trip of the code exchange. Both are cached, so callbacks with a
-        # made-up state do not reach the provider either.
+        # the round trip of the code exchange (and, when a subject is linked for the first
+        # time and the ID token lacks the email, the userinfo request). Both are cached,
+        # so callbacks with a made-up state do not reach the provider either.
         metadata = await client.metadata(now)
         await client.key_set(metadata, now)
     # Then the state, always: it is used up even when the rest fails, so a callback URL
@@ -125,21 +133,56 @@ async def _authenticate(
         metadata, code=code, code_verifier=str(payload["code_verifier"]), redirect_uri=redirect_uri
     )
     access_token = token.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        access_token = None
     claims = await client.verified_claims(
         metadata,
         id_token=token["id_token"],
         nonce=str(payload["nonce"]),
-        access_token=access_token if isinstance(access_token, str) else None,
+        access_token=access_token,
         now=now,
     )
-    return await _account_of(session, issuer=metadata.issuer, claims=claims, now=now)
+
+    async def email_claims() -> dict[str, Any]:
+        return await _email_claims(client, metadata, claims=claims, access_token=access_token)
+
+    return await _account_of(
+        session, issuer=metadata.issuer, claims=claims, email_claims=email_claims, now=now
+    )
+
+
+async def _email_claims(
+    client: OidcClient,
+    metadata: ProviderMetadata,
+    *,
+    claims: dict[str, Any],
+    access_token: str | None,
+) -> dict[str, Any]:
+    """Where email and email_verified are read: the ID token when it carries both, else the
+    userinfo response (both from the same source, never one from each)."""
+    if all(name in claims for name in EMAIL_CLAIMS):
+        return claims
+    if access_token is None or metadata.userinfo_endpoint is None:
+        return claims  # refused below: email_missing, or email_unverified
+    info = await client.userinfo(metadata, access_token=access_token)
+    # OIDC Core §5.3.2: a userinfo response about another subject is not about this person
+    # (a token mix-up or substitution) and must not be used.
+    if info.get("sub") != claims["sub"]:
+        raise SignInRefused(SSO_FAILED, "userinfo_subject_mismatch")
+    return info
 
 
 async def _account_of(
-    session: AsyncSession, *, issuer: str, claims: dict[str, Any], now: datetime
+    session: AsyncSession,
+    *,
+    issuer: str,
+    claims: dict[str, Any],
+    email_claims: Callable[[], Awaitable[dict[str, Any]]],
+    now: datetime,
 ) -> User:
     """The active account behind verified ID token claims: the one linked to the subject,
-    else (linking it) the one with the provider's verified email."""
+    else (linking it) the one with the provider's verified email (``email_claims``, asked
+    only then)."""
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 255:
         raise SignInRefused(SSO_FAILED, "id_token_invalid")
@@ -152,13 +195,14 @@ async def _account_of(
         # A linked subject decides, whatever email the provider reports today.
         user = await session.get(User, identity.user_id)
     else:
-        email = claims.get("email")
+        verified = await email_claims()
+        email = verified.get("email")
         if not isinstance(email, str) or not email or len(email) > MAX_EMAIL_LENGTH:
             raise SignInRefused(SSO_FAILED, "email_missing")
         user = await find_user_by_email(session, email)
         # Only a boolean true counts: an email the provider has not verified could be
         # anyone's.
-        if claims.get("email_verified") is not True:
+        if verified.get("email_verified") is not True:
             raise SignInRefused(SSO_FAILED, "email_unverified", user=user)
         if user is None:
             raise SignInRefused(SSO_NO_ACCOUNT, "no_account")
@@ -249,3 +293,24 @@ async def finish_sign_in(
 
 def callback_url(settings: Settings, path: str) -> str:
     return settings.http.public_url.rstrip("/") + path
+
+
+async def linked_user_ids(session: AsyncSession, user_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these accounts are linked to a provider subject."""
+    if not user_ids:
+        return set()
+    rows = await session.scalars(
+        select(OidcIdentity.user_id).where(OidcIdentity.user_id.in_(user_ids)).distinct()
+    )
+    return set(rows.all())
+
+
+async def unlink_identities(session: AsyncSession, user_id: uuid.UUID) -> int:
+    """Forget the account's provider subjects; returns how many there were.
+
+    The next single sign-on links a subject again by the provider's verified email, as the
+    first one did (a person whose provider account was replaced gets back in; the old
+    provider account no longer decides)."""
+    result = await session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == user_id))
+    await session.flush()
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -106,6 +106,10 @@ export function setCoordinator(userId: string, granted: boolean) {
     : unwrap(api.DELETE("/api/users/{user_id}/platform-roles/{role}", params));
 }
 
+/** Forget the user's single sign-on subject: their next single sign-on links again by email. */
+export const unlinkSsoIdentity = (userId: string) =>
+  unwrap(api.DELETE("/api/users/{user_id}/sso-identity", user(userId)));
+
 export const requestAdminGrant = (userId: string) =>
   unwrap(api.POST("/api/users/{user_id}/admin-grant-requests", user(userId)));
 

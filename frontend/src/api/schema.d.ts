@@ -901,6 +901,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{user_id}/sso-identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlink User Sso Identity
+         * @description Unlink the user's single sign-on subject (idempotent): the next single sign-on links
+         *     whichever provider account holds the user's verified email. Sessions stay open.
+         */
+        delete: operations["unlinkUserSsoIdentity"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{user_id}/suspend": {
         parameters: {
             query?: never;
@@ -1626,6 +1647,8 @@ export interface components {
             memberships: components["schemas"]["UserMembership"][];
             /** Platform Roles */
             platform_roles: ("admin" | "coordinator")[];
+            /** Sso Linked */
+            sso_linked: boolean;
             /**
              * Status
              * @enum {string}
@@ -4650,6 +4673,64 @@ export interface operations {
                 };
             };
             /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Nothing the caller may see has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    unlinkUserSsoIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAdminRead"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -170,6 +170,9 @@ MEMBERSHIPS_POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/api/users/{user_id}/sessions/revoke"): Rule(
         only("admin", others="404"), params={"user_id": target_user}
     ),
+    ("DELETE", "/api/users/{user_id}/sso-identity"): Rule(
+        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user}
+    ),
     ("PUT", "/api/users/{user_id}/platform-roles/{role}"): Rule(
         STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user, "role": role}
     ),

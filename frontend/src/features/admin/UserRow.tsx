@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   endUserSessions,
@@ -6,6 +6,7 @@ import {
   requestAdminGrant,
   setCoordinator,
   suspendUser,
+  unlinkSsoIdentity,
   type AdminUser,
 } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
@@ -17,6 +18,11 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
   const stepUp = useStepUp();
   const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
+  // Unlinking single sign-on is confirmed in the row itself, not with window.confirm.
+  const [confirmingUnlink, setConfirmingUnlink] = useState(false);
+  const unlinkButton = useRef<HTMLButtonElement>(null);
+  const confirmUnlinkButton = useRef<HTMLButtonElement>(null);
+  const focusUnlinkAgain = useRef(false);
   const active = user.status === "active";
   const coordinator = user.platform_roles.includes("coordinator");
   const admin = user.platform_roles.includes("admin");
@@ -31,7 +37,27 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
       onChanged();
     });
 
-  const roles = [...user.platform_roles.map((role) => t(`roles.${role}`)), t("admin.users.memberships", { number: user.memberships.length })];
+  useEffect(() => {
+    if (confirmingUnlink) confirmUnlinkButton.current?.focus();
+    else if (focusUnlinkAgain.current) unlinkButton.current?.focus();
+    focusUnlinkAgain.current = false;
+  }, [confirmingUnlink]);
+
+  const cancelUnlink = () => {
+    focusUnlinkAgain.current = true;
+    setConfirmingUnlink(false);
+  };
+  const unlink = () => {
+    setConfirmingUnlink(false);
+    act(() => unlinkSsoIdentity(user.id), t("admin.users.ssoUnlinked", named));
+  };
+  const confirmId = `unlink-sso-${user.id}`;
+
+  const roles = [
+    ...user.platform_roles.map((role) => t(`roles.${role}`)),
+    t("admin.users.memberships", { number: user.memberships.length }),
+    ...(user.sso_linked ? [t("admin.users.ssoLinked")] : []),
+  ];
 
   return (
     <tr data-testid="user-row">
@@ -80,7 +106,26 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
             {t("admin.users.requestAdmin")}
           </button>
         )}
+        {user.sso_linked && !confirmingUnlink ? (
+          <button type="button" className="button" disabled={busy} ref={unlinkButton} aria-label={t("admin.users.unlinkSsoNamed", named)}
+            onClick={() => { setNotice(null); setConfirmingUnlink(true); }}>
+            {t("admin.users.unlinkSso")}
+          </button>
+        ) : null}
         </div>
+        {user.sso_linked && confirmingUnlink ? (
+          <div className="alert alert--warning" role="group" aria-labelledby={confirmId}>
+            <p id={confirmId}>{t("admin.users.unlinkSsoConfirm", named)}</p>
+            <div className="actions">
+              <button type="button" className="button button--danger" disabled={busy} ref={confirmUnlinkButton} onClick={unlink}>
+                {t("admin.users.unlinkSsoConfirmButton")}
+              </button>
+              <button type="button" className="button" onClick={cancelUnlink}>
+                {t("common.cancel")}
+              </button>
+            </div>
+          </div>
+        ) : null}
       </td>
     </tr>
   );

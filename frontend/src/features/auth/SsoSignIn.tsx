@@ -2,12 +2,14 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
+import { ssoProviderName } from "./ssoLabel";
 
 type OidcConfig = components["schemas"]["OidcConfig"];
 
 /**
- * "Sign in with <provider>" when the deployment has single sign-on. A plain link: the
- * server redirects to the provider and back (state and nonce stay on the server).
+ * "Sign in with <provider>" when the deployment has single sign-on (see ssoProviderName for
+ * a display name that is already a whole label). A plain link: the server redirects to the
+ * provider and back (state and nonce stay on the server).
  */
 export function SsoSignIn() {
   const { t } = useTranslation();
@@ -28,7 +30,7 @@ export function SsoSignIn() {
   if (!config?.enabled) return null;
   return (
     <a className="button button--wide" href="/api/auth/oidc/start">
-      {t("signIn.sso", { provider: config.display_name || t("signIn.ssoDefault") })}
+      {t("signIn.sso", { provider: ssoProviderName(config.display_name) ?? t("signIn.ssoDefault") })}
     </a>
   );
 }
