@@ -146,7 +146,9 @@ def keys_generate(keyring_file: Path, signing_key_file: Path) -> None:
 
 @keys.command("status")
 def keys_status() -> None:
-    """Key versions and how many stored values use each."""
+    """Key versions, how many stored values use each, and what still needs each older one."""
+    from app.key_lifecycle import describe, version_reports
+    from app.kit.clock import SystemClock
     from app.rotation import version_counts
 
     settings = get_settings()
@@ -157,9 +159,20 @@ def keys_status() -> None:
     counts = _run(_with_engine(settings, version_counts))
     click.echo(f"current version: {keyring.current_version}")
     click.echo(f"versions in keyring: {', '.join(map(str, keyring.versions))}")
+    click.echo("stored values per key version:")
     for label, per_version in counts.items():
         shown = ", ".join(f"v{v}: {n}" for v, n in sorted(per_version.items())) or "no rows"
         click.echo(f"  {label}: {shown}")
+    older = [v for v in keyring.versions if v != keyring.current_version]
+
+    async def reports_of(engine: Any) -> Any:
+        return await version_reports(engine, older, now=SystemClock().now(), settings=settings)
+
+    reports = _run(_with_engine(settings, reports_of))
+    for report in reports:
+        click.echo(f"version {report.version}:")
+        for line in describe(report):
+            click.echo(f"  {line}")
 
 
 @keys.command("rotate")
@@ -169,8 +182,10 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
     """Make a new key version current and re-encrypt every encrypted value with it.
 
     When values from an earlier rotation are still waiting, it finishes those first instead
-    of adding another version. Restart the servers after a new version is added.
+    of adding another version. Restart the servers after a new version is added. MACs of
+    tokens the server never keeps cannot be re-keyed: `keys status` says when they end.
     """
+    from app.key_lifecycle import record_key_event
     from app.keys import current_keys, install_keys
     from app.kit.crypto.keystore import save_keyring_file
     from app.rotation import reencrypt_all, rows_not_at
@@ -188,10 +203,20 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
                 "the keyring comes from ACCORD_KEYS__KEYRING; use ACCORD_KEYS__KEYRING_FILE"
                 " so that `keys rotate` can add a version"
             )
+        previous = keyring.current_version
         keyring = keyring.with_new_version()
         save_keyring_file(material.keyring_file, keyring)
         install_keys(type(material)(keyring, material.audit_signing_key, material.keyring_file))
         click.echo(f"key version {keyring.current_version} is now current; restart the servers")
+        _run(
+            _with_engine(
+                settings,
+                record_key_event,
+                "key.rotated",
+                {"version": keyring.current_version, "previous": previous},
+                admin=True,
+            )
+        )
     elif pending:
         click.echo(f"{pending} values still use older versions; finishing that rotation")
 
@@ -204,14 +229,25 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
         )
     )
     click.echo(f"re-encrypted {rewritten} rows to version {keyring.current_version}")
+    _run(
+        _with_engine(
+            settings,
+            record_key_event,
+            "key.reencrypted",
+            {"version": keyring.current_version, "rewritten": rewritten},
+            admin=True,
+        )
+    )
+    if len(keyring.versions) > 1:
+        click.echo("see `accord keys status` for when older versions can be retired")
 
 
 _rotation_lock: Any = None
 
 
 def _hold_rotation_lock(keyring_file: Path) -> None:
-    """One rotation at a time: two would each add their own "next" version and one
-    keyring file would win, leaving the other run's values unreadable."""
+    """One rotation or retirement at a time: two rotations would each add their own "next"
+    version and one keyring file would win, leaving the other run's values unreadable."""
     import fcntl
 
     global _rotation_lock
@@ -219,32 +255,70 @@ def _hold_rotation_lock(keyring_file: Path) -> None:
     try:
         fcntl.flock(_rotation_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        _fail("another `accord keys rotate` is running on this keyring")
+        _fail("another `accord keys rotate` or `keys retire` is running on this keyring")
 
 
 @keys.command("retire")
 @click.argument("version", type=int)
-def keys_retire(version: int) -> None:
-    """Remove VERSION from the keyring, only when no stored value still uses it."""
+@click.option(
+    "--force",
+    is_flag=True,
+    help="End what still needs VERSION now: revoke its sessions and invitations, drop its"
+    " challenges and throttles, withdraw legacy recovery codes (their users are emailed),"
+    " unlink single-sign-on subjects. Audited.",
+)
+def keys_retire(version: int, force: bool) -> None:
+    """Remove VERSION from the keyring once nothing still needs it.
+
+    Encrypted values must have been re-encrypted (`keys rotate`). MACs of tokens the server
+    never keeps cannot be: short-lived ones (sessions, challenges, invitations, throttles)
+    are waited for, and `keys status` says until when; --force ends them now instead.
+    """
+    from app.key_lifecycle import StillNeeded, describe, retire_version
     from app.keys import current_keys
+    from app.kit.clock import SystemClock
     from app.kit.crypto import KeyringError
-    from app.kit.crypto.keystore import save_keyring_file
-    from app.rotation import rows_at
 
     settings = get_settings()
     _load_keys(settings)
     material = current_keys()
-    if material.keyring_file is None:
+    keyring_file = material.keyring_file
+    if keyring_file is None:
         _fail("the keyring comes from the environment; edit it there")
+        return
+    _hold_rotation_lock(keyring_file)
+
+    async def retire(engine: Any) -> Any:
+        return await retire_version(
+            engine,
+            keyring_file,
+            material.keyring,
+            version,
+            now=SystemClock().now(),
+            settings=settings,
+            force=force,
+        )
+
     try:
-        keyring = material.keyring.without_version(version)
+        keyring, ended = _run(_with_engine(settings, retire, admin=True))
     except KeyringError as exc:
         _fail(str(exc))
         return
-    remaining = _run(_with_engine(settings, rows_at, version))
-    if remaining:
-        _fail(f"{remaining} stored values still use version {version}; run `accord keys rotate`")
-    save_keyring_file(material.keyring_file, keyring)  # type: ignore[arg-type]
+    except StillNeeded as refusal:
+        lines = describe(refusal.report)
+        if refusal.report.rekeyable:
+            # The first line says it: N stored values still use version V; rotate first.
+            _fail("\n  ".join(lines))
+        _fail(f"version {version} is still needed:\n  " + "\n  ".join(lines))
+        return
+    except OSError as exc:
+        _fail(
+            f"could not write {keyring_file} ({exc}); the database no longer needs version"
+            f" {version}: run `accord keys retire {version}` again"
+        )
+        return
+    for table, count in ended.items():
+        click.echo(f"  {table}: {count} ended")
     click.echo(f"version {version} retired; versions left: {', '.join(map(str, keyring.versions))}")
 
 
