@@ -84,7 +84,6 @@ async def test_no_canary_in_a_raw_copy_of_the_database(fresh_database_url, tmp_p
     }
     planted = await _plant(fresh_database_url, canaries)
     assert planted.missing == set(), "protected columns the planter could not reach"
-    assert len(planted.values) >= 30  # every internal column of the registry
     dump = _raw_copy(fresh_database_url, tmp_path)
     assert len(dump) > 1000  # the copy is real
     found = [
