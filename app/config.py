@@ -65,6 +65,14 @@ class AuthSettings(BaseModel):
     # and beyond the queue they get 503 with Retry-After instead of piling up.
     hash_concurrency: int = Field(default=2, ge=1, le=64)
     hash_queue: int = Field(default=64, ge=0, le=10_000)
+    # What an authenticator app lists for the TOTP entry, on a phone that may be seized:
+    # neutral by default, naming neither the coalition nor the person. "{tag}" in the
+    # account label becomes four characters that tell one set-up's entry from another's.
+    # No colons (they separate issuer and account in the otpauth URI); empty issuer: none.
+    totp_issuer: str = Field(default="Sign-in", max_length=64, pattern=r"^[^:\x00-\x1f\x7f]*$")
+    totp_account_label: str = Field(
+        default="{tag}", min_length=1, max_length=64, pattern=r"^[^:\x00-\x1f\x7f]+$"
+    )
 
 
 class SessionSettings(BaseModel):

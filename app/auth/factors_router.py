@@ -52,12 +52,16 @@ _STEP_UP: dict[int | str, dict[str, Any]] = {
     responses=_STEP_UP,
 )
 async def start_totp_enrolment(
-    actor: StepUpIfEnrolled, session: DbSession, clock: AppClock
+    actor: StepUpIfEnrolled, session: DbSession, settings: AppSettings, clock: AppClock
 ) -> TotpEnrolmentRead:
     """A new secret for an authenticator app. Works while enrolment is required; a user
     with a second factor needs a fresh step-up. Confirm from this same session."""
     result = await factors.start_totp_enrolment(
-        session, actor=actor, user=await session_user(session, actor), now=clock.now()
+        session,
+        actor=actor,
+        user=await session_user(session, actor),
+        now=clock.now(),
+        settings=settings.auth,
     )
     return TotpEnrolmentRead(
         secret=result.secret, otpauth_uri=result.otpauth_uri, qr_svg=result.qr_svg

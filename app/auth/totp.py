@@ -8,6 +8,8 @@ never works again, not even within its own window.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 from datetime import datetime
 
@@ -15,7 +17,6 @@ import pyotp
 import qrcode
 from qrcode.image.svg import SvgPathImage
 
-ISSUER = "Accord"
 DIGITS = 6
 INTERVAL = 30
 # Steps accepted either side of the current one.
@@ -66,10 +67,34 @@ def matching_step(
     return matched
 
 
-def provisioning_uri(secret: str, *, account: str) -> str:
-    """The otpauth:// URI an authenticator app reads from the QR code."""
+# Replaced in the account label setting by a tag of the secret (see entry_tag).
+TAG_PLACEHOLDER = "{tag}"
+TAG_CHARS = 4
+
+
+def entry_tag(secret: str) -> str:
+    """Four characters that tell this secret's entry in the app from any other (a new
+    set-up gets a new tag): a hash of the secret, so the tag tells nothing about the
+    person, the coalition or the secret, and the server need not store it."""
+    digest = hashlib.sha256(b"accord-totp-entry-tag\x00" + secret.encode()).digest()
+    return base64.b32encode(digest).decode()[:TAG_CHARS]
+
+
+def account_label(template: str, secret: str) -> str:
+    """The account name the app shows: ``template`` with ``{tag}`` replaced (no other
+    formatting, so braces in a configured label stay as written)."""
+    return template.replace(TAG_PLACEHOLDER, entry_tag(secret))
+
+
+def provisioning_uri(secret: str, *, issuer: str, account: str) -> str:
+    """The otpauth:// URI an authenticator app reads from the QR code.
+
+    Issuer and account are what the app shows, on a phone that may be seized: the caller
+    passes neutral, configured text (``ACCORD_AUTH__TOTP_*``), never the user's email.
+    An empty issuer is left out.
+    """
     return pyotp.TOTP(secret, digits=DIGITS, interval=INTERVAL).provisioning_uri(
-        name=account, issuer_name=ISSUER
+        name=account, issuer_name=issuer or None
     )
 
 

@@ -5,14 +5,19 @@ test clock's time."""
 from __future__ import annotations
 
 import base64
+import re
+import uuid
 from datetime import datetime, timedelta
+from urllib.parse import unquote
 
 import httpx
 import pyotp
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from app.auth import totp
+from app.config import AuthSettings, Settings
 from app.kit.clock import ManualClock
 from app.models.audit import AuditEvent
 from app.models.identity import AuthChallenge, TotpFactor
@@ -80,8 +85,7 @@ class TestForcedEnrolment:
         started = await client.post("/api/auth/totp/enrolment")
         assert started.status_code == 200
         body = started.json()
-        assert body["otpauth_uri"].startswith("otpauth://totp/Accord:")
-        assert "issuer=Accord" in body["otpauth_uri"]
+        assert body["otpauth_uri"].startswith("otpauth://totp/")
         assert f"secret={body['secret']}" in body["otpauth_uri"]
         assert body["qr_svg"].startswith("<svg") and "<path" in body["qr_svg"]
         before = client.cookies.get(COOKIE)
@@ -226,6 +230,96 @@ class TestReEnrolment:
             assert new.status_code == 200
         finally:
             await laptop.aclose()
+
+
+class TestEntryInTheApp:
+    """What the authenticator app lists: on a seized phone, the entry must not tie the
+    person to the coalition — no "Accord", no email — yet entries can be told apart."""
+
+    async def start(self, client, session, **user) -> tuple[User, str, str]:  # type: ignore[no-untyped-def]
+        person = await make_user(session, **user)
+        await sign_in_as(client, person)
+        started = await client.post("/api/auth/totp/enrolment")
+        assert started.status_code == 200, started.text
+        return person, started.json()["otpauth_uri"], started.json()["secret"]
+
+    async def test_by_default_it_names_neither_the_coalition_nor_the_person(
+        self, client, session, clock
+    ) -> None:  # type: ignore[no-untyped-def]
+        person, uri, secret = await self.start(
+            client, session, email=f"hanna.{uuid.uuid4().hex[:6]}@vyasna.example.by"
+        )
+
+        # The secret is random base32: leave it out so that it cannot spell a word by chance.
+        shown = unquote(uri.replace(secret, ""))
+        assert "accord" not in shown.lower()
+        assert person.email.lower() not in shown.lower()
+        assert person.display_name.lower() not in shown.lower()
+        for word in re.split(r"[@.]", person.email.lower()):
+            assert word not in shown.lower(), word
+        entry = pyotp.parse_uri(uri)
+        assert (entry.issuer, entry.name) == ("Sign-in", totp.entry_tag(secret))
+        assert re.fullmatch(r"[A-Z2-7]{4}", entry.name)
+        # It is a working entry: a code from it confirms the set-up.
+        confirmed = await client.post(
+            "/api/auth/totp/enrolment/confirm", json={"code": entry.at(clock.now())}
+        )
+        assert confirmed.status_code == 200, confirmed.text
+
+    async def test_each_set_up_gets_its_own_tag(self, client, session, clock) -> None:  # type: ignore[no-untyped-def]
+        _, first, _ = await self.start(client, session)
+        second = (await client.post("/api/auth/totp/enrolment")).json()["otpauth_uri"]
+
+        assert pyotp.parse_uri(first).name != pyotp.parse_uri(second).name
+
+    async def test_the_issuer_and_label_come_from_the_settings(
+        self, app, client, session, clock
+    ) -> None:  # type: ignore[no-untyped-def]
+        auth = app.state.settings.auth.model_copy(
+            update={"totp_issuer": "Work mail", "totp_account_label": "Phone {email} {tag}"}
+        )
+        app.state.settings = app.state.settings.model_copy(update={"auth": auth})
+
+        _, uri, secret = await self.start(client, session)
+
+        entry = pyotp.parse_uri(uri)
+        # Only {tag} is replaced: a label cannot pull the email (or anything else) in.
+        assert entry.issuer == "Work mail"
+        assert entry.name == f"Phone {{email}} {totp.entry_tag(secret)}"
+
+    async def test_an_empty_issuer_is_left_out(self, app, client, session, clock) -> None:  # type: ignore[no-untyped-def]
+        auth = app.state.settings.auth.model_copy(
+            update={"totp_issuer": "", "totp_account_label": "Code"}
+        )
+        app.state.settings = app.state.settings.model_copy(update={"auth": auth})
+
+        _, uri, secret = await self.start(client, session)
+
+        assert uri == f"otpauth://totp/Code?secret={secret}"
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            {"totp_issuer": "Accord:x"},
+            {"totp_account_label": "a:b"},
+            {"totp_account_label": ""},
+            {"totp_issuer": "line\nbreak"},
+            {"totp_account_label": "x" * 65},
+        ],
+    )
+    def test_settings_refuse_what_would_break_the_uri(self, values: dict[str, str]) -> None:
+        with pytest.raises(ValidationError):
+            AuthSettings(**values)  # type: ignore[arg-type]
+
+    def test_the_settings_are_read_from_the_environment(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("ACCORD_AUTH__TOTP_ISSUER", "Mail")
+        monkeypatch.setenv("ACCORD_AUTH__TOTP_ACCOUNT_LABEL", "Laptop {tag}")
+
+        auth = Settings(_env_file=None).auth  # type: ignore[call-arg]
+
+        assert (auth.totp_issuer, auth.totp_account_label) == ("Mail", "Laptop {tag}")
 
 
 class TestSecondFactorAfterSignIn:

@@ -33,7 +33,7 @@ from app.auth.factors.errors import (
 )
 from app.auth.repository import has_second_factor
 from app.auth.sessions import IssuedSession, elevate_session, second_factor_fresh
-from app.config import SessionSettings, ThrottleSettings
+from app.config import AuthSettings, SessionSettings, ThrottleSettings
 from app.errors import AppError
 from app.kit.clock import as_utc
 from app.models.identity import AuthChallenge, AuthSession, Passkey, TotpFactor
@@ -119,7 +119,7 @@ async def confirmed_totp(
 
 
 async def start_totp_enrolment(
-    session: AsyncSession, *, actor: Actor, user: User, now: datetime
+    session: AsyncSession, *, actor: Actor, user: User, now: datetime, settings: AuthSettings
 ) -> TotpEnrolment:
     """A new secret for an authenticator app, confirmable from this session only.
 
@@ -144,7 +144,12 @@ async def start_totp_enrolment(
         ttl=ENROLMENT_TTL,
         user_id=user.id,
     )
-    uri = totp.provisioning_uri(secret, account=user.email)
+    # What the app shows names neither the user nor the coalition (settings.totp_*).
+    uri = totp.provisioning_uri(
+        secret,
+        issuer=settings.totp_issuer,
+        account=totp.account_label(settings.totp_account_label, secret),
+    )
     return TotpEnrolment(secret=secret, otpauth_uri=uri, qr_svg=totp.qr_svg(uri))
 
 
