@@ -76,8 +76,19 @@ class AdminGrantRequiresApproval(Conflict):
 class AdminGrantRequestPending(Conflict):
     code, title = (
         "admin_grant_request_pending",
-        "An admin grant request for this user is already pending",
+        "A request of this kind for this user is already pending",
     )
+
+
+class AdminChangeRequiresApproval(Conflict):
+    code, title = (
+        "admin_change_requires_approval",
+        "Removing or suspending another admin takes a request approved by a second admin",
+    )
+
+
+class NotAdmin(Conflict):
+    code, title = "not_admin", "This user is not an admin"
 
 
 class AdminGrantRequestClosed(Conflict):
@@ -90,7 +101,7 @@ class AdminGrantRequestClosed(Conflict):
 class SecondAdminRequired(Forbidden):
     code, title = (
         "second_admin_required",
-        "A different admin than the requester must approve an admin grant",
+        "A different admin than the requester must approve this request",
     )
 
 

@@ -260,12 +260,13 @@ async def get_admin_grant_request(
 
 
 async def find_pending_grant_request(
-    session: AsyncSession, *, user_id: uuid.UUID, since: datetime
+    session: AsyncSession, *, user_id: uuid.UUID, kind: str, since: datetime
 ) -> AdminGrantRequest | None:
     return await session.scalar(
         select(AdminGrantRequest)
         .where(
             AdminGrantRequest.user_id == user_id,
+            AdminGrantRequest.kind == kind,
             AdminGrantRequest.status == "pending",
             AdminGrantRequest.created_at > since,
         )

@@ -24,6 +24,8 @@ OrgRole = Literal["representative", "member"]
 Language = Literal["en", "be", "ru"]
 InvitationStatus = Literal["pending", "accepted", "expired", "revoked"]
 GrantStatus = Literal["pending", "approved", "rejected", "expired"]
+# grant: make the user an admin; revoke: take admin away; suspend: suspend an admin.
+AdminRequestKind = Literal["grant", "revoke", "suspend"]
 
 # C0/C1 controls and the Unicode line/paragraph separators: never inside a one-line value
 # (they break emails, logs and layouts, and hide text in the UI).
@@ -247,8 +249,15 @@ class SessionsRevoked(BaseModel):
     revoked: int
 
 
+class AdminGrantRequestCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: AdminRequestKind = "grant"
+
+
 class AdminGrantRequestRead(BaseModel):
     id: uuid.UUID
+    kind: AdminRequestKind
     user_id: uuid.UUID
     requested_by: uuid.UUID | None
     decided_by: uuid.UUID | None

@@ -12,6 +12,7 @@ from app.db import DbSession, UnitOfWorkRoute
 from app.memberships import user_service as service
 from app.memberships.access import access_admin_grant_request, access_user, require_permission
 from app.memberships.schemas import (
+    AdminGrantRequestCreate,
     AdminGrantRequestPage,
     AdminGrantRequestRead,
     GrantStatus,
@@ -49,13 +50,17 @@ async def list_users(
     operation_id="suspendUser",
     response_model=UserAdminRead,
     responses={
-        409: {"description": f"{LAST_ADMIN[409]['description']}; user_suspended: already suspended"}
+        409: {
+            "description": f"{LAST_ADMIN[409]['description']}; user_suspended: already"
+            " suspended; admin_change_requires_approval: the user is another admin"
+        }
     },
 )
 async def suspend_user(
     user_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
 ) -> UserAdminRead:
-    """The account stops working on its very next request; its sessions are ended."""
+    """The account stops working on its very next request; its sessions are ended.
+    Another admin is suspended only through an approved admin request (kind ``suspend``)."""
     user = await access_user(session, actor, user_id)
     user = await service.suspend_user(session, actor=actor, user=user, now=clock.now())
     return await service.user_read(session, user)
@@ -125,12 +130,18 @@ async def grant_platform_role(
     "/users/{user_id}/platform-roles/{role}",
     operation_id="removePlatformRole",
     response_model=UserAdminRead,
-    responses=LAST_ADMIN,
+    responses={
+        409: {
+            "description": f"{LAST_ADMIN[409]['description']}; admin_change_requires_approval:"
+            " admin is taken from another admin only through an approved request"
+        }
+    },
 )
 async def remove_platform_role(
     user_id: uuid.UUID, role: PlatformRole, actor: SteppedUp, session: DbSession, clock: AppClock
 ) -> UserAdminRead:
-    """Remove coordinator or admin (idempotent); the user's sessions end."""
+    """Remove coordinator (idempotent), or admin from yourself; the user's sessions end.
+    Admin is taken from another admin through an approved admin request (kind ``revoke``)."""
     user = await access_user(session, actor, user_id)
     user = await service.remove_platform_role(
         session, actor=actor, user=user, role=role, now=clock.now()
@@ -143,16 +154,28 @@ async def remove_platform_role(
     operation_id="requestAdminGrant",
     response_model=AdminGrantRequestRead,
     status_code=status.HTTP_201_CREATED,
-    responses={409: {"description": "user_suspended, already_admin, admin_grant_request_pending"}},
+    responses={
+        409: {
+            "description": "user_suspended, already_admin, not_admin,"
+            " admin_grant_request_pending, last_admin"
+        }
+    },
 )
 async def request_admin_grant(
-    user_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
+    user_id: uuid.UUID,
+    actor: SteppedUp,
+    session: DbSession,
+    clock: AppClock,
+    body: AdminGrantRequestCreate | None = None,
 ) -> AdminGrantRequestRead:
-    """First half of the two-person rule: a different admin must approve."""
+    """First half of the two-person rule: ask to make the user an admin (``grant``, the
+    default), to take admin away from them (``revoke``) or to suspend them (``suspend``);
+    a different admin must approve."""
     require_permission(actor, Permission.ADMIN_GRANTS_APPROVE)
     user = await access_user(session, actor, user_id)
     now = clock.now()
-    request = await service.request_admin_grant(session, actor=actor, user=user, now=now)
+    kind = body.kind if body is not None else "grant"
+    request = await service.request_admin_grant(session, actor=actor, user=user, kind=kind, now=now)
     return service.grant_request_read(request, now)
 
 
@@ -187,7 +210,8 @@ async def list_admin_grant_requests(
 async def approve_admin_grant(
     request_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
 ) -> AdminGrantRequestRead:
-    """Second half of the two-person rule; the new admin's sessions end."""
+    """Second half of the two-person rule: the change is made, and the user's sessions
+    end."""
     request = await access_admin_grant_request(session, actor, request_id)
     now = clock.now()
     request = await service.approve_admin_grant(session, actor=actor, request=request, now=now)

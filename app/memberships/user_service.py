@@ -2,8 +2,9 @@
 admin grants.
 
 Guard rails: the last active admin can be neither suspended nor stripped of the role, and
-admin is granted only by a second admin approving a first admin's request. Every change
-of what a user may do ends that user's sessions.
+who is an admin changes only by a second admin approving a first admin's request —
+granting admin, taking it from another admin, or suspending another admin (an admin may
+still step down alone). Every change of what a user may do ends that user's sessions.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from app.auth.oidc import linked_user_ids, unlink_identities
 from app.auth.sessions import revoke_user_sessions
 from app.memberships import repository as repo
 from app.memberships.errors import (
+    AdminChangeRequiresApproval,
     AdminGrantRequestClosed,
     AdminGrantRequestPending,
     AdminGrantRequiresApproval,
     AlreadyAdmin,
     LastAdmin,
+    NotAdmin,
     SecondAdminRequired,
     UserNotSuspended,
     UserSuspended,
@@ -84,11 +87,23 @@ async def _ensure_not_last_admin(session: AsyncSession, user: User) -> None:
         raise LastAdmin()
 
 
+async def _is_admin(session: AsyncSession, user: User) -> bool:
+    return await repo.find_role_grant(session, user_id=user.id, role=PlatformRole.ADMIN) is not None
+
+
 async def suspend_user(session: AsyncSession, *, actor: Actor, user: User, now: datetime) -> User:
     """The account stops working at once: its sessions are revoked, and a suspended
-    user's session would resolve to nobody anyway."""
+    user's session would resolve to nobody anyway. Another admin is suspended only
+    through an approved request (409 ``admin_change_requires_approval``)."""
     if user.status == UserStatus.SUSPENDED:
         raise UserSuspended()
+    if user.id != actor.user_id and await _is_admin(session, user):
+        raise AdminChangeRequiresApproval()
+    await _suspend(session, actor=actor, user=user, now=now)
+    return user
+
+
+async def _suspend(session: AsyncSession, *, actor: Actor, user: User, now: datetime) -> None:
     await _ensure_not_last_admin(session, user)
     user.status = UserStatus.SUSPENDED
     user.updated_at = now
@@ -101,7 +116,6 @@ async def suspend_user(session: AsyncSession, *, actor: Actor, user: User, now: 
         target=user,
         details={"sessions_revoked": revoked},
     )
-    return user
 
 
 async def reactivate_user(
@@ -176,10 +190,22 @@ async def grant_platform_role(
 async def remove_platform_role(
     session: AsyncSession, *, actor: Actor, user: User, role: PlatformRole, now: datetime
 ) -> User:
-    """Idempotent; the last active admin keeps the role (409 ``last_admin``)."""
+    """Idempotent; the last active admin keeps the role (409 ``last_admin``). Admin is
+    taken from another admin only through an approved request (409
+    ``admin_change_requires_approval``); an admin may step down alone."""
     grant = await repo.find_role_grant(session, user_id=user.id, role=role)
     if grant is None:
         return user
+    if role == PlatformRole.ADMIN and user.id != actor.user_id:
+        raise AdminChangeRequiresApproval()
+    await _revoke(session, actor=actor, user=user, grant=grant, now=now)
+    return user
+
+
+async def _revoke(
+    session: AsyncSession, *, actor: Actor, user: User, grant: PlatformRoleGrant, now: datetime
+) -> None:
+    role = grant.role
     if role == PlatformRole.ADMIN:
         await _ensure_not_last_admin(session, user)
     await session.delete(grant)
@@ -192,12 +218,12 @@ async def remove_platform_role(
         target=user,
         details={"role": str(role), "sessions_revoked": revoked},
     )
-    return user
 
 
 def grant_request_read(request: AdminGrantRequest, now: datetime) -> AdminGrantRequestRead:
     return AdminGrantRequestRead(
         id=request.id,
+        kind=request.kind,  # type: ignore[arg-type]
         user_id=request.user_id,
         requested_by=request.requested_by,
         decided_by=request.decided_by,
@@ -227,19 +253,28 @@ async def list_admin_grant_requests(
     )
 
 
-async def request_admin_grant(
-    session: AsyncSession, *, actor: Actor, user: User, now: datetime
-) -> AdminGrantRequest:
+def _check_request_applies(kind: str, user: User, is_admin: bool) -> None:
+    """Whether ``kind`` can apply to ``user`` now (when asked, and again when approved)."""
     if user.status != UserStatus.ACTIVE:
         raise UserSuspended()
-    if await repo.find_role_grant(session, user_id=user.id, role=PlatformRole.ADMIN):
+    if kind == "grant" and is_admin:
         raise AlreadyAdmin()
+    if kind in ("revoke", "suspend") and not is_admin:
+        raise NotAdmin()
+
+
+async def request_admin_grant(
+    session: AsyncSession, *, actor: Actor, user: User, kind: str = "grant", now: datetime
+) -> AdminGrantRequest:
+    _check_request_applies(kind, user, await _is_admin(session, user))
+    if kind != "grant":
+        await _ensure_not_last_admin(session, user)  # said now, not at approval time
     if await repo.find_pending_grant_request(
-        session, user_id=user.id, since=now - ADMIN_GRANT_REQUEST_TTL
+        session, user_id=user.id, kind=kind, since=now - ADMIN_GRANT_REQUEST_TTL
     ):
         raise AdminGrantRequestPending()
     request = AdminGrantRequest(
-        user_id=user.id, requested_by=actor.user_id, status="pending", created_at=now
+        user_id=user.id, requested_by=actor.user_id, status="pending", created_at=now, kind=kind
     )
     session.add(request)
     await session.flush()
@@ -248,7 +283,7 @@ async def request_admin_grant(
         actor=actor,
         action="admin_grant_request.created",
         target=request,
-        details={"user_id": str(user.id)},
+        details={"user_id": str(user.id), "kind": kind},
     )
     return request
 
@@ -268,8 +303,8 @@ async def approve_admin_grant(
     user = await repo.get_user(session, request.user_id)
     if user is None:  # pragma: no cover - the foreign key cascades deletes
         raise AdminGrantRequestClosed()
-    if user.status != UserStatus.ACTIVE:
-        raise UserSuspended()
+    admin_grant = await repo.find_role_grant(session, user_id=user.id, role=PlatformRole.ADMIN)
+    _check_request_applies(request.kind, user, admin_grant is not None)
     request.status = "approved"
     request.decided_by = actor.user_id
     request.decided_at = now
@@ -279,12 +314,20 @@ async def approve_admin_grant(
         actor=actor,
         action="admin_grant_request.approved",
         target=request,
-        details={"user_id": str(user.id), "requested_by": str(request.requested_by)},
+        details={
+            "user_id": str(user.id),
+            "requested_by": str(request.requested_by),
+            "kind": request.kind,
+        },
     )
-    if await repo.find_role_grant(session, user_id=user.id, role=PlatformRole.ADMIN) is None:
+    if request.kind == "grant":
         await _grant(
             session, actor=actor, user=user, role=PlatformRole.ADMIN, now=now, via="approval"
         )
+    elif request.kind == "revoke" and admin_grant is not None:
+        await _revoke(session, actor=actor, user=user, grant=admin_grant, now=now)
+    elif request.kind == "suspend":
+        await _suspend(session, actor=actor, user=user, now=now)
     return request
 
 

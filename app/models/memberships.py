@@ -5,7 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import (
@@ -90,10 +98,24 @@ class Invitation(IdMixin, TimestampMixin, Base):
     email = Encrypted("email_ct")
 
 
+ADMIN_REQUEST_KINDS = ("grant", "revoke", "suspend")
+
+
 class AdminGrantRequest(IdMixin, TimestampMixin, Base):
-    """Granting `admin` takes two admins: one asks, a different one approves."""
+    """Changing who is an admin takes two admins: one asks, a different one approves.
+
+    ``kind``: ``grant`` (make the user an admin), ``revoke`` (take admin away from them) or
+    ``suspend`` (suspend an admin's account). A rogue admin can thus neither crown an
+    accomplice nor sideline the admins who would stop them.
+    """
 
     __tablename__ = "admin_grant_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN (" + ", ".join(f"'{kind}'" for kind in ADMIN_REQUEST_KINDS) + ")",
+            name="kind",
+        ),
+    )
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
@@ -106,3 +128,6 @@ class AdminGrantRequest(IdMixin, TimestampMixin, Base):
     )
     status: Mapped[str] = mapped_column(String(16), default="pending", info=METADATA)
     decided_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    kind: Mapped[str] = mapped_column(
+        String(16), nullable=False, server_default=text("'grant'"), info=METADATA
+    )

@@ -138,3 +138,92 @@ class TestWhoMay:
         response = await second.post(f"/api/admin-grant-requests/{request['id']}/approve")
         assert response.status_code == 403
         assert response.json()["code"] == "step_up_required"
+
+
+class TestRogueAdmin:
+    """Taking admin from another admin, or suspending one, takes a second admin too: a
+    rogue admin cannot sideline the admins who would stop them."""
+
+    async def test_removing_another_admins_role_alone_is_refused(
+        self, session, browse, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        other = await make_person(session, roles=ADMIN, display_name="Other Admin")
+        response = await signed_in_admin.delete(f"/api/users/{other.id}/platform-roles/admin")
+        assert response.status_code == 409
+        assert response.json()["code"] == "admin_change_requires_approval"
+        users = {u["id"]: u for u in (await signed_in_admin.get("/api/users")).json()["items"]}
+        assert users[str(other.id)]["platform_roles"] == ["admin"]
+
+    async def test_a_revoke_request_approved_by_a_second_admin_takes_the_role(
+        self, session, browse, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        target = await make_person(session, roles=ADMIN, display_name="Target")
+        target_browser = await browse(target)
+        second = await browse(await make_person(session, roles=ADMIN, display_name="Second"))
+        asked = await signed_in_admin.post(
+            f"/api/users/{target.id}/admin-grant-requests", json={"kind": "revoke"}
+        )
+        assert asked.status_code == 201, asked.text
+        assert asked.json()["kind"] == "revoke"
+        request_id = asked.json()["id"]
+
+        own = await signed_in_admin.post(f"/api/admin-grant-requests/{request_id}/approve")
+        assert own.status_code == 403
+        assert own.json()["code"] == "second_admin_required"
+        still = {u["id"]: u for u in (await second.get("/api/users")).json()["items"]}
+        assert still[str(target.id)]["platform_roles"] == ["admin"]
+
+        approved = await second.post(f"/api/admin-grant-requests/{request_id}/approve")
+        assert approved.status_code == 200, approved.text
+        after = {u["id"]: u for u in (await second.get("/api/users")).json()["items"]}
+        assert after[str(target.id)]["platform_roles"] == []
+        assert (await target_browser.get("/api/auth/session")).status_code == 401
+        trail = await actions(session)
+        assert "platform_role.revoked" in trail
+
+    async def test_a_suspend_request_approved_by_a_second_admin_suspends(
+        self, session, browse, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        target = await make_person(session, roles=ADMIN, display_name="Target")
+        target_browser = await browse(target)
+        second = await browse(await make_person(session, roles=ADMIN, display_name="Second"))
+        asked = await signed_in_admin.post(
+            f"/api/users/{target.id}/admin-grant-requests", json={"kind": "suspend"}
+        )
+        assert asked.status_code == 201, asked.text
+        approved = await second.post(f"/api/admin-grant-requests/{asked.json()['id']}/approve")
+        assert approved.status_code == 200, approved.text
+        after = {u["id"]: u for u in (await second.get("/api/users")).json()["items"]}
+        assert after[str(target.id)]["status"] == "suspended"
+        assert (await target_browser.get("/api/auth/session")).status_code == 401
+        assert "user.suspended" in await actions(session)
+
+    async def test_the_target_of_a_request_may_not_be_the_last_admin(
+        self, session, browse, admin, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        response = await signed_in_admin.post(
+            f"/api/users/{admin.id}/admin-grant-requests", json={"kind": "revoke"}
+        )
+        assert response.status_code == 409
+        assert response.json()["code"] == "last_admin"
+
+    async def test_revoke_and_suspend_apply_only_to_admins(self, session, signed_in_admin) -> None:  # type: ignore[no-untyped-def]
+        person = await make_person(session)
+        for kind in ("revoke", "suspend"):
+            response = await signed_in_admin.post(
+                f"/api/users/{person.id}/admin-grant-requests", json={"kind": kind}
+            )
+            assert response.status_code == 409
+            assert response.json()["code"] == "not_admin"
+        unknown = await signed_in_admin.post(
+            f"/api/users/{person.id}/admin-grant-requests", json={"kind": "promote"}
+        )
+        assert unknown.status_code == 422
+
+    async def test_an_admin_still_steps_down_alone_and_suspends_non_admins_alone(
+        self, session, browse, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        member = await make_person(session)
+        suspended = await signed_in_admin.post(f"/api/users/{member.id}/suspend")
+        assert suspended.status_code == 200
+        assert suspended.json()["status"] == "suspended"
