@@ -101,7 +101,7 @@ def _metadata_value(table: Table, column: Any, ids: dict[str, uuid.UUID], now: d
         return ids.get(referred)
     if column.default is not None and not callable(column.default.arg):
         return column.default.arg
-    if column.default is not None or column.nullable:
+    if column.default is not None or column.server_default is not None or column.nullable:
         return None  # the default, or nothing
     kind = column.type
     if isinstance(kind, Uuid):
