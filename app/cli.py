@@ -88,7 +88,12 @@ def _prepare_data_dir(settings: Settings) -> None:
 def create_admin(email: str, display_name: str) -> None:
     """Create an admin account and print its one-time password once."""
     from app.bootstrap import create_admin_account
+    from app.kit.email import EmailAddressInvalid, canonical_email
 
+    try:
+        email = canonical_email(email)
+    except EmailAddressInvalid as refused:
+        _fail(str(refused))
     settings = get_settings()
     _load_keys(settings)
     password = _run(create_admin_account(settings, email=email, display_name=display_name))

@@ -107,6 +107,17 @@ class TestCommands:
         assert mode_of(data_dir) == 0o700
         assert mode_of(data_dir / "accord.db") == 0o600
 
+    def test_create_admin_refuses_what_is_not_one_bare_address(self, tmp_path: Path) -> None:
+        data_dir = tmp_path / "data"
+        assert cli(data_dir, "db", "upgrade").returncode == 0
+        for email in ("a@example.org,evil@evil.org", "a\u202e@example.org", "A <a@example.org>"):
+            result = cli(data_dir, "create-admin", "--email", email, "--name", "An admin")
+            assert result.returncode == 1, result.stdout
+            assert "not a valid email address" in result.stderr
+            assert "password" not in result.stdout
+        # The canonical spelling is what is stored and printed.
+        assert "email:    Admin@example.org" in created_admin(data_dir, "Admin@EXAMPLE.org")
+
     def test_create_admin_does_not_claim_to_create_the_first_admin(self, tmp_path: Path) -> None:
         data_dir = tmp_path / "data"
         assert cli(data_dir, "db", "upgrade").returncode == 0

@@ -1,4 +1,5 @@
-"""Changing the credentials of one's own account: password and email.
+"""Changing the credentials of one's own account: password and email (the latter in two
+steps: asked for, then confirmed with a code sent to the new address).
 
 Both need proof that the person at the keyboard is the account holder, not whoever found
 the browser open: a fresh second-factor check when the account has a second factor, the
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from app.actors import Actor
@@ -17,7 +18,15 @@ from app.auth import factors
 from app.auth.dependencies import AnySession, AppClock, AppSettings, SignedIn
 from app.auth.errors import EnrolmentRequired, SecondFactorRequired
 from app.auth.responses import refusal_response, with_session_cookie
-from app.auth.schemas import EmailChanged, EmailChangeInput, PasswordChanged, PasswordChangeInput
+from app.auth.schemas import (
+    EmailChangeConfirm,
+    EmailChanged,
+    EmailChangeInput,
+    EmailChangePending,
+    EmailChangeStatus,
+    PasswordChanged,
+    PasswordChangeInput,
+)
 from app.auth.sessions import csrf_token, session_user
 from app.db import DbSession, UnitOfWorkRoute
 from app.models.users import User
@@ -108,14 +117,24 @@ async def change_password(
     )
 
 
+_EMAIL_REFUSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "email_taken: another account uses the address"},
+}
+
+
 @router.post(
     "/email",
     operation_id="changeEmail",
-    response_model=EmailChanged,
+    response_model=EmailChangePending,
+    status_code=status.HTTP_202_ACCEPTED,
     responses={
         **_REAUTH,
-        409: {"description": "email_taken"},
-        422: {"description": "email_invalid or email_unchanged"},
+        **_EMAIL_REFUSED,
+        422: {"description": "email_unchanged; validation_failed (`errors[].type` email_invalid)"},
+        429: {
+            "description": "Too many wrong current passwords; or email_change_too_soon (a code "
+            "was sent less than a minute ago; Retry-After)"
+        },
     },
 )
 async def change_email(
@@ -126,15 +145,73 @@ async def change_email(
     settings: AppSettings,
     clock: AppClock,
 ) -> Response:
-    """Move the account to a new email address (used to sign in from now on). Both the
-    old and the new address are told."""
+    """Ask to move the account to a new email address. Nothing changes yet: a single-use
+    code goes to the new address (confirmEmailChange), and the current address is told of
+    the request. A new request replaces a pending one."""
     user = await session_user(session, actor)
     refused = await _reauthentication_refused(
         actor, user, body.current_password, request, session, settings, clock
     )
     if refused is not None:
         return refused
-    await factors.change_email(
+    pending = await factors.request_email_change(
         session, actor=actor, user=user, new_email=body.new_email, now=clock.now()
     )
+    return JSONResponse(
+        EmailChangePending(email=pending.email, expires_at=pending.expires_at).model_dump(
+            mode="json"
+        ),
+        status_code=status.HTTP_202_ACCEPTED,
+    )
+
+
+def _status(pending: factors.PendingEmailChange | None) -> EmailChangeStatus:
+    return EmailChangeStatus(
+        pending=EmailChangePending(email=pending.email, expires_at=pending.expires_at)
+        if pending is not None
+        else None
+    )
+
+
+@router.get("/email/pending", operation_id="getEmailChange", response_model=EmailChangeStatus)
+async def get_email_change(
+    actor: SignedIn, session: DbSession, clock: AppClock
+) -> EmailChangeStatus:
+    """The email change waiting for its code, if any."""
+    user = await session_user(session, actor)
+    return _status(await factors.pending_email_change(session, user=user, now=clock.now()))
+
+
+@router.delete("/email/pending", operation_id="cancelEmailChange", response_model=EmailChangeStatus)
+async def cancel_email_change(actor: SignedIn, session: DbSession) -> EmailChangeStatus:
+    """Withdraw the pending email change (its code stops working); nothing when none."""
+    user = await session_user(session, actor)
+    await factors.cancel_email_change(session, actor=actor, user=user)
+    return _status(None)
+
+
+@router.post(
+    "/email/confirm",
+    operation_id="confirmEmailChange",
+    response_model=EmailChanged,
+    responses={
+        400: {
+            "description": "email_change_invalid: a wrong code, or no live change (the "
+            "fifth wrong code ends the change)"
+        },
+        **_EMAIL_REFUSED,
+    },
+)
+async def confirm_email_change(
+    body: EmailChangeConfirm, actor: SignedIn, session: DbSession, clock: AppClock
+) -> Response:
+    """Enter the code sent to the new address: from now on the account signs in with it.
+    Both the old and the new address are told."""
+    user = await session_user(session, actor)
+    refused = await factors.confirm_email_change(
+        session, actor=actor, user=user, code=body.code, now=clock.now()
+    )
+    if refused is not None:
+        # Returned, not raised: the counted attempt must be committed.
+        return refusal_response(refused)
     return JSONResponse(EmailChanged(email=user.email).model_dump(mode="json"))

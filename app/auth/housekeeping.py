@@ -1,5 +1,5 @@
 """Deleting sign-in state nobody can use any more: expired challenges, dead sessions,
-stale throttles. Run periodically by the background worker.
+stale throttles, expired email changes. Run periodically by the background worker.
 
 Keeping them would only grow the tables (anonymous visitors can create challenges) and
 keep metadata about past sign-ins longer than needed.
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.models.identity import AuthChallenge, AuthSession, AuthThrottle
+from app.models.users import EmailChange
 
 # Revoked or expired sessions stay listed this long (for "was that me?" questions).
 SESSION_RETENTION = timedelta(days=30)
@@ -45,5 +46,8 @@ async def purge_expired(session: AsyncSession, *, now: datetime, settings: Setti
             or_(AuthThrottle.blocked_until.is_(None), AuthThrottle.blocked_until < now),
         )
     )
+    removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    # An unconfirmed new address (encrypted) is personal data with no use left.
+    result = await session.execute(delete(EmailChange).where(EmailChange.expires_at < now))
     removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return removed

@@ -5,13 +5,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.keys import current_keyring
 from app.kit.crypto.blind_index import blind_index_candidates
+from app.kit.email import email_lookup_forms
 from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRoleGrant, User
 
 
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
+    """The account for ``email`` in any spelling (app.kit.email.email_lookup_forms); lenient,
+    so that sign-in answers alike for any unknown address."""
     # Every key version's index: rows not yet re-indexed by a rotation still match.
-    candidates = blind_index_candidates(current_keyring(), email, domain=EMAIL_INDEX_DOMAIN)
-    return await session.scalar(select(User).where(User.email_index.in_(candidates)))
+    keyring = current_keyring()
+    candidates = {
+        index
+        for form in email_lookup_forms(email)
+        for index in blind_index_candidates(keyring, form, domain=EMAIL_INDEX_DOMAIN)
+    }
+    return await session.scalar(select(User).where(User.email_index.in_(candidates)).limit(1))
 
 
 async def count_users(session: AsyncSession) -> int:

@@ -43,6 +43,7 @@ from app.auth.sessions import (
 from app.auth.signin import sign_in_with_password
 from app.db import DbSession, UnitOfWorkRoute
 from app.errors import NotFound, problem_response
+from app.kit.email import canonical_email_or_none
 from app.models.identity import AuthSession
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=UnitOfWorkRoute)
@@ -70,7 +71,9 @@ async def sign_in(
     result = await sign_in_with_password(
         session,
         sessionmaker=request.app.state.sessionmaker,
-        email=body.email,
+        # Lenient: any text may be tried (an unknown account and a malformed address get
+        # the same answer); a valid address in any spelling is one account and one budget.
+        email=canonical_email_or_none(body.email) or body.email,
         password=body.password,
         address=client_address(request),
         user_agent=request.headers.get("user-agent"),

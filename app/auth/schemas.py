@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.actors import SessionState
 from app.auth.factors import SecondFactorMethod
 from app.auth.passkeys import AuthenticationPurpose
+from app.kit.email import EmailAddress
 
 
 class Input(BaseModel):
@@ -194,8 +195,25 @@ class PasswordChanged(SessionIssued):
 
 
 class EmailChangeInput(Input):
-    new_email: str = Field(min_length=3, max_length=320)
+    new_email: EmailAddress
     current_password: CurrentPassword = None
+
+
+class EmailChangePending(BaseModel):
+    email: str = Field(description="The new address; in force once the code sent to it is entered")
+    expires_at: datetime
+
+
+class EmailChangeStatus(BaseModel):
+    pending: EmailChangePending | None
+
+
+class EmailChangeConfirm(Input):
+    code: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{4}[ -]?[0-9]{4}$"),
+        Field(description="The 8-digit code sent to the new address"),
+    ]
 
 
 class EmailChanged(BaseModel):

@@ -11,7 +11,8 @@ from app.auth.errors import EmailAlreadyRegistered
 from app.auth.passwords import hash_password
 from app.auth.repository import find_user_by_email
 from app.keys import current_keyring
-from app.kit.crypto.blind_index import blind_index, normalize_email
+from app.kit.crypto.blind_index import blind_index
+from app.kit.email import canonical_email
 from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRole, PlatformRoleGrant, User
 
 
@@ -26,10 +27,13 @@ async def create_account(
     platform_roles: frozenset[PlatformRole] = frozenset(),
     password_change_required: bool = False,
 ) -> User:
+    """Create an account for ``email`` (any spelling: it is stored canonical; an address
+    that is not one raises EmailAddressInvalid, a ValueError)."""
+    email = canonical_email(email)
     if await find_user_by_email(session, email) is not None:
         raise EmailAlreadyRegistered()
     user = User(password_change_required=password_change_required, status="active")
-    user.email = normalize_email(email)
+    user.email = email
     user.email_index = blind_index(current_keyring(), email, domain=EMAIL_INDEX_DOMAIN)
     user.display_name = display_name.strip()
     user.password_hash = hash_password(hasher, password) if password else None

@@ -19,11 +19,13 @@ from app.auth.passwords import PasswordRejected, check_password_policy
 from app.auth.service import create_account
 from app.auth.sessions import IssuedSession, open_session, revoke_session, revoke_user_sessions
 from app.config import Settings
+from app.kit.email import canonical_email_or_none
 from app.memberships import repository as repo
 from app.memberships.errors import (
     AccountDetailsRequired,
     AlreadyMember,
     InvitationForOtherAccount,
+    InvitationInvalid,
     InvitationSignInRequired,
     PasswordNotExpected,
 )
@@ -98,6 +100,9 @@ async def _accept_as_new_account(
     hashing: PasswordHashing,
     user_agent: str | None,
 ) -> Accepted:
+    if canonical_email_or_none(invitation.email) is None:
+        # Invited before addresses were validated as they are now: no account gets it.
+        raise InvitationInvalid()
     if data.display_name is None or data.password is None:
         raise AccountDetailsRequired()
     try:

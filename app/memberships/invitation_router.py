@@ -44,6 +44,10 @@ INVALID: dict[int | str, dict[str, Any]] = {
     operation_id="createInvitation",
     response_model=InvitationRead,
     status_code=status.HTTP_201_CREATED,
+    responses={
+        404: {"description": "organization_not_found: no organization the caller may see"},
+        409: {"description": "already_member, invitation_pending or user_suspended"},
+    },
 )
 async def create_invitation(
     body: InvitationCreate,

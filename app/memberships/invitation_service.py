@@ -17,7 +17,7 @@ from app.actors import Actor
 from app.audit import record_event
 from app.config import Settings
 from app.keys import current_keyring
-from app.kit.crypto.blind_index import blind_index, normalize_email
+from app.kit.crypto.blind_index import blind_index
 from app.kit.crypto.tokens import new_token, token_mac
 from app.memberships import repository as repo
 from app.memberships.errors import (
@@ -92,7 +92,7 @@ async def create_invitation(
     now: datetime,
     settings: Settings,
 ) -> Invitation:
-    email = normalize_email(data.email)
+    email = data.email  # canonical (app.kit.email.EmailAddress)
     existing = await repo.find_user_by_email(session, email)
     if existing is not None:
         if existing.status != UserStatus.ACTIVE:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.keys import current_keyring
 from app.kit.crypto.blind_index import blind_index_candidates
 from app.kit.crypto.tokens import token_mac_candidates
+from app.kit.email import email_lookup_forms
 from app.models.memberships import (
     INVITATION_EMAIL_DOMAIN,
     AdminGrantRequest,
@@ -119,10 +120,20 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
 
+def _email_indexes(email: str, domain: str) -> set[bytes]:
+    # Every spelling of the address (app.kit.email.email_lookup_forms) under every key
+    # version: rows indexed before canonical addresses, or before a rotation, still match.
+    keyring = current_keyring()
+    return {
+        index
+        for form in email_lookup_forms(email)
+        for index in blind_index_candidates(keyring, form, domain=domain)
+    }
+
+
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
-    # Every key version's index: rows not yet re-indexed by a rotation still match.
-    candidates = blind_index_candidates(current_keyring(), email, domain=EMAIL_INDEX_DOMAIN)
-    return await session.scalar(select(User).where(User.email_index.in_(candidates)))
+    candidates = _email_indexes(email, EMAIL_INDEX_DOMAIN)
+    return await session.scalar(select(User).where(User.email_index.in_(candidates)).limit(1))
 
 
 async def list_users(
@@ -206,7 +217,7 @@ async def find_invitation_by_token(
 async def find_open_invitation(
     session: AsyncSession, *, email: str, organization_id: uuid.UUID, now: datetime
 ) -> Invitation | None:
-    candidates = blind_index_candidates(current_keyring(), email, domain=INVITATION_EMAIL_DOMAIN)
+    candidates = _email_indexes(email, INVITATION_EMAIL_DOMAIN)
     return await session.scalar(
         select(Invitation)
         .where(

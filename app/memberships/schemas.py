@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from app.actors import SessionState
+from app.kit.email import EmailAddress
 
 OrgRole = Literal["representative", "member"]
 Language = Literal["en", "be", "ru"]
@@ -53,15 +54,6 @@ def _country(value: str) -> str:
     return code
 
 
-def _email(value: str) -> str:
-    # Deliberately simple: the invitation email proves the address; this only keeps out
-    # what can never be one.
-    local, at, domain = value.rpartition("@")
-    if not at or not local or "." not in domain.strip(".") or re.search(r"\s", value):
-        raise ValueError("must be an email address")
-    return value
-
-
 def _text(max_length: int) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
@@ -72,7 +64,6 @@ Description = Annotated[str, _text(5000), AfterValidator(_multi_line)]
 Contact = Annotated[str, _text(2000), AfterValidator(_multi_line)]
 DisplayName = Annotated[str, _text(100), AfterValidator(_one_line)]
 Country = Annotated[str, StringConstraints(max_length=8), AfterValidator(_country)]
-Email = Annotated[str, _text(320), AfterValidator(_one_line), AfterValidator(_email)]
 Token = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
@@ -161,7 +152,7 @@ class MembershipRead(BaseModel):
 
 
 class InvitationCreate(Input):
-    email: Email
+    email: EmailAddress
     organization_id: uuid.UUID
     role: OrgRole
     platform_role: Literal["coordinator"] | None = None

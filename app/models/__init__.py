@@ -13,7 +13,7 @@ from app.models.identity import (
 )
 from app.models.memberships import AdminGrantRequest, Invitation, Membership, Organization
 from app.models.outbox import OutboxMessage
-from app.models.users import PlatformRole, PlatformRoleGrant, User, UserStatus
+from app.models.users import EmailChange, PlatformRole, PlatformRoleGrant, User, UserStatus
 
 __all__ = [
     "AdminGrantRequest",
@@ -24,6 +24,7 @@ __all__ = [
     "AuthSession",
     "AuthThrottle",
     "Base",
+    "EmailChange",
     "Invitation",
     "Membership",
     "OidcIdentity",

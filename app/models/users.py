@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import (
@@ -63,3 +63,24 @@ class PlatformRoleGrant(IdMixin, TimestampMixin, Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
     )
     role: Mapped[str] = mapped_column(String(32), info=METADATA)
+
+
+class EmailChange(IdMixin, TimestampMixin, Base):
+    """A change of a user's email address, waiting to be confirmed with the code sent to the
+    new address: nothing changes until then. One per user (a new request replaces it);
+    deleted when confirmed, after too many wrong codes, and by housekeeping once expired."""
+
+    __tablename__ = "email_changes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, info=METADATA
+    )
+    new_email_ct: Mapped[bytes] = encrypted_column()
+    # The code itself, encrypted (compared in constant time): a keyed MAC would pin its key
+    # version, while `keys rotate` re-encrypts this like any other value.
+    code_ct: Mapped[bytes] = encrypted_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0, info=METADATA)
+    expires_at: Mapped[datetime] = mapped_column(index=True, info=METADATA)
+
+    new_email = Encrypted("new_email_ct")
+    code = Encrypted("code_ct")

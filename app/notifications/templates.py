@@ -102,6 +102,35 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     },
     # To the NEW address of an email change. Names neither the account holder nor the
     # coalition: the address may be a typo, and mail crosses providers an adversary may read.
+    "email_change_code": {
+        "en": (
+            "Confirm your new email address for Accord",
+            "Hello,\n\nSomeone signed in to Accord asked to use this address for their "
+            "account. To confirm it, enter this code on the Account security page where the "
+            "change was asked for:\n\n{code}\n\n"
+            "The code works once and until {expires} UTC. Do not give it to anyone.\n"
+            "If you did not ask for this, simply delete this message: nothing changes "
+            "without the code.\n",
+        ),
+        "be": (
+            "Пацвердзіце новы адрас электроннай пошты для Accord",
+            "Вітаем!\n\nХтосьці, хто ўвайшоў у Accord, папрасіў выкарыстоўваць гэты адрас "
+            "для свайго ўліковага запісу. Каб пацвердзіць яго, увядзіце гэты код на старонцы "
+            "«Бяспека ўліковага запісу», дзе была запытана змена:\n\n{code}\n\n"
+            "Код спрацуе толькі адзін раз і дзейнічае да {expires} UTC. Нікому яго не "
+            "паведамляйце.\nКалі вы гэтага не прасілі, проста выдаліце гэты ліст: без кода "
+            "нічога не зменіцца.\n",
+        ),
+        "ru": (
+            "Подтвердите новый адрес электронной почты для Accord",
+            "Здравствуйте!\n\nКто-то, кто вошёл в Accord, попросил использовать этот адрес "
+            "для своего аккаунта. Чтобы подтвердить его, введите этот код на странице "
+            "«Безопасность аккаунта», где было запрошено изменение:\n\n{code}\n\n"
+            "Код сработает только один раз и действует до {expires} UTC. Никому его не "
+            "сообщайте.\nЕсли вы этого не просили, просто удалите это письмо: без кода "
+            "ничего не изменится.\n",
+        ),
+    },
 }
 
 
@@ -131,6 +160,14 @@ CHANGES: dict[str, dict[str, str]] = {
         "en": "the password was changed",
         "be": "пароль зменены",
         "ru": "пароль изменён",
+    },
+    "email_change_requested": {
+        "en": "a change of the email address was asked for; it takes effect only once "
+        "confirmed with a code sent to the new address",
+        "be": "запытана змена адраса электроннай пошты; яна набудзе моц толькі пасля "
+        "пацвярджэння кодам, адпраўленым на новы адрас",
+        "ru": "запрошено изменение адреса электронной почты; оно вступит в силу только после "
+        "подтверждения кодом, отправленным на новый адрес",
     },
     "email_changed": {
         "en": "the email address was changed",

@@ -10,6 +10,7 @@ from app.auth.challenges import consume_challenge, issue_challenge
 from app.auth.housekeeping import SESSION_RETENTION, purge_expired
 from app.auth.sessions import open_session, revoke_session
 from app.models.identity import AuthChallenge, AuthSession
+from app.models.users import EmailChange
 from tests.auth.factories import make_user
 
 
@@ -45,3 +46,18 @@ async def test_expired_and_used_challenges_and_old_sessions_go(session, settings
     assert removed == 3
     assert await _count(session, AuthChallenge) == 1
     assert await _count(session, AuthSession) == 1
+
+
+async def test_expired_email_changes_go(session, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    now = clock.now()
+    for minutes in (-1, 30):  # expired a minute ago; live for half an hour
+        user = await make_user(session)
+        change = EmailChange(
+            user_id=user.id, attempts=0, expires_at=now + timedelta(minutes=minutes)
+        )
+        change.new_email = "moving@example.org"
+        change.code = "12345678"
+        session.add(change)
+    await session.flush()
+    assert await purge_expired(session, now=now, settings=settings) == 1
+    assert await _count(session, EmailChange) == 1

@@ -1,14 +1,17 @@
-"""Changing one's password and email: re-authentication, policy, sessions, notices."""
+"""Changing one's password and email: re-authentication, policy, sessions, notices, and the
+email change's confirmation from the new address."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.models.audit import AuditEvent
-from app.models.users import PlatformRole, User
+from app.models.outbox import OutboxMessage
+from app.models.users import EmailChange, PlatformRole, User
 from tests.auth.conftest import sign_in, signed_in_client
 from tests.auth.factories import PASSWORD, make_user
 from tests.auth.test_totp import COOKIE, actions, code_at, mail_to, sign_in_as, user_with_totp
@@ -188,99 +191,269 @@ class TestFirstSignIn:
         assert response.json()["code"] == "enrolment_required"
 
 
-class TestEmail:
-    async def test_the_new_address_signs_in_and_both_addresses_are_told(
+NEW_ADDRESS = "New.Address@example.org"
+
+
+async def _request(client, new_email: str = NEW_ADDRESS, **extra):  # type: ignore[no-untyped-def]
+    return await client.post(
+        "/api/auth/email", json={"new_email": new_email, "current_password": PASSWORD, **extra}
+    )
+
+
+async def _code_sent_to(session, address: str) -> str:  # type: ignore[no-untyped-def]
+    messages = await mail_to(session, address, kind="email_change_code")
+    assert messages, f"no code was sent to {address}"
+    found = re.search(r"\b(\d{4}) (\d{4})\b", messages[-1].body)
+    assert found, messages[-1].body
+    return found.group(1) + found.group(2)
+
+
+async def _confirm(client, code: str):  # type: ignore[no-untyped-def]
+    return await client.post("/api/auth/email/confirm", json={"code": code})
+
+
+async def _pending(client):  # type: ignore[no-untyped-def]
+    response = await client.get("/api/auth/email/pending")
+    assert response.status_code == 200, response.text
+    return response.json()["pending"]
+
+
+class TestEmailChange:
+    async def test_nothing_changes_until_the_code_sent_to_the_new_address_is_entered(
+        self, client, session
+    ) -> None:  # type: ignore[no-untyped-def]
+        user = await _member(client, session, display_name="Ales Bialiatski")
+        old = user.email
+        requested = await _request(client, "  New.Address@Example.ORG ")
+        assert requested.status_code == 202, requested.text
+        # Canonical: the domain lower-cased, the part before @ as typed.
+        assert requested.json()["email"] == NEW_ADDRESS
+        assert (await _pending(client))["email"] == NEW_ADDRESS
+
+        # Not yet: the account still signs in with, and is told things at, the old address.
+        assert (await client.get("/api/auth/session")).json()["user"]["email"] == old
+        assert (await sign_in(client, NEW_ADDRESS)).status_code == 401
+        assert (await sign_in(client, old)).status_code == 200
+
+        code_mail = (await mail_to(session, NEW_ADDRESS, kind="email_change_code"))[-1]
+        # The new mailbox may be a typo: it learns neither who asked nor for what coalition.
+        assert "Ales" not in code_mail.body and "Bialiatski" not in code_mail.body
+        requested_notice = (await mail_to(session, old))[-1]
+        assert "asked for" in requested_notice.body
+        assert "new.address" not in requested_notice.body.lower()
+
+        await sign_in_as(client, user)
+        code = await _code_sent_to(session, NEW_ADDRESS)
+        confirmed = await _confirm(client, f"{code[:4]} {code[4:]}")
+        assert confirmed.status_code == 200, confirmed.text
+        assert confirmed.json() == {"email": NEW_ADDRESS}
+        assert (await client.get("/api/auth/session")).json()["user"]["email"] == NEW_ADDRESS
+        assert await _pending(client) is None
+        # The code worked once.
+        again = await _confirm(client, code)
+        assert again.status_code == 400
+        assert again.json()["code"] == "email_change_invalid"
+
+        assert (await sign_in(client, NEW_ADDRESS)).status_code == 200
+        assert (await sign_in(client, "new.address@EXAMPLE.org")).status_code == 200
+        assert (await sign_in(client, old)).status_code == 401
+
+        # Both addresses are told; the old one does not learn the new address.
+        to_old = await mail_to(session, old)
+        to_new = await mail_to(session, NEW_ADDRESS)
+        assert "the email address was changed" in to_old[-1].body
+        assert "the email address was changed" in to_new[-1].body
+        assert "new.address" not in to_old[-1].body.lower()
+        events = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.action.like("user.email_change%"))
+            )
+        ).all()
+        assert {e.action for e in events} == {"user.email_change_requested", "user.email_changed"}
+        assert all(e.target_id == str(user.id) for e in events)
+        assert all("new.address" not in (e.details_json or "").lower() for e in events)
+
+    async def test_wrong_codes_are_counted_and_the_fifth_ends_the_change(
         self, client, session
     ) -> None:  # type: ignore[no-untyped-def]
         user = await _member(client, session)
-        old = user.email
-        response = await client.post(
-            "/api/auth/email",
-            json={"new_email": "  New.Address@Example.ORG ", "current_password": PASSWORD},
-        )
-        assert response.status_code == 200, response.text
-        assert response.json() == {"email": "new.address@example.org"}
-        assert (await client.get("/api/auth/session")).json()["user"]["email"] == (
-            "new.address@example.org"
-        )
-        assert (await sign_in(client, "new.address@example.org")).status_code == 200
-        assert (await sign_in(client, old)).status_code == 401
+        assert (await _request(client)).status_code == 202
+        code = await _code_sent_to(session, NEW_ADDRESS)
+        wrong = f"{(int(code) + 1) % 10**8:08d}"
+        for _ in range(4):
+            refused = await _confirm(client, wrong)
+            assert refused.status_code == 400
+            assert refused.json()["code"] == "email_change_invalid"
+        assert await _pending(client) is not None
+        assert (await _confirm(client, wrong)).status_code == 400
+        assert await _pending(client) is None
+        # Now even the right code is too late.
+        assert (await _confirm(client, code)).status_code == 400
+        refreshed = await session.get(User, user.id, populate_existing=True)
+        assert refreshed is not None and refreshed.email == user.email
+        assert "user.email_change_cancelled" in await actions(session)
+        assert (await session.scalar(select(EmailChange))) is None
 
-        to_old = await mail_to(session, old)
-        to_new = await mail_to(session, "new.address@example.org")
-        assert to_old and to_new
-        # The old mailbox may not be the user's alone any more: it learns of the change,
-        # not the new address.
-        assert "new.address" not in to_old[-1].body
-        event = (
-            await session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "user.email_changed")
-            )
-        ).one()
-        assert event.target_id == str(user.id)
-        assert "new.address" not in (event.details_json or "")
+    async def test_a_code_expires_after_an_hour(self, client, session, clock) -> None:  # type: ignore[no-untyped-def]
+        await _member(client, session)
+        assert (await _request(client)).status_code == 202
+        code = await _code_sent_to(session, NEW_ADDRESS)
+        for _ in range(3):  # the session stays in use (idle timeout), the code does not
+            clock.advance(timedelta(minutes=19))
+            assert (await _pending(client)) is not None
+        clock.advance(timedelta(minutes=3))
+        assert await _pending(client) is None
+        assert (await _confirm(client, code)).json()["code"] == "email_change_invalid"
+
+    async def test_a_new_request_replaces_the_pending_one(self, client, session, clock) -> None:  # type: ignore[no-untyped-def]
+        await _member(client, session)
+        assert (await _request(client, "first@example.org")).status_code == 202
+        first = await _code_sent_to(session, "first@example.org")
+        # Not straight away: each request mails an address of the requester's choosing.
+        too_soon = await _request(client, "second@example.org")
+        assert too_soon.status_code == 429
+        assert too_soon.json()["code"] == "email_change_too_soon"
+        assert int(too_soon.headers["retry-after"]) >= 1
+        clock.advance(timedelta(minutes=1))
+        assert (await _request(client, "second@example.org")).status_code == 202
+        second = await _code_sent_to(session, "second@example.org")
+        assert (await _pending(client))["email"] == "second@example.org"
+        if first != second:
+            assert (await _confirm(client, first)).status_code == 400
+        confirmed = await _confirm(client, second)
+        assert confirmed.json() == {"email": "second@example.org"}
+
+    async def test_a_pending_change_can_be_withdrawn(self, client, session) -> None:  # type: ignore[no-untyped-def]
+        await _member(client, session)
+        assert (await _request(client)).status_code == 202
+        code = await _code_sent_to(session, NEW_ADDRESS)
+        cancelled = await client.delete("/api/auth/email/pending")
+        assert cancelled.status_code == 200
+        assert cancelled.json() == {"pending": None}
+        assert (await _confirm(client, code)).status_code == 400
+        assert "user.email_change_cancelled" in await actions(session)
+
+    async def test_only_the_account_that_asked_can_confirm(self, app, client, session) -> None:  # type: ignore[no-untyped-def]
+        await _member(client, session)
+        assert (await _request(client)).status_code == 202
+        code = await _code_sent_to(session, NEW_ADDRESS)
+        other = await make_user(session)
+        browser = await signed_in_client(app, other.email)
+        try:
+            refused = await browser.post("/api/auth/email/confirm", json={"code": code})
+            assert refused.status_code == 400
+            assert refused.json()["code"] == "email_change_invalid"
+        finally:
+            await browser.aclose()
+        assert (await _confirm(client, code)).status_code == 200
 
     async def test_an_address_in_use_is_refused(self, client, session) -> None:  # type: ignore[no-untyped-def]
         other = await make_user(session, email="taken@example.org")
         user = await _member(client, session)
-        response = await client.post(
-            "/api/auth/email",
-            json={"new_email": "TAKEN@example.org", "current_password": PASSWORD},
-        )
+        response = await _request(client, "TAKEN@example.org")
         assert response.status_code == 409
         assert response.json()["code"] == "email_taken"
         await session.refresh(user)
         assert user.email != other.email
+        assert await mail_to(session, "TAKEN@example.org", kind="email_change_code") == []
+
+    async def test_an_address_taken_while_the_code_travelled_is_refused(
+        self, client, session
+    ) -> None:  # type: ignore[no-untyped-def]
+        user = await _member(client, session)
+        assert (await _request(client)).status_code == 202
+        code = await _code_sent_to(session, NEW_ADDRESS)
+        await make_user(session, email="new.address@example.org")
+        refused = await _confirm(client, code)
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "email_taken"
         assert (await sign_in(client, user.email)).status_code == 200
 
-    @pytest.mark.parametrize("address", ["no-at-sign.example.org", "@example.org", "a b@c.org"])
+    @pytest.mark.parametrize(
+        "address",
+        [
+            "no-at-sign.example.org",
+            "@example.org",
+            "a b@c.org",
+            "a@x.org,evil@evil.org",
+            "Someone <a@x.org>",
+            '"a"@x.org',
+            "a@b@x.org",
+            "a\u200d@x.org",
+            "a\u202e@x.org",
+            "a\x00@x.org",
+            "a\x1b@x.org",
+            "a@x.org\r\nBcc: evil@evil.org",
+        ],
+    )
     async def test_a_malformed_address_is_refused(self, client, session, address) -> None:  # type: ignore[no-untyped-def]
         await _member(client, session)
-        response = await client.post(
-            "/api/auth/email", json={"new_email": address, "current_password": PASSWORD}
-        )
+        response = await _request(client, address)
         assert response.status_code == 422
-        assert response.json()["code"] == "email_invalid"
+        problem = response.json()
+        assert problem["code"] == "validation_failed"
+        assert [(e["loc"], e["type"]) for e in problem["errors"]] == [
+            (["body", "new_email"], "email_invalid")
+        ]
+        assert "evil" not in response.text
+        assert (await session.scalar(select(EmailChange))) is None
+        outbox = (await session.scalars(select(OutboxMessage.kind))).all()
+        assert "email_change_code" not in outbox
+
+    async def test_an_internationalized_domain_is_kept_in_ascii(self, client, session) -> None:  # type: ignore[no-untyped-def]
+        await _member(client, session)
+        response = await _request(client, "Ales@Bücher.example")
+        assert response.status_code == 202, response.text
+        assert response.json()["email"] == "Ales@xn--bcher-kva.example"
+        code = await _code_sent_to(session, "Ales@xn--bcher-kva.example")
+        assert (await _confirm(client, code)).json() == {"email": "Ales@xn--bcher-kva.example"}
+        # Either spelling signs in.
+        assert (await sign_in(client, "ales@bücher.example")).status_code == 200
+        assert (await sign_in(client, "ales@xn--bcher-kva.example")).status_code == 200
 
     async def test_the_same_address_is_not_a_change(self, client, session) -> None:  # type: ignore[no-untyped-def]
         user = await _member(client, session)
-        response = await client.post(
-            "/api/auth/email", json={"new_email": user.email.upper(), "current_password": PASSWORD}
-        )
+        response = await _request(client, user.email.upper())
         assert response.status_code == 422
         assert response.json()["code"] == "email_unchanged"
 
     async def test_a_wrong_current_password_is_refused(self, client, session) -> None:  # type: ignore[no-untyped-def]
         user = await _member(client, session)
-        response = await client.post(
-            "/api/auth/email",
-            json={"new_email": "elsewhere@example.org", "current_password": "wrong wrong wrong"},
-        )
+        response = await _request(client, "elsewhere@example.org", current_password="wrong wrong")
         assert response.status_code == 403
         assert response.json()["code"] == "current_password_wrong"
         refreshed = await session.get(User, user.id, populate_existing=True)
         assert refreshed is not None and refreshed.email == user.email
+        assert await mail_to(session, "elsewhere@example.org", kind="email_change_code") == []
 
     async def test_with_a_second_factor_a_fresh_step_up_is_required(
         self, client, session, clock
     ) -> None:  # type: ignore[no-untyped-def]
         await user_with_totp(client, session, clock)
         clock.advance(timedelta(minutes=6))
-        response = await client.post(
-            "/api/auth/email",
-            json={"new_email": "elsewhere@example.org", "current_password": PASSWORD},
-        )
+        response = await _request(client, "elsewhere@example.org")
         assert response.status_code == 403
         assert response.json()["code"] == "step_up_required"
 
     async def test_extra_fields_are_refused(self, client, session) -> None:  # type: ignore[no-untyped-def]
         await _member(client, session)
-        response = await client.post(
-            "/api/auth/email",
-            json={"new_email": "x@example.org", "current_password": PASSWORD, "status": "admin"},
-        )
+        response = await _request(client, "x@example.org", status="admin")
         assert response.status_code == 422
         assert response.json()["code"] == "validation_failed"
+
+    @pytest.mark.parametrize("code", ["", "1234", "abcdefgh", "1234567890", "１２３４５６７８"])
+    async def test_a_code_that_cannot_be_one_is_a_validation_error(
+        self, client, session, code
+    ) -> None:  # type: ignore[no-untyped-def]
+        await _member(client, session)
+        response = await _confirm(client, code)
+        assert response.status_code == 422
+        assert response.json()["code"] == "validation_failed"
+
+    async def test_signed_out_nobody_can_ask_or_confirm(self, client) -> None:  # type: ignore[no-untyped-def]
+        assert (await _request(client)).status_code == 401
+        assert (await _confirm(client, "12345678")).status_code == 401
+        assert (await client.get("/api/auth/email/pending")).status_code == 401
 
 
 async def test_a_required_password_change_blocks_everything_else_until_done(

@@ -341,6 +341,60 @@ class TestWhoMayInvite:
             assert response.status_code == 422, body
             assert response.headers["content-type"].startswith("application/problem+json")
 
+    @pytest.mark.parametrize(
+        "email",
+        [
+            "a@example.org,evil@evil.org",
+            "A Person <a@example.org>",
+            '"a"@example.org',
+            "a\u200d@example.org",
+            "a\u202e@example.org",
+            "a\x00@example.org",
+            "a\x1b@example.org",
+            "a@example.org\nBcc: evil@evil.org",
+        ],
+    )
+    async def test_an_email_that_is_not_one_bare_address_is_refused(
+        self, session, signed_in_admin, email
+    ) -> None:  # type: ignore[no-untyped-def]
+        organization = await make_organization(session)
+        response = await signed_in_admin.post("/api/invitations", json=_invite(organization, email))
+        assert response.status_code == 422
+        assert [(e["loc"], e["type"]) for e in response.json()["errors"]] == [
+            (["body", "email"], "email_invalid")
+        ]
+        assert (await session.scalar(select(Invitation))) is None
+
+    async def test_the_invited_address_is_stored_and_mailed_canonical(
+        self, session, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        organization = await make_organization(session)
+        body = _invite(organization, " Ales@Bücher.EXAMPLE ")
+        response = await signed_in_admin.post("/api/invitations", json=body)
+        assert response.status_code == 201, response.text
+        assert response.json()["email"] == "Ales@xn--bcher-kva.example"
+        assert await invitation_emails(session, "Ales@xn--bcher-kva.example")
+        # The same person in another spelling is the same pending invitation.
+        again = await signed_in_admin.post(
+            "/api/invitations", json=_invite(organization, "ales@xn--BCHER-kva.example")
+        )
+        assert again.status_code == 409
+        assert again.json()["code"] == "invitation_pending"
+
+    async def test_an_older_invitation_to_a_malformed_address_makes_no_account(
+        self, app, session, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        organization = await make_organization(session)
+        _, token = await _invited(session, signed_in_admin, organization)
+        # As the lenient check before app.kit.email let through.
+        invitation = await session.scalar(select(Invitation))
+        invitation.email = "a@example.org,evil@evil.org"
+        await session.commit()
+        async with anonymous_browser(app) as invitee:
+            accepted = await invitee.post("/api/invitations/accept", json=_accept(token))
+        assert accepted.status_code == 404
+        assert accepted.json()["code"] == "invitation_invalid"
+
     async def test_inviting_to_a_missing_organization_is_404(self, signed_in_admin) -> None:  # type: ignore[no-untyped-def]
         response = await signed_in_admin.post(
             "/api/invitations",

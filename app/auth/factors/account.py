@@ -1,4 +1,5 @@
-"""The credentials a second factor guards: changing the password and the email address.
+"""The credentials a second factor guards: changing the password and the email address
+(the email change itself: email_change.py).
 
 Both need proof that the person at the keyboard is the account holder, not whoever found
 the browser open (reauthenticate). Every change notifies the user by email and is
@@ -10,22 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
 from app.audit import record_event
 from app.auth import throttle
-from app.auth.errors import EmailAlreadyRegistered, StepUpRequired, WeakPassword
-from app.auth.factors.errors import (
-    CurrentPasswordRequired,
-    CurrentPasswordWrong,
-    EmailInvalid,
-    EmailUnchanged,
-)
+from app.auth.errors import StepUpRequired, WeakPassword
+from app.auth.factors.errors import CurrentPasswordRequired, CurrentPasswordWrong
 from app.auth.hashing import PasswordHashing
 from app.auth.passwords import PasswordRejected, check_password_policy
-from app.auth.repository import find_user_by_email, has_second_factor
+from app.auth.repository import has_second_factor
 from app.auth.sessions import (
     IssuedSession,
     revoke_user_sessions,
@@ -34,10 +29,8 @@ from app.auth.sessions import (
 )
 from app.config import Settings, ThrottleSettings
 from app.errors import AppError
-from app.keys import current_keyring
-from app.kit.crypto.blind_index import blind_index, normalize_email
 from app.models.identity import AuthSession
-from app.models.users import EMAIL_INDEX_DOMAIN, User
+from app.models.users import User
 from app.notifications.service import notify_user
 
 
@@ -156,36 +149,3 @@ async def change_password(
         session, user=user, kind="credential_changed", now=now, change="password_changed"
     )
     return PasswordChange(issued=issued, other_sessions_revoked=revoked)
-
-
-def _looks_like_email(value: str) -> bool:
-    local, at, domain = value.rpartition("@")
-    return bool(at and local and domain) and " " not in value and len(value) <= 320
-
-
-async def change_email(
-    session: AsyncSession, *, actor: Actor, user: User, new_email: str, now: datetime
-) -> None:
-    """Move the account to a new address. Both addresses are told; neither message names
-    the other address (the old mailbox may no longer be the user's alone)."""
-    normalized = normalize_email(new_email)
-    if not _looks_like_email(normalized):
-        raise EmailInvalid()
-    holder = await find_user_by_email(session, normalized)
-    if holder is not None:
-        raise EmailUnchanged() if holder.id == user.id else EmailAlreadyRegistered()
-    await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="email_changed"
-    )
-    user.email = normalized
-    user.email_index = blind_index(current_keyring(), normalized, domain=EMAIL_INDEX_DOMAIN)
-    user.updated_at = now
-    try:
-        await session.flush()
-    except IntegrityError:
-        # Someone took the address between the check and the write; the request rolls back.
-        raise EmailAlreadyRegistered() from None
-    await notify_user(
-        session, user=user, kind="credential_changed", now=now, change="email_changed"
-    )
-    await record_event(session, actor=actor, action="user.email_changed", target=user, details={})

@@ -33,7 +33,8 @@ export interface paths {
         put?: never;
         /**
          * Approve Admin Grant
-         * @description Second half of the two-person rule; the new admin's sessions end.
+         * @description Second half of the two-person rule: the change is made, and the user's sessions
+         *     end.
          */
         post: operations["approveAdminGrant"];
         delete?: never;
@@ -70,11 +71,57 @@ export interface paths {
         put?: never;
         /**
          * Change Email
-         * @description Move the account to a new email address (used to sign in from now on). Both the
-         *     old and the new address are told.
+         * @description Ask to move the account to a new email address. Nothing changes yet: a single-use
+         *     code goes to the new address (confirmEmailChange), and the current address is told of
+         *     the request. A new request replaces a pending one.
          */
         post: operations["changeEmail"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/email/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Email Change
+         * @description Enter the code sent to the new address: from now on the account signs in with it.
+         *     Both the old and the new address are told.
+         */
+        post: operations["confirmEmailChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/email/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Email Change
+         * @description The email change waiting for its code, if any.
+         */
+        get: operations["getEmailChange"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel Email Change
+         * @description Withdraw the pending email change (its code stops working); nothing when none.
+         */
+        delete: operations["cancelEmailChange"];
         options?: never;
         head?: never;
         patch?: never;
@@ -831,7 +878,9 @@ export interface paths {
         put?: never;
         /**
          * Request Admin Grant
-         * @description First half of the two-person rule: a different admin must approve.
+         * @description First half of the two-person rule: ask to make the user an admin (``grant``, the
+         *     default), to take admin away from them (``revoke``) or to suspend them (``suspend``);
+         *     a different admin must approve.
          */
         post: operations["requestAdminGrant"];
         delete?: never;
@@ -856,7 +905,8 @@ export interface paths {
         post?: never;
         /**
          * Remove Platform Role
-         * @description Remove coordinator or admin (idempotent); the user's sessions end.
+         * @description Remove coordinator (idempotent), or admin from yourself; the user's sessions end.
+         *     Admin is taken from another admin through an approved admin request (kind ``revoke``).
          */
         delete: operations["removePlatformRole"];
         options?: never;
@@ -934,6 +984,7 @@ export interface paths {
         /**
          * Suspend User
          * @description The account stops working on its very next request; its sessions are ended.
+         *     Another admin is suspended only through an approved admin request (kind ``suspend``).
          */
         post: operations["suspendUser"];
         delete?: never;
@@ -996,6 +1047,15 @@ export interface components {
              */
             state: "full" | "second_factor_required" | "enrolment_required";
         };
+        /** AdminGrantRequestCreate */
+        AdminGrantRequestCreate: {
+            /**
+             * Kind
+             * @default grant
+             * @enum {string}
+             */
+            kind: "grant" | "revoke" | "suspend";
+        };
         /** AdminGrantRequestPage */
         AdminGrantRequestPage: {
             /** Items */
@@ -1019,6 +1079,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "grant" | "revoke" | "suspend";
             /** Requested By */
             requested_by: string | null;
             /**
@@ -1076,6 +1141,14 @@ export interface components {
             /** Code */
             code: string;
         };
+        /** EmailChangeConfirm */
+        EmailChangeConfirm: {
+            /**
+             * Code
+             * @description The 8-digit code sent to the new address
+             */
+            code: string;
+        };
         /** EmailChangeInput */
         EmailChangeInput: {
             /**
@@ -1083,8 +1156,29 @@ export interface components {
              * @description Required when the account has no second factor
              */
             current_password?: string | null;
-            /** New Email */
+            /**
+             * New Email
+             * Format: email
+             * @description One bare address (no name, quotes or list); the part before @ in ASCII; internationalized domains are stored in their ASCII (xn--) form
+             */
             new_email: string;
+        };
+        /** EmailChangePending */
+        EmailChangePending: {
+            /**
+             * Email
+             * @description The new address; in force once the code sent to it is entered
+             */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /** EmailChangeStatus */
+        EmailChangeStatus: {
+            pending: components["schemas"]["EmailChangePending"] | null;
         };
         /** EmailChanged */
         EmailChanged: {
@@ -1115,7 +1209,11 @@ export interface components {
         };
         /** InvitationCreate */
         InvitationCreate: {
-            /** Email */
+            /**
+             * Email
+             * Format: email
+             * @description One bare address (no name, quotes or list); the part before @ in ASCII; internationalized domains are stored in their ASCII (xn--) form
+             */
             email: string;
             /**
              * Language
@@ -1945,12 +2043,12 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EmailChanged"];
+                    "application/json": components["schemas"]["EmailChangePending"];
                 };
             };
             /** @description bad_request */
@@ -1980,7 +2078,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description email_taken */
+            /** @description email_taken: another account uses the address */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1998,7 +2096,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description email_invalid or email_unchanged; or validation_failed */
+            /** @description email_unchanged; validation_failed (`errors[].type` email_invalid) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2007,8 +2105,162 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Too many wrong current passwords */
+            /** @description Too many wrong current passwords; or email_change_too_soon (a code was sent less than a minute ago; Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    confirmEmailChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailChangeConfirm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChanged"];
+                };
+            };
+            /** @description email_change_invalid: a wrong code, or no live change (the fifth wrong code ends the change); or bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description email_taken: another account uses the address */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    getEmailChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeStatus"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    cancelEmailChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeStatus"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3560,6 +3812,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description organization_not_found: no organization the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description already_member, invitation_pending or user_suspended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description payload_too_large */
             413: {
                 headers: {
@@ -4382,7 +4652,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AdminGrantRequestCreate"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             201: {
@@ -4391,6 +4665,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminGrantRequestRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
             /** @description sign_in_required */
@@ -4420,8 +4703,17 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description user_suspended, already_admin, admin_grant_request_pending */
+            /** @description user_suspended, already_admin, not_admin, admin_grant_request_pending, last_admin */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description payload_too_large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4556,7 +4848,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description last_admin: the last active admin must stay one */
+            /** @description last_admin: the last active admin must stay one; admin_change_requires_approval: admin is taken from another admin only through an approved request */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4806,7 +5098,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description last_admin: the last active admin must stay one; user_suspended: already suspended */
+            /** @description last_admin: the last active admin must stay one; user_suspended: already suspended; admin_change_requires_approval: the user is another admin */
             409: {
                 headers: {
                     [name: string]: unknown;

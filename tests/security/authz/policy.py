@@ -105,6 +105,9 @@ POLICY: dict[tuple[str, str], Rule] = {
         signed_in(),
         body=body({"new_email": "matrix-new@example.org", "current_password": PASSWORD}),
     ),
+    ("GET", "/api/auth/email/pending"): Rule(signed_in()),
+    ("DELETE", "/api/auth/email/pending"): Rule(signed_in()),
+    ("POST", "/api/auth/email/confirm"): Rule(signed_in(), body=body({"code": "0000 0000"})),
     # --- passkeys (app/auth/passkeys_router.py)
     ("POST", "/api/auth/passkeys/registration/options"): Rule(
         signed_in(), body=body({"name": "x"})
