@@ -6,6 +6,7 @@ path or echoed input) ever leaves the server.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -155,3 +156,121 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
+    install_problem_schema(app)
+
+
+# --- the error answers in the OpenAPI document ---------------------------------------------
+
+PROBLEM_REF = "#/components/schemas/Problem"
+
+# What problem_response sends, member by member; nothing else (additionalProperties: false),
+# so the API fuzzer (tests/security/test_api_fuzz.py) fails on anything an error would leak.
+PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Problem": {
+        "title": "Problem",
+        "description": "An error, as RFC 9457 problem details (application/problem+json). "
+        "`code` says which one; clients show their own words for it, not `title`.",
+        "type": "object",
+        "properties": {
+            "type": {
+                "type": "string",
+                "pattern": "^urn:accord:problem:[a-z0-9_]+$",
+                "description": "urn:accord:problem:<code>",
+            },
+            "title": {"type": "string", "description": "A short English summary"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "code": {
+                "type": "string",
+                "pattern": "^[a-z0-9_]+$",
+                "description": "Stable machine-readable code (operations list theirs)",
+            },
+            "detail": {"type": "string"},
+            "request_id": {
+                "type": "string",
+                "description": "Quote it when reporting a problem: the server log has the rest",
+            },
+            "errors": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/ProblemFieldError"},
+                "description": "validation_failed only: what is wrong where",
+            },
+            "reason": {
+                "type": "string",
+                "description": "password_rejected only: too_short, too_long, too_common or "
+                "too_guessable",
+            },
+        },
+        "required": ["type", "title", "status", "code"],
+        "additionalProperties": False,
+    },
+    "ProblemFieldError": {
+        "title": "ProblemFieldError",
+        "description": "One reason a request was not valid; the rejected value is never repeated",
+        "type": "object",
+        "properties": {
+            "loc": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": 'Where: ["body", "new_email"], ["query", "limit"], …',
+            },
+            "msg": {"type": "string"},
+            "type": {
+                "type": "string",
+                "description": "What: missing, string_too_long, email_invalid, …",
+            },
+        },
+        "required": ["loc", "msg", "type"],
+        "additionalProperties": False,
+    },
+}
+# FastAPI's own 422 models, which no answer of this API has.
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def _is_fastapi_validation(content: dict[str, Any]) -> bool:
+    schema = content.get("application/json", {}).get("schema", {})
+    return bool(schema.get("$ref") == "#/components/schemas/HTTPValidationError")
+
+
+def document_problem_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """Give every error answer in an OpenAPI ``document`` one schema, ``Problem``, under
+    ``application/problem+json``: those documented without content or as problem+json, and
+    FastAPI's default 422. Answers documented with a model of their own (the readiness
+    probe's 503 is its report, not a problem) keep it."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in PROBLEM_SCHEMAS.items():
+        if name in schemas:
+            raise RuntimeError(f"OpenAPI schema name {name!r} is taken: names must be unique")
+        schemas[name] = schema
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                if not str(status).startswith(("4", "5")):
+                    continue
+                content = response.get("content")
+                if (
+                    content is None
+                    or set(content) == {PROBLEM_JSON}
+                    or _is_fastapi_validation(content)
+                ):
+                    response["content"] = {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}}
+    for name in _FASTAPI_VALIDATION_SCHEMAS:
+        others = {key: value for key, value in schemas.items() if key != name}
+        rest = {**document, "components": {**document["components"], "schemas": others}}
+        if f'"#/components/schemas/{name}"' not in json.dumps(rest):
+            schemas.pop(name, None)
+    return document
+
+
+def install_problem_schema(app: FastAPI) -> None:
+    """Post-process the app's OpenAPI document with document_problem_schema, once."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problem_schema(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -22,11 +22,11 @@ from app.auth.factors.second_factor import confirmed_totp, count_passkeys
 from app.auth.network import client_address
 from app.auth.repository import has_second_factor, platform_roles_of
 from app.auth.schemas import (
-    MembershipRead,
     Outcome,
     RevokedCount,
     SessionInfo,
     SessionList,
+    SessionMembership,
     SessionRead,
     SignIn,
     SignInResult,
@@ -140,7 +140,7 @@ async def get_session(
             password_change_required=user.password_change_required,
         ),
         memberships=[
-            MembershipRead(organization_id=org, role=role)
+            SessionMembership(organization_id=org, role=role)
             for org, role in actor.memberships.items()
         ],
         totp_enabled=totp is not None,

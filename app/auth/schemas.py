@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.actors import SessionState
 from app.auth.factors import SecondFactorMethod
 from app.auth.passkeys import AuthenticationPurpose
+from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.kit.email import EmailAddress
 
 
@@ -51,7 +52,8 @@ class UserRead(BaseModel):
     password_change_required: bool
 
 
-class MembershipRead(BaseModel):
+# Not "MembershipRead": that name is app.memberships' (schema names are unique).
+class SessionMembership(BaseModel):
     organization_id: uuid.UUID
     role: str
 
@@ -60,7 +62,7 @@ class SessionInfo(BaseModel):
     state: SessionState
     csrf_token: str
     user: UserRead
-    memberships: list[MembershipRead]
+    memberships: list[SessionMembership]
     totp_enabled: bool
     passkeys: int
     second_factor_fresh: bool
@@ -184,10 +186,27 @@ CurrentPassword = Annotated[
     Field(max_length=1024, description="Required when the account has no second factor"),
 ]
 
+# A password being chosen. The schema states the policy's length limits; the server checks
+# them with the rest of the policy, so a violation gets password_rejected with its reason
+# (too_short, too_long, …) rather than a bare validation error.
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=1024,
+        json_schema_extra={
+            "minLength": MIN_PASSWORD_LENGTH,
+            "maxLength": MAX_PASSWORD_LENGTH,
+            "description": f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters; "
+            "common and guessable passwords are refused (password_rejected, with a reason)",
+        },
+    ),
+]
+
 
 class PasswordChangeInput(Input):
     current_password: CurrentPassword = None
-    new_password: str = Field(min_length=1, max_length=1024)
+    new_password: NewPassword
 
 
 class PasswordChanged(SessionIssued):

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 import pycountry
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -19,6 +21,7 @@ from pydantic import (
 )
 
 from app.actors import SessionState
+from app.auth.schemas import NewPassword
 from app.kit.email import EmailAddress
 
 OrgRole = Literal["representative", "member"]
@@ -47,9 +50,17 @@ def _multi_line(value: str) -> str:
     return value.replace("\r\n", "\n")
 
 
-def _country(value: str) -> str:
-    code = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", code) or pycountry.countries.get(alpha_2=code) is None:
+# ISO 3166-1 alpha-2, as pycountry knows them: an enum in the OpenAPI schema.
+_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+CountryCode = StrEnum("CountryCode", [(code, code) for code in _CODES])  # type: ignore[misc]
+CountryCode.__doc__ = "ISO 3166-1 alpha-2 country code"
+
+
+def _country(value: object) -> str:
+    # Lower case and surrounding spaces are forgiven; anything else is refused here, with a
+    # short message (the enum's own would list every code).
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if code not in CountryCode.__members__:
         raise ValueError("must be an ISO 3166-1 alpha-2 country code")
     return code
 
@@ -63,7 +74,7 @@ ShortName = Annotated[str, _text(50), AfterValidator(_one_line)]
 Description = Annotated[str, _text(5000), AfterValidator(_multi_line)]
 Contact = Annotated[str, _text(2000), AfterValidator(_multi_line)]
 DisplayName = Annotated[str, _text(100), AfterValidator(_one_line)]
-Country = Annotated[str, StringConstraints(max_length=8), AfterValidator(_country)]
+Country = Annotated[CountryCode, BeforeValidator(_country), AfterValidator(str)]
 Token = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
@@ -200,7 +211,7 @@ class InvitationAccept(Input):
 
     token: Token
     display_name: DisplayName | None = None
-    password: str | None = Field(default=None, min_length=1, max_length=1024)
+    password: NewPassword | None = None
     language: Language | None = None
 
 

@@ -1,4 +1,8 @@
+import type { components } from "../api/schema";
 import { BELARUSIAN_COUNTRY_NAMES } from "./countryNamesBe";
+
+/** What the server accepts as a country (its OpenAPI enum, CountryCode). */
+export type CountryCode = components["schemas"]["CountryCode"];
 
 /**
  * ISO 3166-1 alpha-2 codes the server accepts (pycountry's list, in the bundle: no lookup
@@ -22,7 +26,11 @@ export const COUNTRY_CODES = [
   "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
   "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
   "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
-] as const;
+] as const satisfies readonly CountryCode[];
+
+export function isCountryCode(value: string): value is CountryCode {
+  return (COUNTRY_CODES as readonly string[]).includes(value);
+}
 
 /** The country's name in `language`, or the code itself where the browser has no name. */
 export function countryName(code: string, language: string): string {

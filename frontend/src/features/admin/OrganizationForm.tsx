@@ -2,6 +2,7 @@ import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Organization, OrganizationInput } from "../../api/memberships";
 import { CountrySelect } from "../../shared/CountrySelect";
+import { isCountryCode } from "../../shared/countries";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { TextArea } from "../../shared/TextArea";
 import { TextField } from "../../shared/TextField";
@@ -33,7 +34,7 @@ export function OrganizationForm({
       await onSave({
         name: name.trim(),
         short_name: shortName.trim(),
-        country: country || null,
+        country: isCountryCode(country) ? country : null,
         description: blankToNull(description),
         contact: blankToNull(contact),
       });
