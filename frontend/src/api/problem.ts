@@ -9,11 +9,13 @@ export class ApiError extends Error {
   readonly retryAfter: number | null;
   /** Why a password was rejected (too_short, too_long, too_common, too_guessable). */
   readonly reason: string | null;
+  /** validation_failed: the `type` of each field error (missing, email_invalid, …). */
+  readonly fieldErrors: readonly string[];
 
   constructor(
     status: number,
     code: string,
-    options: { retryAfter?: number | null; reason?: string | null } = {},
+    options: { retryAfter?: number | null; reason?: string | null; fieldErrors?: readonly string[] } = {},
   ) {
     super(code);
     this.name = "ApiError";
@@ -21,6 +23,7 @@ export class ApiError extends Error {
     this.code = code;
     this.retryAfter = options.retryAfter ?? null;
     this.reason = options.reason ?? null;
+    this.fieldErrors = options.fieldErrors ?? [];
   }
 }
 
@@ -51,7 +54,13 @@ export function problemFrom(response: Response, body: unknown): ApiError {
   const record = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
   const code = typeof record.code === "string" ? record.code : `http_${response.status}`;
   const reason = typeof record.reason === "string" ? record.reason : null;
-  return new ApiError(response.status, code, { retryAfter: readRetryAfter(response), reason });
+  const fieldErrors = Array.isArray(record.errors)
+    ? record.errors.flatMap((item: unknown) => {
+        const type = typeof item === "object" && item !== null ? (item as Record<string, unknown>).type : null;
+        return typeof type === "string" ? [type] : [];
+      })
+    : [];
+  return new ApiError(response.status, code, { retryAfter: readRetryAfter(response), reason, fieldErrors });
 }
 
 interface FetchResult<T> {

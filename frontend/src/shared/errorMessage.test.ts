@@ -35,6 +35,13 @@ describe("errorMessage", () => {
     expect(errorMessage(t, new Error("Internal detail: /srv/app.py line 3"))).toBe("Something went wrong. Try again.");
   });
 
+  it("says which field was wrong when a validation failure names a known kind", () => {
+    const invalidEmail = new ApiError(422, "validation_failed", { fieldErrors: ["email_invalid"] });
+    expect(errorMessage(t, invalidEmail)).toBe(t("errors.email_invalid"));
+    const missing = new ApiError(422, "validation_failed", { fieldErrors: ["missing"] });
+    expect(errorMessage(t, missing)).toBe(t("errors.validation_failed"));
+  });
+
   it("rounds Retry-After up to whole minutes", () => {
     expect(errorMessage(t, new ApiError(429, "too_many_attempts", { retryAfter: 61 }))).toBe(
       "Too many failed attempts. Try again in 2 min.",

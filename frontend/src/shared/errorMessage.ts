@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   "email_invalid",
   "email_unchanged",
   "email_taken",
+  "email_change_invalid",
+  "email_change_too_soon",
   "session_not_found",
   "passkey_not_found",
   "passkey_already_registered",
@@ -84,6 +86,11 @@ export function errorMessage(t: TFunction, error: unknown): string {
   }
   if (error.code === "too_many_attempts" && error.retryAfter) {
     return t("errors.too_many_attempts_wait", { minutes: Math.max(1, Math.ceil(error.retryAfter / 60)) });
+  }
+  if (error.code === "validation_failed") {
+    // A field error the interface has its own words for (email_invalid) says more.
+    const known = error.fieldErrors.find(isKnown);
+    if (known) return t(`errors.${known}`);
   }
   if (isKnown(error.code)) return t(`errors.${error.code}`);
   if (error.status >= 500) return t("errors.internal_error");

@@ -17,6 +17,7 @@ function accountServer(extra: Parameters<typeof fakeServer>[0] = {}) {
     "GET /api/auth/sessions": { body: SESSIONS },
     "GET /api/auth/passkeys": { body: { items: [] } },
     "GET /api/auth/recovery-codes": { body: { remaining: 7 } },
+    "GET /api/auth/email/pending": { body: { pending: null } },
     ...extra,
   });
 }
@@ -78,6 +79,86 @@ describe("account security page", () => {
     expect((await screen.findByRole("alert")).textContent).toBe(
       "This password would be easy to guess (for example, it is built from your name or email or a simple pattern). Add more unrelated words.",
     );
+  });
+
+  it("changes the email address only once the code sent to the new address is entered", async () => {
+    const asked = { email: "ales@example.org", expires_at: "2026-03-01T11:00:00Z" };
+    let pendingNow: typeof asked | null = null;
+    const server = accountServer({
+      "GET /api/auth/email/pending": () => ({ body: { pending: pendingNow } }),
+      "POST /api/auth/email": () => {
+        pendingNow = asked;
+        return { status: 202, body: asked };
+      },
+      "POST /api/auth/email/confirm": ({ body }) => {
+        if ((body as { code: string }).code !== "1234 5678") return problem(400, "email_change_invalid");
+        pendingNow = null;
+        return { body: { email: asked.email } };
+      },
+    });
+    renderApp("/account");
+    const user = userEvent.setup();
+    const section = await screen.findByTestId("email-section");
+    await user.type(within(section).getByLabelText(/^New email address/), "ales@example.org");
+    await user.click(within(section).getByRole("button", { name: "Send a confirmation code" }));
+
+    expect((await within(section).findByRole("status")).textContent).toBe(
+      "We sent a code to ales@example.org. Enter it below to finish; until then you keep signing in with your current address, which was told about the request.",
+    );
+    const pending = within(section).getByTestId("email-change-pending");
+    expect(pending.textContent).toContain("Waiting for confirmation of ales@example.org.");
+    // An account with a second factor steps up instead of typing the password.
+    expect(server.calls("POST", "/api/auth/email")[0]?.body).toEqual({ new_email: "ales@example.org" });
+
+    await user.type(within(pending).getByLabelText(/^Code from the email/), "1111 1111");
+    await user.click(within(pending).getByRole("button", { name: "Confirm the new address" }));
+    expect((await within(section).findByRole("alert")).textContent).toBe(
+      "The code is wrong or no longer valid. Check the latest email, or ask for a new code.",
+    );
+
+    await user.clear(within(pending).getByLabelText(/^Code from the email/));
+    await user.type(within(pending).getByLabelText(/^Code from the email/), "1234 5678");
+    await user.click(within(pending).getByRole("button", { name: "Confirm the new address" }));
+    expect((await within(section).findByRole("status")).textContent).toBe(
+      "Your email address is now ales@example.org. Both the old and the new address were told.",
+    );
+    expect(within(section).queryByTestId("email-change-pending")).toBeNull();
+    expect(server.calls("POST", "/api/auth/email/confirm").map((c) => c.body)).toEqual([
+      { code: "1111 1111" },
+      { code: "1234 5678" },
+    ]);
+  });
+
+  it("shows a pending change after a reload, and cancels it", async () => {
+    const server = accountServer({
+      "GET /api/auth/email/pending": { body: { pending: { email: "new@example.org", expires_at: "2026-03-01T11:00:00Z" } } },
+      "DELETE /api/auth/email/pending": { body: { pending: null } },
+    });
+    renderApp("/account");
+    const user = userEvent.setup();
+    const pending = await screen.findByTestId("email-change-pending");
+    expect(pending.textContent).toContain("new@example.org");
+    await user.click(within(pending).getByRole("button", { name: "Cancel the change" }));
+    expect((await screen.findByText("The change was cancelled. Your address stays as it was.")).getAttribute("role")).toBe(
+      "status",
+    );
+    expect(screen.queryByTestId("email-change-pending")).toBeNull();
+    expect(server.calls("DELETE", "/api/auth/email/pending")).toHaveLength(1);
+  });
+
+  it("says when the server refuses an address", async () => {
+    accountServer({
+      "POST /api/auth/email": problem(422, "validation_failed", {
+        errors: [{ loc: ["body", "new_email"], msg: "not a valid email address", type: "email_invalid" }],
+      }),
+    });
+    renderApp("/account");
+    const user = userEvent.setup();
+    const section = await screen.findByTestId("email-section");
+    await user.type(within(section).getByLabelText(/^New email address/), "ales@localhost");
+    await user.click(within(section).getByRole("button", { name: "Send a confirmation code" }));
+    expect((await within(section).findByRole("alert")).textContent).toBe("This is not a valid email address.");
+    expect(within(section).queryByTestId("email-change-pending")).toBeNull();
   });
 
   it("lists sessions, ends another one, and signs out everywhere", async () => {
