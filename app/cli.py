@@ -365,6 +365,15 @@ def audit_verify(checkpoint_files: tuple[Path, ...]) -> None:
     settings = get_settings()
     _load_keys(settings)
     external = [read_checkpoint(path) for path in checkpoint_files]
+    if is_sqlite(settings.database_url):
+        # Connecting would create an empty file (and verify it as intact), or fail inside
+        # the driver's thread: a missing database is a problem to report, not to make.
+        from sqlalchemy.engine import make_url
+
+        if not Path(make_url(settings.database_url).database or "").is_file():
+            click.echo("PROBLEM: verification stopped: the SQLite database file does not exist")
+            click.echo("audit log verification FAILED")
+            sys.exit(1)
 
     async def verify(engine: Any) -> Any:
         async with create_sessionmaker(engine)() as session:
