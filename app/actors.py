@@ -27,6 +27,8 @@ class Actor:
     memberships: Mapping[uuid.UUID, str] = field(default_factory=lambda: _EMPTY)
     session_state: SessionState | None = None
     second_factor_at: datetime | None = None
+    # A second factor proven within the step-up window (app/permissions.py STEP_UP).
+    second_factor_fresh: bool = False
     # The password was set by someone else (bootstrap): nothing but changing it is allowed.
     password_change_required: bool = False
 

@@ -56,8 +56,10 @@ document_problems(
             SecondFactorRequired,
             EnrolmentRequired,
             PasswordChangeRequired,
-            # Role checks (access_* and require_permission) run behind SignedIn.
+            # Role checks (access_* and require_permission) run behind SignedIn, and so
+            # does the step-up that app/permissions.py STEP_UP asks of some permissions.
             PermissionDenied,
+            StepUpRequired,
         ],
         require_fresh_second_factor: [StepUpRequired],
     },

@@ -16,13 +16,18 @@ from enum import StrEnum
 
 class Permission(StrEnum):
     AUDIT_READ = "audit:read"
+    # Reading a list is one thing, changing who may do what another: only the *_MANAGE
+    # and approval permissions below are in STEP_UP.
+    USERS_READ = "users:read"
     USERS_MANAGE = "users:manage"
     # See an organization at all: platform roles see every one, org roles only their own.
     ORGANIZATIONS_READ = "organizations:read"
     ORGANIZATIONS_MANAGE = "organizations:manage"
     MEMBERSHIPS_READ = "memberships:read"
     MEMBERSHIPS_MANAGE = "memberships:manage"
+    INVITATIONS_READ = "invitations:read"
     INVITATIONS_MANAGE = "invitations:manage"
+    ADMIN_GRANTS_READ = "admin_grants:read"
     ADMIN_GRANTS_APPROVE = "admin_grants:approve"
     APPEALS_RUN = "appeals:run"
     APPEALS_DRAFT = "appeals:draft"
@@ -41,12 +46,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
         {
             Permission.AUDIT_READ,
+            Permission.USERS_READ,
             Permission.USERS_MANAGE,
             Permission.ORGANIZATIONS_READ,
             Permission.ORGANIZATIONS_MANAGE,
             Permission.MEMBERSHIPS_READ,
             Permission.MEMBERSHIPS_MANAGE,
+            Permission.INVITATIONS_READ,
             Permission.INVITATIONS_MANAGE,
+            Permission.ADMIN_GRANTS_READ,
             Permission.ADMIN_GRANTS_APPROVE,
         }
     ),
@@ -68,6 +76,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.MEMBER: frozenset({Permission.ORGANIZATIONS_READ, Permission.APPEALS_DRAFT}),
 }
+
+# Permissions whose every use needs a second factor proven within the step-up window
+# (ACCORD_SESSION__STEP_UP_MINUTES): what a stolen or unattended session must not do
+# without the person's factor at hand. access_* functions and require_permission check it
+# after the permission itself (app/auth/guards.py), so a refusal says "not allowed" before
+# "confirm again". Changes to one's own credentials need it too (SteppedUp in app/auth).
+STEP_UP: frozenset[Permission] = frozenset(
+    {
+        Permission.USERS_MANAGE,
+        Permission.MEMBERSHIPS_MANAGE,
+        Permission.INVITATIONS_MANAGE,
+        Permission.ADMIN_GRANTS_APPROVE,
+    }
+)
 
 PLATFORM_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 ORG_ROLES = frozenset({Role.REPRESENTATIVE, Role.MEMBER})

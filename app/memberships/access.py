@@ -2,7 +2,9 @@
 requests.
 
 Contract of every ``access_*``: 404 when the actor may not see the object (indistinguishable
-from a missing one), 403 when they see it but lack ``need``. Permissions come from
+from a missing one), 403 ``permission_denied`` when they see it but lack ``need``, 403
+``step_up_required`` when ``need`` is a step-up permission (``app.permissions.STEP_UP``) and
+their second factor is not fresh (app/auth/guards.py). Permissions come from
 ``app.permissions``; an org role counts only inside its own organization.
 """
 
@@ -15,7 +17,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.auth.errors import PermissionDenied
+from app.auth.guards import require_granted
 from app.memberships import repository as repo
 from app.memberships.errors import (
     AdminGrantRequestNotFound,
@@ -38,10 +40,9 @@ def permissions_in(actor: Actor, organization_id: uuid.UUID) -> frozenset[Permis
 def require_permission(actor: Actor, need: Permission) -> None:
     """For operations on no single object (create, list everything): platform roles only.
 
-    403 ``permission_denied`` otherwise.
+    403 ``permission_denied`` otherwise; ``step_up_required`` as for ``access_*``.
     """
-    if need not in platform_permissions(actor.platform_roles):
-        raise PermissionDenied()
+    require_granted(actor, platform_permissions(actor.platform_roles), need)
 
 
 def visible_organization_ids(actor: Actor) -> Collection[uuid.UUID] | None:
@@ -68,8 +69,7 @@ async def access_organization(
     organization = await repo.get_organization(session, organization_id)
     if organization is None:
         raise OrganizationNotFound()
-    if need not in granted:
-        raise PermissionDenied()
+    require_granted(actor, granted, need)
     return organization
 
 
@@ -86,8 +86,7 @@ async def access_membership(
     granted = permissions_in(actor, membership.organization_id)
     if Permission.MEMBERSHIPS_READ not in granted:
         raise MembershipNotFound()
-    if need not in granted:
-        raise PermissionDenied()
+    require_granted(actor, granted, need)
     return membership
 
 
@@ -99,13 +98,12 @@ async def access_invitation(
 ) -> Invitation:
     """Invitations are seen only by those who manage them (admins)."""
     granted = platform_permissions(actor.platform_roles)
-    if Permission.INVITATIONS_MANAGE not in granted:
+    if Permission.INVITATIONS_READ not in granted:
         raise InvitationNotFound()
     invitation = await repo.get_invitation(session, invitation_id)
     if invitation is None:
         raise InvitationNotFound()
-    if need not in granted:
-        raise PermissionDenied()
+    require_granted(actor, granted, need)
     return invitation
 
 
@@ -131,13 +129,12 @@ async def access_user(
 ) -> User:
     """Other users' accounts are seen here only by those who manage users (admins)."""
     granted = platform_permissions(actor.platform_roles)
-    if Permission.USERS_MANAGE not in granted:
+    if Permission.USERS_READ not in granted:
         raise UserNotFound()
     user = await repo.get_user(session, user_id)
     if user is None:
         raise UserNotFound()
-    if need not in granted:
-        raise PermissionDenied()
+    require_granted(actor, granted, need)
     return user
 
 
@@ -150,11 +147,10 @@ async def access_admin_grant_request(
     """Seen by those who may decide admin grants (admins); locked until the transaction
     ends, so two admins deciding at once cannot both succeed."""
     granted = platform_permissions(actor.platform_roles)
-    if Permission.ADMIN_GRANTS_APPROVE not in granted:
+    if Permission.ADMIN_GRANTS_READ not in granted:
         raise AdminGrantRequestNotFound()
     request = await repo.get_admin_grant_request(session, request_id, lock=True)
     if request is None:
         raise AdminGrantRequestNotFound()
-    if need not in granted:
-        raise PermissionDenied()
+    require_granted(actor, granted, need)
     return request

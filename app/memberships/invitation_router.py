@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from app.auth.cookies import set_session_cookie
-from app.auth.dependencies import AppClock, AppSettings, CurrentActor, SignedIn, SteppedUp
+from app.auth.dependencies import AppClock, AppSettings, CurrentActor, SignedIn
 from app.auth.sessions import csrf_token, seconds_left
 from app.db import DbSession, UnitOfWorkRoute
 from app.memberships import invitation_service as service
@@ -51,7 +51,7 @@ INVALID: dict[int | str, dict[str, Any]] = {
 )
 async def create_invitation(
     body: InvitationCreate,
-    actor: SteppedUp,
+    actor: SignedIn,
     session: DbSession,
     settings: AppSettings,
     clock: AppClock,
@@ -79,7 +79,7 @@ async def list_invitations(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InvitationPage:
     """Admins only; newest first."""
-    require_permission(actor, Permission.INVITATIONS_MANAGE)
+    require_permission(actor, Permission.INVITATIONS_READ)
     return await service.list_invitations(
         session,
         status=status,
@@ -95,7 +95,7 @@ async def list_invitations(
 )
 async def resend_invitation(
     invitation_id: uuid.UUID,
-    actor: SteppedUp,
+    actor: SignedIn,
     session: DbSession,
     settings: AppSettings,
     clock: AppClock,

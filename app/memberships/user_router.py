@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, status
 
-from app.auth.dependencies import AppClock, SignedIn, SteppedUp
+from app.auth.dependencies import AppClock, SignedIn
 from app.db import DbSession, UnitOfWorkRoute
 from app.memberships import user_service as service
 from app.memberships.access import access_admin_grant_request, access_user, require_permission
@@ -41,7 +41,7 @@ async def list_users(
     limit: Limit = 50,
 ) -> UserPage:
     """Every account with its platform roles and memberships, newest first."""
-    require_permission(actor, Permission.USERS_MANAGE)
+    require_permission(actor, Permission.USERS_READ)
     return await service.list_users(session, status=status, cursor=cursor, limit=limit)
 
 
@@ -57,7 +57,7 @@ async def list_users(
     },
 )
 async def suspend_user(
-    user_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
+    user_id: uuid.UUID, actor: SignedIn, session: DbSession, clock: AppClock
 ) -> UserAdminRead:
     """The account stops working on its very next request; its sessions are ended.
     Another admin is suspended only through an approved admin request (kind ``suspend``)."""
@@ -73,7 +73,7 @@ async def suspend_user(
     responses={409: {"description": "user_not_suspended"}},
 )
 async def reactivate_user(
-    user_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
+    user_id: uuid.UUID, actor: SignedIn, session: DbSession, clock: AppClock
 ) -> UserAdminRead:
     user = await access_user(session, actor, user_id)
     user = await service.reactivate_user(session, actor=actor, user=user, now=clock.now())
@@ -100,7 +100,7 @@ async def revoke_user_sessions(
     response_model=UserAdminRead,
 )
 async def unlink_user_sso_identity(
-    user_id: uuid.UUID, actor: SteppedUp, session: DbSession
+    user_id: uuid.UUID, actor: SignedIn, session: DbSession
 ) -> UserAdminRead:
     """Unlink the user's single sign-on subject (idempotent): the next single sign-on links
     whichever provider account holds the user's verified email. Sessions stay open."""
@@ -116,7 +116,7 @@ async def unlink_user_sso_identity(
     responses={409: {"description": "admin_grant_requires_approval, user_suspended"}},
 )
 async def grant_platform_role(
-    user_id: uuid.UUID, role: PlatformRole, actor: SteppedUp, session: DbSession, clock: AppClock
+    user_id: uuid.UUID, role: PlatformRole, actor: SignedIn, session: DbSession, clock: AppClock
 ) -> UserAdminRead:
     """Grant coordinator (idempotent). Admin goes through an admin grant request."""
     user = await access_user(session, actor, user_id)
@@ -138,7 +138,7 @@ async def grant_platform_role(
     },
 )
 async def remove_platform_role(
-    user_id: uuid.UUID, role: PlatformRole, actor: SteppedUp, session: DbSession, clock: AppClock
+    user_id: uuid.UUID, role: PlatformRole, actor: SignedIn, session: DbSession, clock: AppClock
 ) -> UserAdminRead:
     """Remove coordinator (idempotent), or admin from yourself; the user's sessions end.
     Admin is taken from another admin through an approved admin request (kind ``revoke``)."""
@@ -163,7 +163,7 @@ async def remove_platform_role(
 )
 async def request_admin_grant(
     user_id: uuid.UUID,
-    actor: SteppedUp,
+    actor: SignedIn,
     session: DbSession,
     clock: AppClock,
     body: AdminGrantRequestCreate | None = None,
@@ -192,7 +192,7 @@ async def list_admin_grant_requests(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> AdminGrantRequestPage:
-    require_permission(actor, Permission.ADMIN_GRANTS_APPROVE)
+    require_permission(actor, Permission.ADMIN_GRANTS_READ)
     return await service.list_admin_grant_requests(
         session, status=status, now=clock.now(), cursor=cursor, limit=limit
     )
@@ -208,7 +208,7 @@ async def list_admin_grant_requests(
     },
 )
 async def approve_admin_grant(
-    request_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
+    request_id: uuid.UUID, actor: SignedIn, session: DbSession, clock: AppClock
 ) -> AdminGrantRequestRead:
     """Second half of the two-person rule: the change is made, and the user's sessions
     end."""
@@ -225,7 +225,7 @@ async def approve_admin_grant(
     responses={409: {"description": "admin_grant_request_closed"}},
 )
 async def reject_admin_grant(
-    request_id: uuid.UUID, actor: SteppedUp, session: DbSession, clock: AppClock
+    request_id: uuid.UUID, actor: SignedIn, session: DbSession, clock: AppClock
 ) -> AdminGrantRequestRead:
     request = await access_admin_grant_request(session, actor, request_id)
     now = clock.now()

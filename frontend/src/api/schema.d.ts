@@ -1913,7 +1913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1962,7 +1962,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_admin_required: the requester cannot approve; or step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_admin_required: the requester cannot approve; or second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2029,7 +2029,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2194,7 +2194,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2259,7 +2259,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2297,7 +2297,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2429,7 +2429,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2843,7 +2843,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2986,7 +2986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3274,7 +3274,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3312,7 +3312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3352,7 +3352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3781,7 +3781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3841,7 +3841,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4064,7 +4064,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4122,7 +4122,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4180,7 +4180,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4251,7 +4251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4320,7 +4320,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4380,7 +4380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4438,7 +4438,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4511,7 +4511,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4600,7 +4600,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4661,7 +4661,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4723,7 +4723,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4800,7 +4800,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4868,7 +4868,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4935,7 +4935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5002,7 +5002,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5060,7 +5060,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5118,7 +5118,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;

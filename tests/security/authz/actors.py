@@ -1,8 +1,10 @@
 """The cast of the authorization matrix: one signed-in browser per kind of actor.
 
-Organization A is "own", organization B is "other". Privileged actors have a confirmed
-second factor proven in their session (as after a real sign-in), so the matrix tests
-authorization, not the sign-in flow.
+Organization A is "own", organization B is "other". Every signed-in actor has a confirmed
+second factor proven in their session just now (as after a real sign-in and a step-up), so
+the matrix exercises the permission rules, not the step-up check — except ``stale_admin``,
+an admin whose factor was proven longer ago than the step-up window: the matrix derives
+what that actor must get from the step-up table (app/permissions.py STEP_UP).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +24,7 @@ from app.models.memberships import Membership, Organization
 from app.models.users import PlatformRole, User
 from tests.auth.factories import make_user
 
+# Actors whose expected outcome every policy row states.
 ACTORS = (
     "anonymous",
     "member",
@@ -31,6 +34,8 @@ ACTORS = (
     "admin",
     "suspended",
 )
+# Actors whose expected outcome follows from the others' (see policy.expected_outcome).
+DERIVED_ACTORS = ("stale_admin",)
 
 
 @dataclass
@@ -76,6 +81,7 @@ async def build_cast(session: AsyncSession, settings: Settings) -> Cast:
         "other_member": (frozenset(), cast.org_b, "member"),
         "coordinator": (frozenset({PlatformRole.COORDINATOR}), None, None),
         "admin": (frozenset({PlatformRole.ADMIN}), None, None),
+        "stale_admin": (frozenset({PlatformRole.ADMIN}), None, None),
         "suspended": (frozenset(), cast.org_a, "member"),
     }
     for actor, (roles, org, org_role) in plan.items():
@@ -85,10 +91,10 @@ async def build_cast(session: AsyncSession, settings: Settings) -> Cast:
             membership = Membership(user_id=user.id, organization_id=org.id, role=org_role)
             session.add(membership)
             cast.memberships[actor] = membership
+        factor = TotpFactor(user_id=user.id, confirmed_at=now)
+        factor.secret = pyotp.random_base32()
+        session.add(factor)
         if roles:
-            factor = TotpFactor(user_id=user.id, confirmed_at=now)
-            factor.secret = pyotp.random_base32()
-            session.add(factor)
             # A passkey row too, so that passkey routes have "own" objects to act on.
             passkey = Passkey(
                 user_id=user.id,
@@ -107,8 +113,13 @@ async def build_cast(session: AsyncSession, settings: Settings) -> Cast:
             now=now,
             settings=settings.session,
             user_agent="matrix",
-            second_factor=bool(roles),
+            second_factor=True,
         )
+        if actor == "stale_admin":
+            # Proven once, longer ago than the step-up window allows.
+            issued.record.second_factor_at = now - timedelta(
+                minutes=settings.session.step_up_minutes + 1
+            )
         cast.tokens[actor] = issued.token
         cast.session_ids[actor] = issued.record.id
     cast.users["suspended"].status = "suspended"

@@ -3,10 +3,12 @@
 test_matrix.py merges these rows into the policy and calls ``add_membership_objects``
 after building the cast.
 
-Reading guide: routes that need a fresh second factor (SteppedUp) refuse members and
-representatives with 403 before anything is looked up; coordinators pass the step-up but
-do not see invitations, users or memberships (404); admins pass. Domain answers such as
-409 (last admin) or 428 (If-Match missing) count as "allow".
+Reading guide: invitations, users, memberships and admin requests are visible only to
+those who may read them (admins; representatives see their own organization's
+memberships), so everyone else gets 404; what needs a permission the actor lacks while
+seeing the object is 403. The step-up check (app/permissions.py STEP_UP) comes last, and
+the matrix derives it for the stale admin from each row's ``permission``. Domain answers
+such as 409 (last admin) or 428 (If-Match missing) count as "allow".
 """
 
 from __future__ import annotations
@@ -22,13 +24,12 @@ from app.kit.crypto.tokens import new_token, token_mac
 from app.memberships.repository import INVITATION_TOKEN_PURPOSE
 from app.models.memberships import INVITATION_EMAIL_DOMAIN, AdminGrantRequest, Invitation
 from app.models.users import PlatformRole
+from app.permissions import Permission
 from tests.auth.factories import make_user
 from tests.security.authz.actors import Cast
 from tests.security.authz.policy import Rule, everyone, only, signed_in
 
 ORG_MEMBERS = ("member", "representative", "other_member", "suspended")
-# Refused by the step-up check before any lookup: they hold no second factor.
-NO_FACTOR = {"member": "403", "representative": "403", "other_member": "403"}
 
 
 async def add_membership_objects(session: AsyncSession, cast: Cast) -> None:
@@ -93,60 +94,74 @@ def role(cast: Cast, actor: str, scope: str) -> Any:
     return "coordinator"
 
 
-STEPPED_UP_ADMIN_ONLY_HIDDEN = signed_in(**NO_FACTOR, coordinator="404")
-STEPPED_UP_ADMIN_ONLY = signed_in(**NO_FACTOR, coordinator="403")
+# Objects only admins see: everyone else signed in gets 404.
+ADMIN_ONLY_HIDDEN = only("admin", others="404")
+# A membership: representatives of its organization see it (403), others do not (404).
+MEMBERSHIP_OWN = signed_in(
+    member="404", representative="403", other_member="404", coordinator="404"
+)
+MEMBERSHIP_OTHER = signed_in(
+    member="404", representative="404", other_member="404", coordinator="404"
+)
+P = Permission
 
 MEMBERSHIPS_POLICY: dict[tuple[str, str], Rule] = {
     # --- organizations
-    ("GET", "/api/organizations"): Rule(signed_in()),
+    ("GET", "/api/organizations"): Rule(signed_in(), permission=P.ORGANIZATIONS_READ),
     ("POST", "/api/organizations"): Rule(
         only("admin"),
         body=lambda cast, actor, scope: {"name": "New org", "short_name": "NEW", "country": "LT"},
+        permission=P.ORGANIZATIONS_MANAGE,
     ),
     ("GET", "/api/organizations/{organization_id}"): Rule(
         signed_in(),
         params={"organization_id": organization},
         expect_other=signed_in(member="404", representative="404", other_member="404"),
+        permission=P.ORGANIZATIONS_READ,
     ),
     ("PATCH", "/api/organizations/{organization_id}"): Rule(
         only("admin"),
         params={"organization_id": organization},
         expect_other=only("admin") | {a: "404" for a in ORG_MEMBERS if a != "suspended"},
         body=lambda cast, actor, scope: {"name": "Renamed"},
+        permission=P.ORGANIZATIONS_MANAGE,
     ),
     ("GET", "/api/organizations/{organization_id}/members"): Rule(
         only("admin", "representative"),
         params={"organization_id": organization},
         expect_other=only("admin") | {a: "404" for a in ORG_MEMBERS if a != "suspended"},
+        permission=P.MEMBERSHIPS_READ,
     ),
     # --- memberships
     ("PATCH", "/api/memberships/{membership_id}"): Rule(
-        STEPPED_UP_ADMIN_ONLY_HIDDEN,
+        MEMBERSHIP_OWN,
         params={"membership_id": membership},
+        expect_other=MEMBERSHIP_OTHER,
         body=lambda cast, actor, scope: {"role": "representative"},
+        permission=P.MEMBERSHIPS_MANAGE,
     ),
     ("DELETE", "/api/memberships/{membership_id}"): Rule(
-        signed_in(member="404", representative="403", other_member="404", coordinator="404"),
+        MEMBERSHIP_OWN,
         params={"membership_id": membership},
-        expect_other=signed_in(
-            member="404", representative="404", other_member="404", coordinator="404"
-        ),
+        expect_other=MEMBERSHIP_OTHER,
+        permission=P.MEMBERSHIPS_MANAGE,
     ),
     # --- invitations
     ("POST", "/api/invitations"): Rule(
-        STEPPED_UP_ADMIN_ONLY,
+        only("admin"),
         body=lambda cast, actor, scope: {
             "email": f"new-{actor}@matrix.example.org",
             "organization_id": str(cast.org_b.id),
             "role": "member",
         },
+        permission=P.INVITATIONS_MANAGE,
     ),
-    ("GET", "/api/invitations"): Rule(only("admin")),
+    ("GET", "/api/invitations"): Rule(only("admin"), permission=P.INVITATIONS_READ),
     ("POST", "/api/invitations/{invitation_id}/resend"): Rule(
-        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"invitation_id": invitation}
+        ADMIN_ONLY_HIDDEN, params={"invitation_id": invitation}, permission=P.INVITATIONS_MANAGE
     ),
     ("DELETE", "/api/invitations/{invitation_id}"): Rule(
-        only("admin", others="404"), params={"invitation_id": invitation}
+        ADMIN_ONLY_HIDDEN, params={"invitation_id": invitation}, permission=P.INVITATIONS_MANAGE
     ),
     ("POST", "/api/invitations/lookup"): Rule(
         everyone(), body=lambda cast, actor, scope: {"token": cast.objects["invitation_token"]}
@@ -160,33 +175,33 @@ MEMBERSHIPS_POLICY: dict[tuple[str, str], Rule] = {
         },
     ),
     # --- users
-    ("GET", "/api/users"): Rule(only("admin")),
+    ("GET", "/api/users"): Rule(only("admin"), permission=P.USERS_READ),
     ("POST", "/api/users/{user_id}/suspend"): Rule(
-        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user}
+        ADMIN_ONLY_HIDDEN, params={"user_id": target_user}, permission=P.USERS_MANAGE
     ),
     ("POST", "/api/users/{user_id}/reactivate"): Rule(
-        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user}
+        ADMIN_ONLY_HIDDEN, params={"user_id": target_user}, permission=P.USERS_MANAGE
     ),
     ("POST", "/api/users/{user_id}/sessions/revoke"): Rule(
-        only("admin", others="404"), params={"user_id": target_user}
+        ADMIN_ONLY_HIDDEN, params={"user_id": target_user}, permission=P.USERS_MANAGE
     ),
     ("DELETE", "/api/users/{user_id}/sso-identity"): Rule(
-        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user}
+        ADMIN_ONLY_HIDDEN, params={"user_id": target_user}, permission=P.USERS_MANAGE
     ),
     ("PUT", "/api/users/{user_id}/platform-roles/{role}"): Rule(
-        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user, "role": role}
+        ADMIN_ONLY_HIDDEN, params={"user_id": target_user, "role": role}, permission=P.USERS_MANAGE
     ),
     ("DELETE", "/api/users/{user_id}/platform-roles/{role}"): Rule(
-        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"user_id": target_user, "role": role}
+        ADMIN_ONLY_HIDDEN, params={"user_id": target_user, "role": role}, permission=P.USERS_MANAGE
     ),
     ("POST", "/api/users/{user_id}/admin-grant-requests"): Rule(
-        STEPPED_UP_ADMIN_ONLY, params={"user_id": target_user}
+        only("admin"), params={"user_id": target_user}, permission=P.ADMIN_GRANTS_APPROVE
     ),
-    ("GET", "/api/admin-grant-requests"): Rule(only("admin")),
+    ("GET", "/api/admin-grant-requests"): Rule(only("admin"), permission=P.ADMIN_GRANTS_READ),
     ("POST", "/api/admin-grant-requests/{request_id}/approve"): Rule(
-        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"request_id": grant_request}
+        ADMIN_ONLY_HIDDEN, params={"request_id": grant_request}, permission=P.ADMIN_GRANTS_APPROVE
     ),
     ("POST", "/api/admin-grant-requests/{request_id}/reject"): Rule(
-        STEPPED_UP_ADMIN_ONLY_HIDDEN, params={"request_id": grant_request}
+        ADMIN_ONLY_HIDDEN, params={"request_id": grant_request}, permission=P.ADMIN_GRANTS_APPROVE
     ),
 }

@@ -1,8 +1,11 @@
 """The declared authorization policy: every route, every actor, own and other objects.
 
-Outcomes: "allow" (authorization passed: 2xx, or a domain answer such as 409/422),
-"401" (sign in first), "403" (visible but not permitted), "404" (not visible).
-A route missing here fails the matrix; so does a row for a route that no longer exists.
+Outcomes (see OUTCOMES): "allow" (authorization passed: 2xx, or a domain answer such as
+409/422), "401" (sign_in_required), "403" (permission_denied: visible but not permitted),
+"404" (a *_not_found: not visible), "step_up" (step_up_required: a fresh second factor is
+needed). A route missing here fails the matrix; so does a row for a route that no longer
+exists. Each row names the permission the route exercises; the stale admin's outcome is
+derived from it and the step-up table (expected_outcome).
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.permissions import STEP_UP, Permission
 from tests.auth.factories import PASSWORD
 from tests.security.authz.actors import ACTORS, Cast
 
 Outcome = str
+OUTCOMES = frozenset({"allow", "401", "403", "404", "step_up"})
 Resolver = Callable[[Cast, str, str], Any]  # (cast, actor, scope) -> path parameter value
 
 
@@ -45,6 +50,24 @@ class Rule:
     # What "other" changes: outcomes for the "other" scope where they differ.
     expect_other: dict[str, Outcome] | None = None
     body: Callable[[Cast, str, str], Any] | None = None
+    # The permission the route needs (None: only being signed in, or nothing).
+    permission: Permission | None = None
+    # A change to one's own credentials: a fresh second factor before anything else.
+    credential_step_up: bool = False
+
+
+def expected_outcome(rule: Rule, actor: str, scope: str) -> Outcome:
+    """The declared outcome; for ``stale_admin`` (an admin whose second factor is no longer
+    fresh) the admin's, turned into "step_up" where the step-up table asks for it."""
+    table = rule.expect_other if scope == "other" and rule.expect_other else rule.expect
+    if actor != "stale_admin":
+        return table[actor]
+    admin = table["admin"]
+    if rule.credential_step_up and admin != "401":
+        return "step_up"  # checked by the route's dependency, before any lookup
+    if rule.permission in STEP_UP and admin == "allow":
+        return "step_up"  # checked by access_* once the object is visible and permitted
+    return admin
 
 
 def own_session(cast: Cast, actor: str, scope: str) -> Any:
@@ -67,9 +90,6 @@ def body(value: Any) -> Callable[[Cast, str, str], Any]:
 
 NO_SUCH_ID = "00000000-0000-7000-8000-000000000000"
 PEOPLE = ("member", "representative", "other_member")
-# Routes for people with a fresh second factor: members of the cast have none, so the
-# step-up check answers first.
-STEPPED_UP = signed_in(**dict.fromkeys(PEOPLE, "403"))
 
 POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(everyone()),
@@ -91,26 +111,27 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/api/auth/sessions/revoke-all"): Rule(signed_in()),
     # --- second factors and account (app/auth/factors_router.py, account_router.py)
-    ("POST", "/api/auth/totp/enrolment"): Rule(signed_in()),
+    ("POST", "/api/auth/totp/enrolment"): Rule(signed_in(), credential_step_up=True),
     ("POST", "/api/auth/totp/enrolment/confirm"): Rule(signed_in(), body=body({"code": "000000"})),
-    ("DELETE", "/api/auth/totp"): Rule(STEPPED_UP),
+    ("DELETE", "/api/auth/totp"): Rule(signed_in(), credential_step_up=True),
     ("POST", "/api/auth/second-factor/totp"): Rule(signed_in(), body=body({"code": "000000"})),
     ("POST", "/api/auth/second-factor/recovery-code"): Rule(
         signed_in(), body=body({"code": "aaaa-bbbb-cccc"})
     ),
-    ("POST", "/api/auth/recovery-codes"): Rule(STEPPED_UP),
+    ("POST", "/api/auth/recovery-codes"): Rule(signed_in(), credential_step_up=True),
     ("GET", "/api/auth/recovery-codes"): Rule(signed_in()),
     ("POST", "/api/auth/password"): Rule(signed_in(), body=body({"new_password": "x"})),
     ("POST", "/api/auth/email"): Rule(
         signed_in(),
         body=body({"new_email": "matrix-new@example.org", "current_password": PASSWORD}),
+        credential_step_up=True,
     ),
     ("GET", "/api/auth/email/pending"): Rule(signed_in()),
     ("DELETE", "/api/auth/email/pending"): Rule(signed_in()),
     ("POST", "/api/auth/email/confirm"): Rule(signed_in(), body=body({"code": "0000 0000"})),
     # --- passkeys (app/auth/passkeys_router.py)
     ("POST", "/api/auth/passkeys/registration/options"): Rule(
-        signed_in(), body=body({"name": "x"})
+        signed_in(), body=body({"name": "x"}), credential_step_up=True
     ),
     ("POST", "/api/auth/passkeys/registration/verify"): Rule(
         signed_in(), body=body({"handle": "x", "credential": {}})
@@ -123,9 +144,10 @@ POLICY: dict[tuple[str, str], Rule] = {
         body=body({"name": "renamed"}),
     ),
     ("DELETE", "/api/auth/passkeys/{passkey_id}"): Rule(
-        STEPPED_UP,
+        signed_in(**dict.fromkeys(PEOPLE, "404")),
         params={"passkey_id": own_passkey},
-        expect_other=STEPPED_UP | {"admin": "404", "coordinator": "404"},
+        expect_other=signed_in(**dict.fromkeys((*PEOPLE, "admin", "coordinator"), "404")),
+        credential_step_up=True,
     ),
     ("POST", "/api/auth/passkeys/authentication/options"): Rule(
         everyone(), body=body({"purpose": "sign_in"})
