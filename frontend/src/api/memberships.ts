@@ -110,8 +110,11 @@ export function setCoordinator(userId: string, granted: boolean) {
 export const unlinkSsoIdentity = (userId: string) =>
   unwrap(api.DELETE("/api/users/{user_id}/sso-identity", user(userId)));
 
-export const requestAdminGrant = (userId: string) =>
-  unwrap(api.POST("/api/users/{user_id}/admin-grant-requests", user(userId)));
+export type AdminRequestKind = Schemas["AdminGrantRequestCreate"]["kind"];
+/** Ask a second admin to approve: making the user an admin, taking admin away, or
+ * suspending an admin (the server refuses the last two done directly to another admin). */
+export const requestAdminGrant = (userId: string, kind: AdminRequestKind = "grant") =>
+  unwrap(api.POST("/api/users/{user_id}/admin-grant-requests", { ...user(userId), body: { kind } }));
 
 export const listAdminGrantRequests = (cursor?: string | null) =>
   unwrap(api.GET("/api/admin-grant-requests", { params: query(cursor) }));

@@ -36,6 +36,7 @@ function RequestRow({
         {name(request.user_id)}
         <ErrorAlert error={error} />
       </td>
+      <td>{t(`admin.approvals.kind.${request.kind}`)}</td>
       <td>{name(request.requested_by)}</td>
       <td>{formatDateTime(request.created_at, i18n.language)}</td>
       <td>{t(`admin.approvals.status.${request.status}`)}</td>
@@ -58,7 +59,8 @@ function RequestRow({
   );
 }
 
-/** Admin grants take two admins: one asks (on the users page), a different one decides here. */
+/** Changes of who is an admin (granting it, taking it away, suspending an admin) take two
+ * admins: one asks (on the users page), a different one decides here. */
 export function ApprovalsPage() {
   const { t } = useTranslation();
   const session = useSession();
@@ -80,6 +82,7 @@ export function ApprovalsPage() {
           <thead>
             <tr>
               <th scope="col">{t("admin.approvals.user")}</th>
+              <th scope="col">{t("admin.approvals.change")}</th>
               <th scope="col">{t("admin.approvals.requestedBy")}</th>
               <th scope="col">{t("admin.approvals.requestedAt")}</th>
               <th scope="col">{t("admin.members.status")}</th>

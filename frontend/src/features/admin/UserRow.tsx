@@ -78,7 +78,13 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
       <td>{roles.join(", ")}</td>
       <td>
         <div className="actions">
-        {self ? null : active ? (
+        {self ? null : active && admin ? (
+          // Another admin is suspended only when a second admin approves.
+          <button type="button" className="button button--danger" disabled={busy} aria-label={t("admin.users.requestSuspendNamed", named)}
+            onClick={() => act(() => requestAdminGrant(user.id, "suspend"), t("admin.users.suspendRequested", named), t("admin.users.requestSuspendConfirm", named))}>
+            {t("admin.users.requestSuspend")}
+          </button>
+        ) : active ? (
           <button type="button" className="button button--danger" disabled={busy} aria-label={t("admin.users.suspendNamed", named)}
             onClick={() => act(() => suspendUser(user.id), t("admin.users.suspended", named), t("admin.users.suspendConfirm", named))}>
             {t("admin.users.suspend")}
@@ -100,7 +106,12 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
           onClick={() => act(() => setCoordinator(user.id, !coordinator), t("common.saved"))}>
           {coordinator ? t("admin.users.removeCoordinator") : t("admin.users.makeCoordinator")}
         </button>
-        {admin || self ? null : (
+        {self ? null : admin ? (
+          <button type="button" className="button" disabled={busy} aria-label={t("admin.users.requestRevokeNamed", named)}
+            onClick={() => act(() => requestAdminGrant(user.id, "revoke"), t("admin.users.revokeRequested", named), t("admin.users.requestRevokeConfirm", named))}>
+            {t("admin.users.requestRevoke")}
+          </button>
+        ) : (
           <button type="button" className="button" disabled={busy} aria-label={t("admin.users.requestAdminNamed", named)}
             onClick={() => act(() => requestAdminGrant(user.id), t("admin.users.adminRequested", named), t("admin.users.requestAdminConfirm", named))}>
             {t("admin.users.requestAdmin")}

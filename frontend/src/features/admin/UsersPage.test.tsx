@@ -95,3 +95,46 @@ describe("unlinking a user's single sign-on", () => {
     expect(within(row).queryByRole("status")).toBeNull();
   });
 });
+
+describe("changes to another admin", () => {
+  const ADMIN = { ...PERSON, id: "0190b7a0-0000-7000-8000-0000000000c2", display_name: "Nasta", platform_roles: ["admin"], sso_linked: false };
+  const REQUESTS = `/api/users/${ADMIN.id}/admin-grant-requests`;
+
+  function adminServer() {
+    return fakeServer({
+      "GET /api/auth/session": { body: sessionBody({ roles: ["admin"], totp_enabled: true, csrf_token: "csrf-admin" }) },
+      "GET /api/users": () => ({ body: { items: [{ ...ADMIN }], next_cursor: null } }),
+      [`POST ${REQUESTS}`]: () => ({
+        status: 201,
+        body: { id: "r1", kind: "suspend", user_id: ADMIN.id, requested_by: null, decided_by: null, status: "pending", created_at: "2026-03-01T10:00:00Z", decided_at: null },
+      }),
+    });
+  }
+
+  it("asks a second admin to suspend them instead of suspending directly", async () => {
+    vi.spyOn(window, "confirm").mockReturnValue(true);
+    const server = adminServer();
+    renderApp("/admin/users");
+    const user = userEvent.setup();
+    const row = await screen.findByTestId("user-row");
+    expect(within(row).queryByRole("button", { name: "Suspend Nasta" })).toBeNull();
+    await user.click(within(row).getByRole("button", { name: "Request suspension of Nasta" }));
+
+    expect((await within(row).findByRole("status")).textContent).toBe(
+      "Suspension of Nasta requested; another admin must approve.",
+    );
+    expect(server.calls("POST", REQUESTS).map((call) => call.body)).toEqual([{ kind: "suspend" }]);
+    expect(server.calls("POST", `/api/users/${ADMIN.id}/suspend`)).toHaveLength(0);
+  });
+
+  it("asks a second admin to take admin rights away", async () => {
+    vi.spyOn(window, "confirm").mockReturnValue(true);
+    const server = adminServer();
+    renderApp("/admin/users");
+    const user = userEvent.setup();
+    const row = await screen.findByTestId("user-row");
+    await user.click(within(row).getByRole("button", { name: "Request removal of admin rights from Nasta" }));
+    await within(row).findByRole("status");
+    expect(server.calls("POST", REQUESTS).map((call) => call.body)).toEqual([{ kind: "revoke" }]);
+  });
+});
