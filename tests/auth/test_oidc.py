@@ -400,6 +400,38 @@ class TestSubjectPinning:
             assert response.headers["location"] == "/"
             assert (await again.get("/api/auth/session")).json()["user"]["id"] == str(user.id)
 
+    async def test_a_link_made_before_a_key_rotation_still_decides(
+        self, app, session, provider, at_provider, test_keys
+    ) -> None:  # type: ignore[no-untyped-def]
+        """After `accord keys rotate` the subject's MAC is under an older version: it must
+        still be found (not re-linked by email) and is moved to the current version."""
+        from app.keys import install_keys
+
+        # A token MAC carries its version the way a blind index does.
+        from app.kit.crypto.blind_index import index_version_of as key_version_of_mac
+
+        user = await make_user(session, email=EMAIL)
+        async with _browser(app) as first:
+            await single_sign_on(first, at_provider)
+        old_version = test_keys.keyring.current_version
+        install_keys(
+            type(test_keys)(
+                test_keys.keyring.with_new_version(),
+                test_keys.audit_signing_key,
+                test_keys.keyring_file,
+            )
+        )
+        # The provider now reports another (verified) email for the same subject: only the
+        # link can tell who this is.
+        provider.behaviour.user["email"] = "someone-else@example.org"
+        async with _browser(app) as again:
+            response = await single_sign_on(again, at_provider)
+            assert response.headers["location"] == "/"
+            assert (await again.get("/api/auth/session")).json()["user"]["id"] == str(user.id)
+        (link,) = await _links(session)
+        await session.refresh(link)
+        assert key_version_of_mac(link.subject_mac) == old_version + 1
+
 
 class TestClaimsFromUserinfo:
     """Providers that keep the email claims out of the ID token (node-oidc-provider's

@@ -188,10 +188,13 @@ async def _account_of(
         raise SignInRefused(SSO_FAILED, "id_token_invalid")
     issuer_mac = _mac(issuer)
     subject_mac = _mac(f"{issuer}\n{subject}")
+    # Under every key version: a link made before a key rotation must still decide (else
+    # the next sign-in would quietly re-link by email), and is moved to the current one.
     identity = await session.scalar(
-        select(OidcIdentity).where(OidcIdentity.subject_mac == subject_mac)
+        select(OidcIdentity).where(OidcIdentity.subject_mac.in_(_macs(f"{issuer}\n{subject}")))
     )
     if identity is not None:
+        identity.issuer_mac, identity.subject_mac = issuer_mac, subject_mac
         # A linked subject decides, whatever email the provider reports today.
         user = await session.get(User, identity.user_id)
     else:
@@ -208,7 +211,7 @@ async def _account_of(
             raise SignInRefused(SSO_NO_ACCOUNT, "no_account")
         linked_elsewhere = await session.scalar(
             select(OidcIdentity.id).where(
-                OidcIdentity.user_id == user.id, OidcIdentity.issuer_mac == issuer_mac
+                OidcIdentity.user_id == user.id, OidcIdentity.issuer_mac.in_(_macs(issuer))
             )
         )
         if linked_elsewhere is not None:
@@ -232,6 +235,10 @@ async def _account_of(
 
 def _mac(value: str) -> bytes:
     return token_mac(current_keyring(), value, purpose="oidc-subject")
+
+
+def _macs(value: str) -> list[bytes]:
+    return token_mac_candidates(current_keyring(), value, purpose="oidc-subject")
 
 
 async def finish_sign_in(
