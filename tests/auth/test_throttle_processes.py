@@ -176,3 +176,24 @@ async def test_a_burst_of_wrong_second_factor_codes_checks_no_more_than_the_limi
             headers=headers,
         )
         assert blocked.status_code == 429
+
+
+async def test_right_and_wrong_passwords_at_once_get_answers_not_errors(
+    two_servers, fresh_database_url
+) -> None:  # type: ignore[no-untyped-def]
+    """Successful sign-ins clear the account's count while failures add to it, all at
+    once: every request is answered (a success deleting the row between another request's
+    upsert and its locking read was a 500 on PostgreSQL)."""
+    email, _ = await _new_user(fresh_database_url)
+    async with httpx.AsyncClient(timeout=60) as http:
+        for _ in range(12):
+            requests = [
+                (
+                    f"{two_servers[i % 2]}/api/auth/sign-in",
+                    {"email": email, "password": PASSWORD if i % 2 else WRONG},
+                    {},
+                )
+                for i in range(40)
+            ]
+            counts = Counter(await _burst(http, requests))  # _burst fails on any 5xx
+            assert set(counts) <= {200, 401, 429, 503}, counts
