@@ -12,7 +12,6 @@ from types import MappingProxyType
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
 
 from app.actors import ANONYMOUS, Actor, SessionState
 from app.auth.errors import (
@@ -23,13 +22,18 @@ from app.auth.errors import (
     SignInRequired,
     StepUpRequired,
 )
-from app.auth.repository import has_second_factor, platform_roles_of
-from app.auth.sessions import COOKIE_NAME, csrf_matches, find_live_session, second_factor_fresh
+from app.auth.repository import load_session_context
+from app.auth.sessions import (
+    COOKIE_NAME,
+    csrf_matches,
+    second_factor_fresh,
+    session_is_live,
+    session_token_macs,
+)
 from app.config import Settings
 from app.db import DbSession
 from app.kit.clock import Clock, as_utc
-from app.models.memberships import Membership
-from app.models.users import User, UserStatus
+from app.models.users import UserStatus
 from app.permissions import requires_second_factor
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -76,11 +80,13 @@ async def resolve_actor(
     if not token:
         return ANONYMOUS
     now = clock.now()
-    record = await find_live_session(session, token, now=now, settings=settings.session)
-    if record is None:
+    macs = session_token_macs(token)
+    # One round trip: session, user, roles, memberships and factor state together.
+    context = await load_session_context(session, macs) if macs else None
+    if context is None or not session_is_live(context.record, now, settings.session):
         return ANONYMOUS
-    user = await session.get(User, record.user_id)
-    if user is None or user.status != UserStatus.ACTIVE:
+    record, user = context.record, context.user
+    if user.status != UserStatus.ACTIVE:
         return ANONYMOUS
     if request.method not in SAFE_METHODS and not csrf_matches(
         token, request.headers.get("x-csrf-token")
@@ -88,30 +94,20 @@ async def resolve_actor(
         raise CsrfRejected()
     if as_utc(record.last_seen_at) + TOUCH_EVERY <= now:
         record.last_seen_at = now
-    roles = await platform_roles_of(session, user.id)
-    memberships = {
-        row.organization_id: row.role
-        for row in (
-            await session.execute(
-                select(Membership.organization_id, Membership.role).where(
-                    Membership.user_id == user.id
-                )
-            )
-        ).all()
-    }
     state = session_state(
         second_factor_proven=record.second_factor_at is not None,
-        enrolled=await has_second_factor(session, user.id),
-        roles=roles,
+        enrolled=context.has_second_factor,
+        roles=context.platform_roles,
     )
     request.state.session_token = token
     request.state.auth_session = record
+    request.state.session_context = context
     return Actor(
         type="user",
         user_id=user.id,
-        platform_roles=roles,
+        platform_roles=context.platform_roles,
         session_id=record.id,
-        memberships=MappingProxyType(memberships),
+        memberships=MappingProxyType(context.memberships),
         session_state=state,
         second_factor_at=as_utc(record.second_factor_at) if record.second_factor_at else None,
         second_factor_fresh=second_factor_fresh(

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Uuid, cast, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.keys import current_keyring
 from app.kit.crypto.blind_index import blind_index_candidates
 from app.kit.email import email_lookup_forms
+from app.models.identity import AuthSession, Passkey, TotpFactor
+from app.models.memberships import Membership
 from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRoleGrant, User
 
 
@@ -48,8 +53,6 @@ async def platform_roles_of(session: AsyncSession, user_id: object) -> frozenset
 
 
 async def has_second_factor(session: AsyncSession, user_id: object) -> bool:
-    from app.models.identity import Passkey, TotpFactor
-
     totp = await session.scalar(
         select(TotpFactor.id).where(
             TotpFactor.user_id == user_id, TotpFactor.confirmed_at.is_not(None)
@@ -59,3 +62,83 @@ async def has_second_factor(session: AsyncSession, user_id: object) -> bool:
         return True
     passkey = await session.scalar(select(Passkey.id).where(Passkey.user_id == user_id).limit(1))
     return passkey is not None
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    """Everything a request needs to know about who is behind a session cookie."""
+
+    record: AuthSession
+    user: User
+    platform_roles: frozenset[str]
+    memberships: dict[uuid.UUID, str]
+    totp_enabled: bool
+    passkeys: int
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled or self.passkeys > 0
+
+
+async def load_session_context(
+    session: AsyncSession, token_macs: list[bytes]
+) -> SessionContext | None:
+    """The session whose token MAC is one of ``token_macs``, its user, the user's platform
+    roles and memberships and second-factor state — in one statement (one round trip):
+    every signed-in request pays for it. Rows: one per role or membership (at least one).
+    """
+    owner = (
+        select(AuthSession.user_id).where(AuthSession.token_mac.in_(token_macs)).scalar_subquery()
+    )
+    facts = union_all(
+        select(
+            PlatformRoleGrant.user_id.label("user_id"),
+            literal("platform").label("kind"),
+            cast(null(), Uuid()).label("organization_id"),
+            PlatformRoleGrant.role.label("role"),
+        ).where(PlatformRoleGrant.user_id == owner),
+        select(
+            Membership.user_id,
+            literal("membership"),
+            Membership.organization_id,
+            Membership.role,
+        ).where(Membership.user_id == owner),
+    ).subquery("facts")
+    totp = (
+        select(TotpFactor.id)
+        .where(TotpFactor.user_id == AuthSession.user_id, TotpFactor.confirmed_at.is_not(None))
+        .exists()
+    )
+    passkeys = (
+        select(func.count(Passkey.id))
+        .where(Passkey.user_id == AuthSession.user_id)
+        .scalar_subquery()
+    )
+    statement = (
+        select(
+            AuthSession,
+            User,
+            totp.label("totp_enabled"),
+            passkeys.label("passkeys"),
+            facts.c.kind,
+            facts.c.organization_id,
+            facts.c.role,
+        )
+        .join(User, User.id == AuthSession.user_id)
+        .outerjoin(facts, facts.c.user_id == AuthSession.user_id)
+        .where(AuthSession.token_mac.in_(token_macs))
+    )
+    rows = (await session.execute(statement)).all()
+    if not rows:
+        return None
+    first = rows[0]
+    roles = frozenset(row.role for row in rows if row.kind == "platform")
+    memberships = {row.organization_id: row.role for row in rows if row.kind == "membership"}
+    return SessionContext(
+        record=first.AuthSession,
+        user=first.User,
+        platform_roles=roles,
+        memberships=memberships,
+        totp_enabled=bool(first.totp_enabled),
+        passkeys=int(first.passkeys or 0),
+    )

@@ -18,9 +18,8 @@ from app.auth.dependencies import (
     signed_in_user_id,
 )
 from app.auth.errors import InvalidCredentials
-from app.auth.factors.second_factor import confirmed_totp, count_passkeys
 from app.auth.network import client_address
-from app.auth.repository import has_second_factor, platform_roles_of
+from app.auth.repository import SessionContext, has_second_factor, platform_roles_of
 from app.auth.schemas import (
     Outcome,
     RevokedCount,
@@ -37,8 +36,6 @@ from app.auth.sessions import (
     list_live_sessions,
     revoke_session,
     revoke_user_sessions,
-    second_factor_fresh,
-    session_user,
 )
 from app.auth.signin import sign_in_with_password
 from app.db import DbSession, UnitOfWorkRoute
@@ -120,14 +117,11 @@ async def sign_out(
 
 
 @router.get("/session", operation_id="getSession", response_model=SessionInfo)
-async def get_session(
-    actor: AnySession, request: Request, session: DbSession, settings: AppSettings, clock: AppClock
-) -> SessionInfo:
+async def get_session(actor: AnySession, request: Request) -> SessionInfo:
     """Who is signed in, what the session may do now, and the CSRF token for writes."""
-    user = await session_user(session, actor)
-    totp = await confirmed_totp(session, user.id)
-    passkeys = await count_passkeys(session, user.id)
-    fresh = second_factor_fresh(actor.second_factor_at, now=clock.now(), settings=settings.session)
+    # Loaded with the session by resolve_actor: this answer costs no query of its own.
+    context: SessionContext = request.state.session_context
+    user = context.user
     return SessionInfo(
         state=actor.session_state or "full",
         csrf_token=csrf_token(request.state.session_token),
@@ -143,9 +137,9 @@ async def get_session(
             SessionMembership(organization_id=org, role=role)
             for org, role in actor.memberships.items()
         ],
-        totp_enabled=totp is not None,
-        passkeys=passkeys,
-        second_factor_fresh=fresh,
+        totp_enabled=context.totp_enabled,
+        passkeys=context.passkeys,
+        second_factor_fresh=actor.second_factor_fresh,
     )
 
 

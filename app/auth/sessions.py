@@ -114,17 +114,26 @@ async def find_live_session(
     session: AsyncSession, token: str, *, now: datetime, settings: SessionSettings
 ) -> AuthSession | None:
     """The session for ``token`` if it is neither revoked nor expired (idle or absolute)."""
+    macs = session_token_macs(token)
+    if not macs:
+        return None
+    record = await session.scalar(select(AuthSession).where(AuthSession.token_mac.in_(macs)))
+    return record if record is not None and session_is_live(record, now, settings) else None
+
+
+def session_token_macs(token: str) -> list[bytes]:
+    """The MACs a presented token may be stored under (every key version); none for a
+    token no session could have."""
     if not token or len(token) > 128:
-        return None
-    candidates = token_mac_candidates(current_keyring(), token, purpose=TOKEN_PURPOSE)
-    record = await session.scalar(select(AuthSession).where(AuthSession.token_mac.in_(candidates)))
-    if record is None or record.revoked_at is not None:
-        return None
-    if as_utc(record.expires_at) <= now:
-        return None
-    if as_utc(record.last_seen_at) + timedelta(minutes=settings.idle_minutes) <= now:
-        return None
-    return record
+        return []
+    return token_mac_candidates(current_keyring(), token, purpose=TOKEN_PURPOSE)
+
+
+def session_is_live(record: AuthSession, now: datetime, settings: SessionSettings) -> bool:
+    """Neither revoked nor past its absolute or idle deadline."""
+    if record.revoked_at is not None or as_utc(record.expires_at) <= now:
+        return False
+    return as_utc(record.last_seen_at) + timedelta(minutes=settings.idle_minutes) > now
 
 
 async def elevate_session(
