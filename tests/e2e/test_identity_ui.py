@@ -161,6 +161,19 @@ async def test_first_admin_invites_a_person_who_accepts_and_signs_in_again(
     )
     await page.screenshot(path=str(SCREENSHOTS / "ui-admin-invitations.png"), full_page=True)
 
+    # The users page: one's own row offers no suspension or admin request for oneself.
+    await (
+        page.get_by_role("navigation", name="Administration sections")
+        .get_by_role("link", name="Users")
+        .click()
+    )
+    own_row = page.get_by_test_id("user-row").filter(has_text=admin_email)
+    await expect(own_row).to_contain_text("Admin")
+    await expect(own_row.get_by_role("button", name=re.compile("^Request|^Suspend"))).to_have_count(
+        0
+    )
+    await page.screenshot(path=str(SCREENSHOTS / "ui-admin-users.png"), full_page=True)
+
     await menu.get_by_role("link", name="Account security").click()
     await heading(page, "Account security")
     await expect(page.get_by_test_id("totp-section")).to_contain_text("is set up")
