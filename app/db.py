@@ -161,8 +161,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
         return end
 
-    dialect.do_commit = _ending(dialect.do_commit)  # type: ignore[method-assign]
-    dialect.do_rollback = _ending(dialect.do_rollback)  # type: ignore[method-assign]
+    dialect.do_commit = _ending(dialect.do_commit)  # type: ignore[method-assign,assignment]
+    dialect.do_rollback = _ending(dialect.do_rollback)  # type: ignore[method-assign,assignment]
 
     # A connection that goes back to the pool, or is thrown away after an error, can hold
     # no transaction: whatever happened, the next writer must not wait for it forever.
