@@ -107,7 +107,7 @@ def _print_admin(email: str, password: str, *, first: bool) -> None:
     # any number of them, and must not claim to have made the first.
     created = "First admin account created" if first else "Admin account created"
     click.echo("")
-    click.echo(f"  {created}. Shown once; it is stored only as a hash:")
+    click.echo(f"  {created}. Shown once here; the database keeps only a hash:")
     click.echo(f"    email:    {email}")
     click.echo(f"    password: {password}")
     click.echo("  The password must be changed, and a second factor enrolled, at first sign-in.")
@@ -427,7 +427,7 @@ def worker(once: bool) -> None:
     from app.notifications.worker import run_worker_process
 
     settings = get_settings()
-    configure_logging(settings.log.level)
+    configure_logging(settings.log.level, text=settings.log.text_for(settings.env))
     try:
         check_startable(settings)
     except ConfigurationError as exc:
@@ -446,30 +446,92 @@ def worker(once: bool) -> None:
 @click.option("--port", type=int, default=None)
 @click.option("--workers", type=int, default=None)
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
-    """Run the server. In development: keys, migrations and the first admin come first."""
-    import uvicorn
+    """Run the server. In development: keys, migrations and the first admin come first.
+
+    In development the public URL follows the port (``--port`` or ACCORD_SERVER__PORT)
+    unless ACCORD_HTTP__PUBLIC_URL says otherwise; the first admin's one-time credentials are
+    written to ``<data dir>/first-admin.txt`` (0600) and printed after the server's own
+    start-up lines, so that they are the last thing on the screen.
+    """
+    import os
 
     from app.bootstrap import prepare_embedded
     from app.main import ConfigurationError, check_startable
 
     settings = get_settings()
+    port = port or settings.server.port
+    if not settings.is_production and "public_url" not in settings.http.model_fields_set:
+        # The app processes read their settings from the environment again.
+        os.environ["ACCORD_HTTP__PUBLIC_URL"] = f"http://localhost:{port}"
+        get_settings.cache_clear()
+        settings = get_settings()
     try:
         check_startable(settings)
     except ConfigurationError as exc:
         _fail(str(exc))
+    created = None
     if not settings.is_production:
         created = _run(prepare_embedded(settings))
         if created is not None:
+            _write_first_admin(settings.data_dir / FIRST_ADMIN_FILE, *created)
+    options: dict[str, Any] = {
+        "host": host or settings.server.host,
+        "port": port,
+        "proxy_headers": False,  # client addresses come from our trusted-proxy rule only
+        "server_header": False,
+        "log_config": None,
+    }
+    workers = workers or settings.server.workers
+    if created is None or workers > 1:
+        if created is not None:
             _print_admin(*created, first=True)
-    uvicorn.run(
-        "app.asgi:app",
-        host=host or settings.server.host,
-        port=port or settings.server.port,
-        workers=workers or settings.server.workers,
-        proxy_headers=False,  # client addresses come from our trusted-proxy rule only
-        server_header=False,
-        log_config=None,
+        import uvicorn
+
+        uvicorn.run("app.asgi:app", workers=workers, **options)
+        return
+    _serve_then_show(options, settings.data_dir / FIRST_ADMIN_FILE, created)
+
+
+FIRST_ADMIN_FILE = "first-admin.txt"
+
+
+def _write_first_admin(path: Path, email: str, password: str) -> None:
+    """The one-time credentials in a file only this user can read, for whoever missed the
+    terminal; it is useless once the password was changed at first sign-in."""
+    from app.kit.crypto.keystore import write_secret_file
+
+    write_secret_file(
+        path,
+        "Accord's first admin (development). The password works once: it must be changed,\n"
+        "and a second factor enrolled, at first sign-in. Delete this file afterwards.\n"
+        f"email:    {email}\npassword: {password}\n",
     )
+
+
+def _serve_then_show(options: dict[str, Any], file: Path, created: tuple[str, str]) -> None:
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config("app.asgi:app", **options))
+
+    async def show_when_started() -> None:
+        # uvicorn offers a flag for "started", not an event to wait on.
+        while not server.started and not server.should_exit:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        if server.started:
+            _print_admin(*created, first=True)
+            click.echo(
+                f"  Also in {file} (readable only by you). Open http://localhost:{options['port']}"
+            )
+            click.echo("")
+
+    async def main() -> None:
+        watcher = asyncio.create_task(show_when_started())
+        try:
+            await server.serve()
+        finally:
+            watcher.cancel()
+
+    asyncio.run(main())
 
 
 @main.command("openapi")

@@ -128,6 +128,12 @@ class OidcSettings(BaseModel):
 
 class LogSettings(BaseModel):
     level: str = "INFO"
+    # "json": one JSON object per line (for collectors); "text": short lines for a terminal;
+    # "auto": text in development, JSON otherwise.
+    format: str = Field(default="auto", pattern="^(auto|json|text)$")
+
+    def text_for(self, env: Environment) -> bool:
+        return self.format == "text" or (self.format == "auto" and env == Environment.DEVELOPMENT)
 
 
 class Settings(BaseSettings):

@@ -70,12 +70,40 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str = "INFO") -> None:
+class TextFormatter(logging.Formatter):
+    """One short line per event for a person at a terminal (development): the time, a
+    request as ``GET /api/route 200 3 ms``, anything else as ``level logger: message``.
+    The same fields as the JSON lines, so the same nothing-personal rule holds."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = datetime.fromtimestamp(record.created, UTC).strftime("%H:%M:%S")
+        fields = record.__dict__
+        if record.name == "accord.access" and "status" in fields:
+            line = (
+                f"{moment} {fields.get('method')} {fields.get('route')} {fields.get('status')}"
+                f" {fields.get('duration_ms')} ms"
+            )
+        else:
+            line = f"{moment} {record.levelname.lower()} {record.name}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[0] is not None:
+            # Frames only: the exception message may embed values (SQL parameters, input).
+            line += f" [{record.exc_info[0].__name__}]\n" + "".join(
+                traceback.format_tb(record.exc_info[2])
+            )
+        return line
+
+
+_FORMATTERS = (JsonFormatter, TextFormatter)
+
+
+def configure_logging(level: str = "INFO", *, text: bool = False) -> None:
+    """JSON lines (production, and wherever logs are collected), or short text lines for a
+    terminal (``text``: development)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(TextFormatter() if text else JsonFormatter())
     root = logging.getLogger()
     for existing in list(root.handlers):
-        if isinstance(existing.formatter, JsonFormatter):
+        if isinstance(existing.formatter, _FORMATTERS):
             root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level.upper())

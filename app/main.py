@@ -48,7 +48,7 @@ async def check_single_sign_on(app: FastAPI, settings: Settings) -> None:
 
 def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = None) -> FastAPI:
     settings = settings or get_settings()
-    configure_logging(settings.log.level)
+    configure_logging(settings.log.level, text=settings.log.text_for(settings.env))
     check_startable(settings)
     # Fail closed: no keys, no server.
     install_keys(keys or load_keys(settings))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -46,6 +47,26 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def first_admin(server: LiveServer) -> tuple[str, str]:
+    """The email and one-time password of the first admin: written by `accord serve` to
+    <data dir>/first-admin.txt (0600) and printed after the server's start-up lines, as
+    the last thing on the terminal."""
+    written = server.data_dir / "first-admin.txt"
+    assert written.stat().st_mode & 0o777 == 0o600
+    text = written.read_text()
+    found_email = re.search(r"email:\s+(\S+)", text)
+    found_password = re.search(r"password:\s+(\S+)", text)
+    assert found_email and found_password, text
+    password = found_password.group(1)
+    deadline = time.monotonic() + 10
+    while password not in server.output.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    printed = server.output.read_text()
+    assert password in printed, f"the credentials were not shown:\n{printed}"
+    assert printed.index("Application startup complete") < printed.index(password)
+    return found_email.group(1), password
 
 
 def free_port() -> int:

@@ -17,7 +17,7 @@ import pyotp
 import pytest
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
-from tests.e2e.conftest import LiveServer, start_server
+from tests.e2e.conftest import LiveServer, first_admin, start_server
 from tests.support.databases import create_database, drop_database, using_postgres
 
 pytestmark = pytest.mark.e2e
@@ -47,15 +47,6 @@ def identity_server(
     server = start_server(data_dir, database_url=identity_database)
     yield server
     server.stop()
-
-
-def first_admin(server: LiveServer) -> tuple[str, str]:
-    """The email and one-time password `accord serve` printed on its first start."""
-    printed = server.output.read_text()
-    email = re.search(r"email:\s+(\S+)", printed)
-    password = re.search(r"password:\s+(\S+)", printed)
-    assert email and password, f"no first admin in the server output:\n{printed}"
-    return email.group(1), password.group(1)
 
 
 def _is_problem(message: ConsoleMessage) -> bool:

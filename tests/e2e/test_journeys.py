@@ -30,7 +30,7 @@ from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, 
 
 from app.migrate import ROOT
 from tests.e2e.axe import assert_accessible, blocking_violations
-from tests.e2e.conftest import LiveServer, OwnServer, free_port
+from tests.e2e.conftest import LiveServer, OwnServer, first_admin, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -130,15 +130,6 @@ async def settled(page: Page, language: str) -> None:
     """Nothing on the page is still loading (axe should see the finished page)."""
     loading = page.get_by_role("status").filter(has_text=text(language, "common.loading"))
     await expect(loading).to_have_count(0)
-
-
-def first_admin(server: LiveServer) -> tuple[str, str]:
-    """The email and one-time password `accord serve` printed on its first start."""
-    printed = server.output.read_text()
-    found_email = re.search(r"email:\s+(\S+)", printed)
-    found_password = re.search(r"password:\s+(\S+)", printed)
-    assert found_email and found_password, f"no first admin in the server output:\n{printed}"
-    return found_email.group(1), found_password.group(1)
 
 
 async def heading(page: Page, title: str) -> None:
