@@ -216,7 +216,8 @@ class UnitOfWorkRoute(APIRoute):
         return handle
 
 
-def _request_session(request: Request) -> AsyncSession:
+async def _request_session(request: Request) -> AsyncSession:
+    # async: FastAPI would run a plain function in its thread pool on every request.
     session = getattr(request.state, "db", None)
     if session is None:
         raise RuntimeError("DbSession used outside a UnitOfWorkRoute")

@@ -60,9 +60,10 @@ class Organization(Base):
 
 URL = os.environ["BENCH_DATABASE_URL"]
 ROW = uuid.UUID(os.environ["BENCH_ROW_ID"])
-# 2 workers x (10 ORM + 10 raw) here, 2 x 20 in Accord: under PostgreSQL's 100 connections.
+# 2 workers x (8 ORM + 8 raw) here, 2 x (8 + 8) in Accord: well under the server's
+# max_connections (100 by default), which other clients share.
 engine = create_async_engine(URL.replace("postgresql://", "postgresql+asyncpg://"),
-                             pool_size=10, max_overflow=0)
+                             pool_size=8, max_overflow=0)
 sessions = async_sessionmaker(engine, expire_on_commit=False)
 app = FastAPI()
 pool = None
@@ -77,7 +78,7 @@ async def orm():
 async def raw():
     global pool
     if pool is None:
-        pool = await asyncpg.create_pool(URL, min_size=1, max_size=10)
+        pool = await asyncpg.create_pool(URL, min_size=1, max_size=8)
     row = await pool.fetchrow("SELECT id, name_ct FROM organizations WHERE id = $1", ROW)
     return {"id": str(row["id"])}
 """
@@ -163,6 +164,7 @@ def main() -> None:
                     "ACCORD_FRONTEND_DIST": f"{tmp}/none",
                     "ACCORD_MAIL__EMBEDDED_WORKER": "false",
                     "ACCORD_LOG__LEVEL": "WARNING",
+                    "ACCORD_DATABASE__POOL_SIZE": "8",
                 }
             )
             run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "text": True}

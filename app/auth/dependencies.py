@@ -41,12 +41,16 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOUCH_EVERY = timedelta(seconds=30)
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies below are `async def` although they await nothing: FastAPI runs a plain
+# `def` dependency in its thread pool, a thread hop per dependency on every request.
+
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 

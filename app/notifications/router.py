@@ -27,7 +27,7 @@ class MailboxMessageNotFound(NotFound):
     code, title = "mailbox_message_not_found", "No such message"
 
 
-def _require_dev_mailbox(settings: AppSettings) -> None:
+async def _require_dev_mailbox(settings: AppSettings) -> None:
     if not mailbox_enabled(settings):
         raise NotFound()  # the same answer as a path that does not exist
 
