@@ -18,29 +18,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 import asyncpg
 import httpx
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench_sqlite_writes import BOOTSTRAP  # noqa: E402
-
-from app.keys import KeyMaterial  # noqa: E402
-from app.kit.crypto import Keyring  # noqa: E402
-from app.kit.crypto.keyring import generate_master_key  # noqa: E402
-from app.kit.crypto.signing import generate_signing_key  # noqa: E402
+from support import ROOT, accord_env, migrate, signed_in_admin, wait_ready
 
 BARE_APP = """
 import os, uuid
@@ -110,17 +98,6 @@ def serve(target: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.
     )
 
 
-def wait_ready(url: str) -> None:
-    for _ in range(200):
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"{url} did not answer")
-
-
 async def create_database(server: str) -> str:
     name = f"accord_floor_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(f"{server}/postgres")
@@ -150,27 +127,15 @@ def main() -> None:
     servers: list[subprocess.Popen[bytes]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            keys = KeyMaterial(Keyring({1: generate_master_key()}, 1), generate_signing_key(), None)
-            env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
-            env.update(
-                {
-                    "ACCORD_ENV": "test",
-                    "ACCORD_DATA_DIR": tmp,
-                    "ACCORD_DATABASE__URL": database_url,
-                    "ACCORD_KEYS__KEYRING": keys.keyring.to_json(),
-                    "ACCORD_KEYS__AUDIT_SIGNING_KEY": base64.b64encode(
-                        keys.audit_signing_key
-                    ).decode(),
-                    "ACCORD_FRONTEND_DIST": f"{tmp}/none",
-                    "ACCORD_MAIL__EMBEDDED_WORKER": "false",
-                    "ACCORD_LOG__LEVEL": "WARNING",
-                    "ACCORD_DATABASE__POOL_SIZE": "8",
-                }
+            env = accord_env(
+                tmp,
+                ACCORD_DATABASE__URL=database_url,
+                ACCORD_LOG__LEVEL="WARNING",
+                ACCORD_DATABASE__POOL_SIZE="8",
             )
-            run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "text": True}
-            subprocess.run([sys.executable, "-m", "app.cli", "db", "upgrade"], **run)  # type: ignore[call-overload]
-            admin = json.loads(subprocess.run([sys.executable, "-c", BOOTSTRAP], **run).stdout)  # type: ignore[call-overload]
-            cookie = {"Cookie": f"__Host-accord_session={admin['token']}"}
+            migrate(env)
+            admin = signed_in_admin(env)
+            cookie = {"Cookie": admin["cookie"]}
             accord = "http://127.0.0.1:8771"
             servers.append(serve("app.asgi:app", 8771, env, ROOT))
             wait_ready(f"{accord}/healthz")
@@ -178,7 +143,7 @@ def main() -> None:
                 response = httpx.post(
                     f"{accord}/api/organizations",
                     json={"name": f"Organization {n}", "short_name": f"O{n}", "country": "LT"},
-                    headers={**cookie, "x-csrf-token": admin["csrf"]},
+                    headers=admin,
                 )
                 response.raise_for_status()
             row_id = response.json()["id"]

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import os
 import re
 import shutil
 import statistics
@@ -27,16 +25,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import httpx
+from support import ROOT, accord_env, migrate, run_python, wait_ready
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from app.auth.passwords import password_hasher  # noqa: E402
-from app.config import AuthSettings  # noqa: E402
-from app.keys import KeyMaterial  # noqa: E402
-from app.kit.crypto import Keyring  # noqa: E402
-from app.kit.crypto.keyring import generate_master_key  # noqa: E402
-from app.kit.crypto.signing import generate_signing_key  # noqa: E402
+from app.auth.passwords import password_hasher
+from app.config import AuthSettings
 
 PASSWORD = "violet tractor umbrella 42"  # noqa: S105 - the benchmark account's
 
@@ -177,37 +169,13 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        keys = KeyMaterial(Keyring({1: generate_master_key()}, 1), generate_signing_key(), None)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
-        env.update(
-            {
-                "ACCORD_ENV": "test",
-                "ACCORD_DATA_DIR": tmp,
-                "ACCORD_KEYS__KEYRING": keys.keyring.to_json(),
-                "ACCORD_KEYS__AUDIT_SIGNING_KEY": base64.b64encode(keys.audit_signing_key).decode(),
-                "ACCORD_FRONTEND_DIST": f"{tmp}/none",
-                # One client address sends everything: lift its budget, keep the accounts'.
-                "ACCORD_THROTTLE__ADDRESS_FAILURES": "1000000",
-                "ACCORD_MAIL__EMBEDDED_WORKER": "false",
-            }
-        )
+        # One client address sends everything: lift its budget, keep the accounts'.
+        env = accord_env(tmp, ACCORD_THROTTLE__ADDRESS_FAILURES="1000000")
         if args.database_url:
             env["ACCORD_DATABASE__URL"] = args.database_url
-        subprocess.run(
-            [sys.executable, "-m", "app.cli", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        migrate(env)
         emails = [f"bench-{i}@example.org" for i in range(args.concurrency)]
-        subprocess.run(
-            [sys.executable, "-c", BOOTSTRAP, PASSWORD, *emails],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        run_python(env, "-c", BOOTSTRAP, PASSWORD, *emails)
         port = 8765
         server = subprocess.Popen(
             [
@@ -229,12 +197,7 @@ def main() -> None:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+            wait_ready(f"{url}/healthz")
             before = rss_kib(server.pid)
             if args.load == "wrk":
                 rate, percentiles, status_line = wrk_flood(

@@ -11,58 +11,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import httpx
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from app.keys import KeyMaterial  # noqa: E402
-from app.kit.crypto import Keyring  # noqa: E402
-from app.kit.crypto.keyring import generate_master_key  # noqa: E402
-from app.kit.crypto.signing import generate_signing_key  # noqa: E402
-
-BOOTSTRAP = """
-import asyncio, json, sys
-from datetime import UTC, datetime
-import pyotp
-from app.actors import SYSTEM
-from app.auth.passwords import password_hasher
-from app.auth.service import create_account
-from app.auth.sessions import csrf_token, open_session
-from app.config import get_settings
-from app.db import create_engine, create_sessionmaker, unit_of_work
-from app.keys import install_keys, load_keys
-from app.models.identity import TotpFactor
-from app.models.users import PlatformRole
-
-async def main():
-    settings = get_settings()
-    install_keys(load_keys(settings))
-    engine = create_engine(settings.database_url)
-    async with unit_of_work(create_sessionmaker(engine)) as session:
-        user = await create_account(session, actor=SYSTEM, hasher=password_hasher(settings.auth),
-            email="bench-admin@example.org", display_name="Bench", password=None,
-            platform_roles=frozenset({PlatformRole.ADMIN}))
-        factor = TotpFactor(user_id=user.id, confirmed_at=datetime.now(UTC))
-        factor.secret = pyotp.random_base32()
-        session.add(factor)
-        issued = await open_session(session, user_id=user.id, method="password",
-            now=datetime.now(UTC), settings=settings.session, user_agent="bench",
-            second_factor=True)
-    await engine.dispose()
-    print(json.dumps({"token": issued.token, "csrf": csrf_token(issued.token)}))
-
-asyncio.run(main())
-"""
+from support import ROOT, accord_env, migrate, signed_in_admin, wait_ready
 
 
 async def create(http: httpx.AsyncClient, url: str, headers: dict[str, str], n: int) -> int:
@@ -104,25 +59,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        keys = KeyMaterial(Keyring({1: generate_master_key()}, 1), generate_signing_key(), None)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
-        env.update(
-            {
-                "ACCORD_ENV": "test",
-                "ACCORD_DATA_DIR": tmp,
-                "ACCORD_KEYS__KEYRING": keys.keyring.to_json(),
-                "ACCORD_KEYS__AUDIT_SIGNING_KEY": base64.b64encode(keys.audit_signing_key).decode(),
-                "ACCORD_FRONTEND_DIST": f"{tmp}/none",
-                "ACCORD_MAIL__EMBEDDED_WORKER": "false",
-            }
-        )
-        run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "text": True}
-        subprocess.run([sys.executable, "-m", "app.cli", "db", "upgrade"], **run)  # type: ignore[call-overload]
-        secrets = json.loads(subprocess.run([sys.executable, "-c", BOOTSTRAP], **run).stdout)  # type: ignore[call-overload]
-        headers = {
-            "cookie": f"__Host-accord_session={secrets['token']}",
-            "x-csrf-token": secrets["csrf"],
-        }
+        env = accord_env(tmp)
+        migrate(env)
+        headers = signed_in_admin(env)
         port = 8766
         server = subprocess.Popen(
             [
@@ -142,12 +81,7 @@ def main() -> None:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+            wait_ready(f"{url}/healthz")
             asyncio.run(measure(url, headers, args.count, args.concurrency))
         finally:
             server.terminate()
