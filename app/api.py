@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.auth.account_router import router as account_router
+from app.admin_requests.router import router as admin_requests_router
+from app.auth.account.router import router as account_router
 from app.auth.dependencies import (
     require_any_session,
     require_fresh_second_factor,
@@ -20,25 +21,28 @@ from app.auth.errors import (
     SignInRequired,
     StepUpRequired,
 )
-from app.auth.factors_router import router as factors_router
-from app.auth.oidc_router import router as oidc_router
-from app.auth.passkeys_router import router as passkeys_router
-from app.auth.router import router as auth_router
+from app.auth.factors.router import router as factors_router
+from app.auth.oidc.router import router as oidc_router
+from app.auth.passkeys.router import router as passkeys_router
+from app.auth.sessions.router import router as auth_router
 from app.db import UnitOfWorkRoute
 from app.health.router import router as health_router
-from app.memberships.invitation_router import router as invitations_router
-from app.memberships.router import router as organizations_router
-from app.memberships.user_router import router as users_router
+from app.invitations.router import router as invitations_router
+from app.memberships.router import router as memberships_router
 from app.notifications.router import availability_router as dev_mailbox_availability_router
 from app.notifications.router import router as dev_mailbox_router
+from app.organizations.router import router as organizations_router
 from app.routes import document_problems
+from app.users.router import router as users_router
 
 # Routes under /api: each request is one unit of work (see app.db.UnitOfWorkRoute).
 api_router = APIRouter(prefix="/api", route_class=UnitOfWorkRoute)
 api_router.include_router(auth_router)
 api_router.include_router(organizations_router)
+api_router.include_router(memberships_router)
 api_router.include_router(invitations_router)
 api_router.include_router(users_router)
+api_router.include_router(admin_requests_router)
 api_router.include_router(oidc_router)
 api_router.include_router(passkeys_router)
 api_router.include_router(dev_mailbox_router)

@@ -5,7 +5,8 @@ Every keyed value falls into one of three lifecycles:
 1. **Re-keyed by ``accord keys rotate``** (app/rotation.py): encrypted fields, blind
    indexes (recomputed from the decrypted source), MACs whose input is itself stored
    encrypted (passkey credential ids), and recovery codes (an Argon2id digest stored
-   encrypted: app/auth/recovery_codes.py). After a rotation none of them holds an old version.
+   encrypted: app/auth/factors/recovery_codes.py). After a rotation none of them holds an
+   old version.
 
 2. **Short-lived token MACs**: sessions (at most ``absolute_hours``), sign-in challenges
    (minutes), invitations (7 days) and attempt throttles (window + block). The token exists

@@ -28,7 +28,7 @@ import pyotp
 from app.actors import SYSTEM
 from app.auth.passwords import password_hasher
 from app.auth.service import create_account
-from app.auth.sessions import csrf_token, open_session
+from app.auth.sessions.service import csrf_token, open_session
 from app.config import get_settings
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.keys import install_keys, load_keys

@@ -30,14 +30,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.challenges import ChallengeInvalid, consume_challenge
+from app.auth.factors.recovery_codes import PURPOSE as RECOVERY_PURPOSE
+from app.auth.factors.recovery_codes import generate_code, normalize_code
 from app.auth.passkeys.repository import (
     CREDENTIAL_ID_PURPOSE,
     credential_id_mac,
     find_by_credential_id,
 )
-from app.auth.recovery_codes import PURPOSE as RECOVERY_PURPOSE
-from app.auth.recovery_codes import generate_code, normalize_code
 from app.config import Settings
+from app.invitations.repository import INVITATION_TOKEN_PURPOSE, find_invitation_by_token
 from app.key_lifecycle import (
     HOLDERS,
     StillNeeded,
@@ -54,7 +55,6 @@ from app.kit.crypto.keystore import load_keyring_file, save_keyring_file, write_
 from app.kit.crypto.signing import generate_signing_key
 from app.kit.crypto.tokens import new_token, token_mac
 from app.main import create_app
-from app.memberships.repository import INVITATION_TOKEN_PURPOSE, find_invitation_by_token
 from app.models.audit import AuditEvent
 from app.models.identity import AuthChallenge, AuthSession, Passkey, RecoveryCode
 from app.models.memberships import INVITATION_EMAIL_DOMAIN, Invitation, Organization

@@ -7,7 +7,7 @@ from typing import Literal
 
 from fastapi import Response
 
-from app.auth.sessions import COOKIE_NAME
+from app.auth.sessions.service import COOKIE_NAME
 
 # Binds a single sign-on flow to the browser that started it. SameSite=Lax, not Strict: it
 # must come back on the provider's top-level redirect to the callback, which is a

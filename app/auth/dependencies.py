@@ -23,7 +23,7 @@ from app.auth.errors import (
     StepUpRequired,
 )
 from app.auth.repository import load_session_context
-from app.auth.sessions import (
+from app.auth.sessions.service import (
     COOKIE_NAME,
     csrf_matches,
     second_factor_fresh,

@@ -7,11 +7,17 @@ follows from ``app.permissions.STEP_UP``.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Set
 
 from app.actors import Actor
 from app.auth.errors import PermissionDenied, StepUpRequired
-from app.permissions import STEP_UP, Permission
+from app.permissions import (
+    STEP_UP,
+    Permission,
+    permissions_in_organization,
+    platform_permissions,
+)
 
 
 def require_granted(actor: Actor, granted: Set[Permission], need: Permission) -> None:
@@ -21,3 +27,17 @@ def require_granted(actor: Actor, granted: Set[Permission], need: Permission) ->
         raise PermissionDenied()
     if need in STEP_UP and not actor.second_factor_fresh:
         raise StepUpRequired()
+
+
+def permissions_in(actor: Actor, organization_id: uuid.UUID) -> frozenset[Permission]:
+    """What the actor may do inside one organization: platform roles plus the org role
+    there (an org role counts only inside its own organization)."""
+    return permissions_in_organization(actor.platform_roles, actor.memberships.get(organization_id))
+
+
+def require_permission(actor: Actor, need: Permission) -> None:
+    """For operations on no single object (create, list everything): platform roles only.
+
+    403 ``permission_denied`` otherwise; ``step_up_required`` as for ``access_*``.
+    """
+    require_granted(actor, platform_permissions(actor.platform_roles), need)

@@ -7,8 +7,7 @@ from sqlalchemy import Uuid, cast, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.keys import current_keyring
-from app.kit.crypto.blind_index import blind_index_candidates
-from app.kit.email import email_lookup_forms
+from app.kit.email import email_index_candidates
 from app.models.identity import AuthSession, Passkey, TotpFactor
 from app.models.memberships import Membership
 from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRoleGrant, User
@@ -17,13 +16,7 @@ from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRoleGrant, User
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     """The account for ``email`` in any spelling (app.kit.email.email_lookup_forms); lenient,
     so that sign-in answers alike for any unknown address."""
-    # Every key version's index: rows not yet re-indexed by a rotation still match.
-    keyring = current_keyring()
-    candidates = {
-        index
-        for form in email_lookup_forms(email)
-        for index in blind_index_candidates(keyring, form, domain=EMAIL_INDEX_DOMAIN)
-    }
+    candidates = email_index_candidates(current_keyring(), email, domain=EMAIL_INDEX_DOMAIN)
     return await session.scalar(select(User).where(User.email_index.in_(candidates)).limit(1))
 
 

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from app.auth.cookies import set_session_cookie
-from app.auth.sessions import IssuedSession, seconds_left
+from app.auth.sessions.service import IssuedSession, seconds_left
 from app.errors import AppError, problem_response
 
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from app.actors import SessionState
-from app.auth.factors import SecondFactorMethod
+from app.auth.factors.service import SecondFactorMethod
 from app.auth.passkeys import AuthenticationPurpose
 from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.kit.email import EmailAddress
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from app.kit.schemas import Input
 
 
 class SessionIssued(BaseModel):
@@ -25,10 +22,6 @@ class SessionIssued(BaseModel):
     # old one died with the old cookie).
     state: SessionState
     csrf_token: str
-
-
-class Outcome(BaseModel):
-    status: Literal["ok"] = "ok"
 
 
 # --- sign-in and sessions ------------------------------------------------------------------
@@ -79,10 +72,6 @@ class SessionRead(BaseModel):
 
 class SessionList(BaseModel):
     items: list[SessionRead]
-
-
-class RevokedCount(BaseModel):
-    revoked: int
 
 
 # --- second factors ------------------------------------------------------------------------

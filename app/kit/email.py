@@ -30,6 +30,9 @@ import idna
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from app.kit.crypto.blind_index import blind_index_candidates
+from app.kit.crypto.keyring import Keyring
+
 MAX_ADDRESS_OCTETS: Final = 254
 MAX_LOCAL_OCTETS: Final = 64
 MAX_DOMAIN_OCTETS: Final = 253
@@ -167,3 +170,14 @@ EmailAddress = Annotated[
         }
     ),
 ]
+
+
+def email_index_candidates(keyring: Keyring, email: str, *, domain: str) -> set[bytes]:
+    """Blind indexes under which ``email`` may be stored: every spelling of the address
+    (:func:`email_lookup_forms`) under every key version, so that rows indexed before
+    canonical addresses, or before a key rotation, still match."""
+    return {
+        index
+        for form in email_lookup_forms(email)
+        for index in blind_index_candidates(keyring, form, domain=domain)
+    }

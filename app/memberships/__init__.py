@@ -1,1 +1,4 @@
-"""Organizations, memberships, invitations and the administration of users."""
+"""Memberships: a user's org role (representative or member) in one organization.
+
+Modules: router (HTTP), schemas, service (use cases), repository (queries), access
+(loading protected objects), errors."""

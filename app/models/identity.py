@@ -70,7 +70,7 @@ class TotpFactor(IdMixin, TimestampMixin, Base):
 
 
 class RecoveryCode(IdMixin, TimestampMixin, Base):
-    """One single-use recovery code, in one of two forms (app/auth/recovery_codes.py):
+    """One single-use recovery code, in one of two forms (app/auth/factors/recovery_codes.py):
 
     ``code_digest_ct``: an Argon2id digest of the code, encrypted; ``keys rotate`` re-encrypts
     it, so codes never hold a key version. ``code_mac``: a keyed MAC of the code, the form

@@ -1,7 +1,7 @@
 """add email changes
 
 A change of email address now waits for the code sent to the new address
-(app/auth/factors/email_change.py): one pending change per user, address and code
+(app/auth/account/email_change.py): one pending change per user, address and code
 encrypted, deleted once confirmed, refused too often, or expired.
 
 Revision ID: 545f169bae97

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.auth.challenges import consume_challenge, issue_challenge
 from app.auth.housekeeping import SESSION_RETENTION, purge_expired
-from app.auth.sessions import open_session, revoke_session
+from app.auth.sessions.service import open_session, revoke_session
 from app.models.identity import AuthChallenge, AuthSession
 from app.models.users import EmailChange
 from tests.auth.factories import make_user

@@ -575,7 +575,7 @@ class TestUnlinking:
     """An admin resets a pinned subject: the person's provider account was replaced."""
 
     async def _admin(self, app, session, clock):  # type: ignore[no-untyped-def]
-        from tests.memberships.factories import browser_for, make_person
+        from tests.support.people import browser_for, make_person
 
         admin = await make_person(
             session, roles=frozenset({PlatformRole.ADMIN}), display_name="Admin"

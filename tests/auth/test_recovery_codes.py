@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.auth.recovery_codes import generate_code, normalize_code
+from app.auth.factors.recovery_codes import generate_code, normalize_code
 from app.models.identity import RecoveryCode
 from app.models.users import PlatformRole
 from tests.auth.conftest import signed_in_client

@@ -11,8 +11,8 @@ import httpx
 import pyotp
 import pytest
 
-from app.auth import recovery_codes
-from app.auth.sessions import csrf_token
+from app.auth.factors import recovery_codes
+from app.auth.sessions.service import csrf_token
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.models.identity import TotpFactor
 from tests.auth.factories import PASSWORD, make_user

@@ -16,7 +16,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from app.auth import totp
+from app.auth.factors import totp
 from app.config import AuthSettings, Settings
 from app.kit.clock import ManualClock
 from app.models.audit import AuditEvent

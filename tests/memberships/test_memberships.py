@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.memberships.conftest import COORDINATOR
-from tests.memberships.factories import (
+from tests.support.admin_session import COORDINATOR
+from tests.support.people import (
     actions,
     add_member,
     anonymous_browser,

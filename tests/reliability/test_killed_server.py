@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import httpx
 import pyotp
 
-from app.auth.sessions import csrf_token, open_session
+from app.auth.sessions.service import csrf_token, open_session
 from app.config import SessionSettings
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.models.identity import TotpFactor

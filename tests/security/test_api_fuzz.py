@@ -111,7 +111,9 @@ async def _seed(client: httpx.AsyncClient, cast: Cast) -> None:
     )
     assert invited.status_code == 201, invited.text
     coordinator = cast.users["coordinator"].id
-    requested = await client.post(f"/api/users/{coordinator}/admin-grant-requests", headers=admin)
+    requested = await client.post(
+        "/api/admin-requests", json={"user_id": str(coordinator)}, headers=admin
+    )
     assert requested.status_code == 201, requested.text
 
 

@@ -31,7 +31,7 @@ from app.auth.dependencies import session_state
 from app.auth.oidc.client import EMAIL_CLAIMS, OidcClient, ProviderMetadata
 from app.auth.oidc.errors import SSO_FAILED, SSO_NO_ACCOUNT, SignInRefused
 from app.auth.repository import find_user_by_email, has_second_factor, platform_roles_of
-from app.auth.sessions import IssuedSession, open_signed_in_session
+from app.auth.sessions.service import IssuedSession, open_signed_in_session
 from app.config import Settings
 from app.keys import current_keyring
 from app.kit.crypto.tokens import constant_time_equal, new_token, token_mac, token_mac_candidates

@@ -34,7 +34,7 @@ from app.auth.errors import SignInRequired
 from app.auth.passkeys.ceremony import CEREMONY_TIMEOUT_MS, Ceremony, descriptors, record_refusal
 from app.auth.passkeys.errors import NoPasskeys, PasskeyRejected, PasskeyUnknown, SignCountRegressed
 from app.auth.passkeys.repository import find_by_credential_id, list_passkeys
-from app.auth.sessions import (
+from app.auth.sessions.service import (
     IssuedSession,
     elevate_session,
     open_signed_in_session,

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.actors import Actor
 from app.audit import record_event
 from app.auth.errors import SignInRequired
-from app.auth.factors.second_factor import confirmed_totp, remove_second_factor
+from app.auth.factors.service import confirmed_totp, remove_second_factor
 from app.auth.passkeys.access import access_passkey
 from app.auth.passkeys.repository import list_passkeys
-from app.auth.sessions import session_user
+from app.auth.sessions.service import session_user
 from app.models.identity import Passkey
 from app.notifications.service import notify_user
 

@@ -22,7 +22,7 @@ from webauthn.helpers.structs import (
 from app.actors import Actor
 from app.audit import record_event
 from app.auth.challenges import ChallengeInvalid, consume_challenge, issue_challenge
-from app.auth.factors.second_factor import require_step_up_if_enrolled
+from app.auth.factors.service import require_step_up_if_enrolled
 from app.auth.passkeys.ceremony import (
     ALGORITHMS,
     CEREMONY_TIMEOUT_MS,
@@ -33,7 +33,7 @@ from app.auth.passkeys.ceremony import (
 )
 from app.auth.passkeys.errors import PasskeyAlreadyRegistered, PasskeyRegistrationRejected
 from app.auth.passkeys.repository import credential_id_mac, find_by_credential_id, list_passkeys
-from app.auth.sessions import IssuedSession, elevate_session, session_user
+from app.auth.sessions.service import IssuedSession, elevate_session, session_user
 from app.config import Settings
 from app.errors import AppError
 from app.models.identity import AuthSession, Passkey

@@ -114,14 +114,14 @@ export type AdminRequestKind = Schemas["AdminGrantRequestCreate"]["kind"];
 /** Ask a second admin to approve: making the user an admin, taking admin away, or
  * suspending an admin (the server refuses the last two done directly to another admin). */
 export const requestAdminGrant = (userId: string, kind: AdminRequestKind = "grant") =>
-  unwrap(api.POST("/api/users/{user_id}/admin-grant-requests", { ...user(userId), body: { kind } }));
+  unwrap(api.POST("/api/admin-requests", { body: { user_id: userId, kind } }));
 
 export const listAdminGrantRequests = (cursor?: string | null) =>
-  unwrap(api.GET("/api/admin-grant-requests", { params: query(cursor) }));
+  unwrap(api.GET("/api/admin-requests", { params: query(cursor) }));
 
 export function decideAdminGrant(requestId: string, decision: "approve" | "reject") {
   const params = { params: { path: { request_id: requestId } } };
   return decision === "approve"
-    ? unwrap(api.POST("/api/admin-grant-requests/{request_id}/approve", params))
-    : unwrap(api.POST("/api/admin-grant-requests/{request_id}/reject", params));
+    ? unwrap(api.POST("/api/admin-requests/{request_id}/approve", params))
+    : unwrap(api.POST("/api/admin-requests/{request_id}/reject", params));
 }

@@ -5,7 +5,7 @@
 // Source: frontend/openapi.json. Regenerate with `npm run gen:api`.
 
 export interface paths {
-    "/api/admin-grant-requests": {
+    "/api/admin-requests": {
         parameters: {
             query?: never;
             header?: never;
@@ -15,14 +15,20 @@ export interface paths {
         /** List Admin Grant Requests */
         get: operations["listAdminGrantRequests"];
         put?: never;
-        post?: never;
+        /**
+         * Request Admin Grant
+         * @description First half of the two-person rule: ask to make the user an admin (``grant``, the
+         *     default), to take admin away from them (``revoke``) or to suspend them (``suspend``);
+         *     a different admin must approve.
+         */
+        post: operations["requestAdminGrant"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/admin-grant-requests/{request_id}/approve": {
+    "/api/admin-requests/{request_id}/approve": {
         parameters: {
             query?: never;
             header?: never;
@@ -43,7 +49,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin-grant-requests/{request_id}/reject": {
+    "/api/admin-requests/{request_id}/reject": {
         parameters: {
             query?: never;
             header?: never;
@@ -867,28 +873,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/users/{user_id}/admin-grant-requests": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Request Admin Grant
-         * @description First half of the two-person rule: ask to make the user an admin (``grant``, the
-         *     default), to take admin away from them (``revoke``) or to suspend them (``suspend``);
-         *     a different admin must approve.
-         */
-        post: operations["requestAdminGrant"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/users/{user_id}/platform-roles/{role}": {
         parameters: {
             query?: never;
@@ -1055,6 +1039,11 @@ export interface components {
              * @enum {string}
              */
             kind: "grant" | "revoke" | "suspend";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
         };
         /** AdminGrantRequestPage */
         AdminGrantRequestPage: {
@@ -1507,7 +1496,10 @@ export interface components {
             /** Short Name */
             short_name?: string | null;
         };
-        /** Outcome */
+        /**
+         * Outcome
+         * @description The answer of an action that has nothing else to return.
+         */
         Outcome: {
             /**
              * Status
@@ -1669,11 +1661,6 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** RevokedCount */
-        RevokedCount: {
-            /** Revoked */
-            revoked: number;
-        };
         /** SecondFactorVerified */
         SecondFactorVerified: {
             /** Csrf Token */
@@ -1749,7 +1736,10 @@ export interface components {
             /** User Agent */
             user_agent: string | null;
         };
-        /** SessionsRevoked */
+        /**
+         * SessionsRevoked
+         * @description How many sessions an action ended.
+         */
         SessionsRevoked: {
             /** Revoked */
             revoked: number;
@@ -1915,6 +1905,93 @@ export interface operations {
             };
             /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestAdminGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminGrantRequestCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminGrantRequestRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description user_not_found: no user the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description user_suspended, already_admin, not_admin, admin_grant_request_pending, last_admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3300,7 +3377,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RevokedCount"];
+                    "application/json": components["schemas"]["SessionsRevoked"];
                 };
             };
             /** @description sign_in_required */
@@ -4663,95 +4740,6 @@ export interface operations {
             };
             /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description validation_failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    requestAdminGrant: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["AdminGrantRequestCreate"] | null;
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AdminGrantRequestRead"];
-                };
-            };
-            /** @description bad_request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description sign_in_required */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Nothing the caller may see has this id */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description user_suspended, already_admin, not_admin, admin_grant_request_pending, last_admin */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };

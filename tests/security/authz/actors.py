@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.sessions import csrf_token, open_session
+from app.auth.sessions.service import csrf_token, open_session
 from app.config import Settings
 from app.models.identity import Passkey, TotpFactor
 from app.models.memberships import Membership, Organization

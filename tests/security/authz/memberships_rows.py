@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.invitations.repository import INVITATION_TOKEN_PURPOSE
 from app.keys import current_keyring
 from app.kit.crypto.blind_index import blind_index
 from app.kit.crypto.tokens import new_token, token_mac
-from app.memberships.repository import INVITATION_TOKEN_PURPOSE
 from app.models.memberships import INVITATION_EMAIL_DOMAIN, AdminGrantRequest, Invitation
 from app.models.users import PlatformRole
 from app.permissions import Permission
@@ -194,14 +194,16 @@ MEMBERSHIPS_POLICY: dict[tuple[str, str], Rule] = {
     ("DELETE", "/api/users/{user_id}/platform-roles/{role}"): Rule(
         ADMIN_ONLY_HIDDEN, params={"user_id": target_user, "role": role}, permission=P.USERS_MANAGE
     ),
-    ("POST", "/api/users/{user_id}/admin-grant-requests"): Rule(
-        only("admin"), params={"user_id": target_user}, permission=P.ADMIN_GRANTS_APPROVE
+    ("POST", "/api/admin-requests"): Rule(
+        only("admin"),
+        body=lambda cast, actor, scope: {"user_id": str(target_user(cast, actor, scope))},
+        permission=P.ADMIN_GRANTS_APPROVE,
     ),
-    ("GET", "/api/admin-grant-requests"): Rule(only("admin"), permission=P.ADMIN_GRANTS_READ),
-    ("POST", "/api/admin-grant-requests/{request_id}/approve"): Rule(
+    ("GET", "/api/admin-requests"): Rule(only("admin"), permission=P.ADMIN_GRANTS_READ),
+    ("POST", "/api/admin-requests/{request_id}/approve"): Rule(
         ADMIN_ONLY_HIDDEN, params={"request_id": grant_request}, permission=P.ADMIN_GRANTS_APPROVE
     ),
-    ("POST", "/api/admin-grant-requests/{request_id}/reject"): Rule(
+    ("POST", "/api/admin-requests/{request_id}/reject"): Rule(
         ADMIN_ONLY_HIDDEN, params={"request_id": grant_request}, permission=P.ADMIN_GRANTS_APPROVE
     ),
 }

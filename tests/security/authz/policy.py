@@ -110,7 +110,7 @@ POLICY: dict[tuple[str, str], Rule] = {
         expect_other=signed_in(**{a: "404" for a in ACTORS if a not in ("anonymous", "suspended")}),
     ),
     ("POST", "/api/auth/sessions/revoke-all"): Rule(signed_in()),
-    # --- second factors and account (app/auth/factors_router.py, account_router.py)
+    # --- second factors and account (app/auth/factors/router.py, app/auth/account/router.py)
     ("POST", "/api/auth/totp/enrolment"): Rule(signed_in(), credential_step_up=True),
     ("POST", "/api/auth/totp/enrolment/confirm"): Rule(signed_in(), body=body({"code": "000000"})),
     ("DELETE", "/api/auth/totp"): Rule(signed_in(), credential_step_up=True),
@@ -129,7 +129,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/auth/email/pending"): Rule(signed_in()),
     ("DELETE", "/api/auth/email/pending"): Rule(signed_in()),
     ("POST", "/api/auth/email/confirm"): Rule(signed_in(), body=body({"code": "0000 0000"})),
-    # --- passkeys (app/auth/passkeys_router.py)
+    # --- passkeys (app/auth/passkeys/router.py)
     ("POST", "/api/auth/passkeys/registration/options"): Rule(
         signed_in(), body=body({"name": "x"}), credential_step_up=True
     ),
@@ -155,7 +155,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/api/auth/passkeys/authentication/verify"): Rule(
         everyone(), body=body({"handle": "x", "credential": {}})
     ),
-    # --- single sign-on (app/auth/oidc_router.py): disabled in these settings
+    # --- single sign-on (app/auth/oidc/router.py): disabled in these settings
     ("GET", "/api/auth/oidc/config"): Rule(everyone()),
     ("GET", "/api/auth/oidc/start"): Rule(everyone("404")),
     ("GET", "/api/auth/oidc/callback"): Rule(everyone("404")),

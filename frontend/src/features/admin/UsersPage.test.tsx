@@ -98,7 +98,7 @@ describe("unlinking a user's single sign-on", () => {
 
 describe("changes to another admin", () => {
   const ADMIN = { ...PERSON, id: "0190b7a0-0000-7000-8000-0000000000c2", display_name: "Nasta", platform_roles: ["admin"], sso_linked: false };
-  const REQUESTS = `/api/users/${ADMIN.id}/admin-grant-requests`;
+  const REQUESTS = "/api/admin-requests";
 
   function adminServer() {
     return fakeServer({
@@ -123,7 +123,7 @@ describe("changes to another admin", () => {
     expect((await within(row).findByRole("status")).textContent).toBe(
       "Suspension of Nasta requested; another admin must approve.",
     );
-    expect(server.calls("POST", REQUESTS).map((call) => call.body)).toEqual([{ kind: "suspend" }]);
+    expect(server.calls("POST", REQUESTS).map((call) => call.body)).toEqual([{ user_id: ADMIN.id, kind: "suspend" }]);
     expect(server.calls("POST", `/api/users/${ADMIN.id}/suspend`)).toHaveLength(0);
   });
 
@@ -135,6 +135,6 @@ describe("changes to another admin", () => {
     const row = await screen.findByTestId("user-row");
     await user.click(within(row).getByRole("button", { name: "Request removal of admin rights from Nasta" }));
     await within(row).findByRole("status");
-    expect(server.calls("POST", REQUESTS).map((call) => call.body)).toEqual([{ kind: "revoke" }]);
+    expect(server.calls("POST", REQUESTS).map((call) => call.body)).toEqual([{ user_id: ADMIN.id, kind: "revoke" }]);
   });
 });

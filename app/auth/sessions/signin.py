@@ -1,0 +1,107 @@
+"""Password sign-in: throttled, audited, and identical for unknown accounts and wrong
+passwords (same status, body, and — through a decoy hash — the same work)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.actors import ANONYMOUS
+from app.audit import record_event
+from app.auth import throttle
+from app.auth.errors import InvalidCredentials
+from app.auth.hashing import PasswordHashing
+from app.auth.repository import find_user_by_email
+from app.auth.sessions.service import IssuedSession, open_signed_in_session
+from app.config import Settings
+from app.db import unit_of_work
+from app.errors import AppError
+from app.models.users import User, UserStatus
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    issued: IssuedSession | None
+    user: User | None
+    refusal: AppError | None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """What the password check needs of the account, read before the hash runs."""
+
+    user_id: uuid.UUID | None
+    password_hash: str | None
+
+
+async def sign_in_with_password(
+    session: AsyncSession,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    email: str,
+    password: str,
+    address: str,
+    user_agent: str | None,
+    now: datetime,
+    settings: Settings,
+    hashing: PasswordHashing,
+) -> SignInResult:
+    """Returns a refusal instead of raising, so that the audit event is committed with the
+    response.
+
+    Three steps, so that neither a burst nor a slow hash weakens the limits:
+    1. in a short transaction of its own, committed at once: reserve the attempt against the
+       account's and the address's budgets (atomically; refused when either is used up) and
+       read the account — a crash later still leaves the attempt counted;
+    2. the Argon2 check, outside any transaction (on SQLite, a write transaction would hold
+       the database lock for the whole hash);
+    3. in the request's unit of work: on success give the reservations back and open the
+       session; on failure record the audit event.
+    """
+    account, origin = throttle.account_key(email), throttle.address_key(address)
+    budgets = [
+        throttle.Budget(account, settings.throttle.account_failures),
+        throttle.Budget(origin, settings.throttle.address_failures),
+    ]
+    try:
+        async with unit_of_work(sessionmaker) as early:
+            await throttle.reserve(early, budgets, now=now, settings=settings.throttle)
+            found = await find_user_by_email(early, email)
+            usable = found is not None and found.status == UserStatus.ACTIVE
+            candidate = _Candidate(
+                found.id if found is not None else None,
+                found.password_hash if usable and found is not None else None,
+            )
+    except throttle.TooManyAttempts as refusal:
+        await record_event(session, actor=ANONYMOUS, action="user.sign_in_throttled", details={})
+        return SignInResult(None, None, refusal)
+
+    matched = await hashing.verify(candidate.password_hash, password)
+    user = await session.get(User, candidate.user_id) if candidate.user_id else None
+    if not matched or user is None or user.status != UserStatus.ACTIVE:
+        await record_event(
+            session,
+            actor=ANONYMOUS,
+            action="user.sign_in_failed",
+            target=user,
+            details={"method": "password"},
+        )
+        return SignInResult(None, None, InvalidCredentials())
+
+    await throttle.clear(session, account)
+    await throttle.refund(session, origin)
+    if user.password_hash and hashing.needs_rehash(user.password_hash):
+        user.password_hash = await hashing.hash(password)
+    issued = await open_signed_in_session(
+        session,
+        user=user,
+        method="password",
+        method_name="password",
+        now=now,
+        settings=settings.session,
+        user_agent=user_agent,
+    )
+    return SignInResult(issued, user, None)

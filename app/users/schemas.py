@@ -1,0 +1,37 @@
+"""Request and response shapes of user administration."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+)
+
+from app.kit.pagination import Page
+from app.memberships.schemas import OrgRole
+
+
+class UserMembership(BaseModel):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    role: OrgRole
+
+
+class UserAdminRead(BaseModel):
+    id: uuid.UUID
+    email: str
+    display_name: str
+    status: Literal["active", "suspended"]
+    platform_roles: list[Literal["admin", "coordinator"]]
+    memberships: list[UserMembership]
+    # Linked to a single sign-on subject (which then decides who signs in; an admin may
+    # unlink it so that the next sign-in links again by verified email).
+    sso_linked: bool
+    created_at: datetime
+
+
+class UserPage(Page[UserAdminRead]):
+    pass
