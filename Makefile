@@ -62,6 +62,7 @@ front-door: ## a fresh venv from the runtime lock alone serves /readyz (CI; no d
 lint: install-dev frontend/node_modules/.package-lock.json check-api-client ## static checks (all in CI)
 	bash scripts/lock.sh --check
 	$(VENV)/bin/deptry .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check app tests migrations bench
 	$(VENV)/bin/ruff format --check app tests migrations bench
 	$(VENV)/bin/mypy app/kit app/auth app/permissions.py
