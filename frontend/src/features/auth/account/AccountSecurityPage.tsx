@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
-import { PageTitle } from "../../shell/PageTitle";
-import { useSession } from "../auth/AuthContext";
-import { RequireStep } from "../auth/guards";
+import { PageTitle } from "../../../shell/PageTitle";
+import { useSession } from "../AuthContext";
+import { RequireStep } from "../guards";
 import { EmailSection } from "./EmailSection";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";

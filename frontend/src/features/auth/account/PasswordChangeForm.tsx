@@ -1,19 +1,19 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { setCsrfToken } from "../../api/csrf";
-import { unwrap } from "../../api/problem";
-import type { components } from "../../api/schema";
-import { ErrorAlert } from "../../shared/ErrorAlert";
+import { api } from "../../../api/client";
+import { setCsrfToken } from "../../../api/csrf";
+import { unwrap } from "../../../api/problem";
+import type { components } from "../../../api/schema";
+import { ErrorAlert } from "../../../shared/ErrorAlert";
 import {
   MIN_PASSWORD_LENGTH,
   NEW_PASSWORD_MESSAGES,
   checkNewPassword,
   type NewPasswordProblem,
-} from "../../shared/newPassword";
-import { TextField } from "../../shared/TextField";
-import { useAction } from "../../shared/useAction";
-import { useStepUp } from "../auth/StepUp";
+} from "../../../shared/newPassword";
+import { TextField } from "../../../shared/TextField";
+import { useAction } from "../../../shared/useAction";
+import { useStepUp } from "../StepUp";
 
 export type PasswordChanged = components["schemas"]["PasswordChanged"];
 

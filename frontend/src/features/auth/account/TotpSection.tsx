@@ -1,14 +1,14 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { setCsrfToken } from "../../api/csrf";
-import { unwrap } from "../../api/problem";
-import { ErrorAlert } from "../../shared/ErrorAlert";
-import { RecoveryCodes } from "../../shared/RecoveryCodes";
-import { useAction } from "../../shared/useAction";
-import { useAuth, useSession } from "../auth/AuthContext";
-import { useStepUp } from "../auth/StepUp";
-import { TotpSetup } from "../auth/TotpSetup";
+import { api } from "../../../api/client";
+import { setCsrfToken } from "../../../api/csrf";
+import { unwrap } from "../../../api/problem";
+import { ErrorAlert } from "../../../shared/ErrorAlert";
+import { RecoveryCodes } from "../../../shared/RecoveryCodes";
+import { useAction } from "../../../shared/useAction";
+import { useAuth, useSession } from "../AuthContext";
+import { useStepUp } from "../StepUp";
+import { TotpSetup } from "../TotpSetup";
 import { Section } from "./Section";
 
 export function TotpSection() {

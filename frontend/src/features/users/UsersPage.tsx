@@ -5,7 +5,7 @@ import { Loading } from "../../shared/Loading";
 import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
 import { useSession } from "../auth/AuthContext";
-import { loadAll } from "./loadAll";
+import { loadAll } from "../../shared/loadAll";
 import { UserRow } from "./UserRow";
 
 export function UsersPage() {

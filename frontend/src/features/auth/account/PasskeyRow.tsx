@@ -1,13 +1,13 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { unwrap } from "../../api/problem";
-import type { components } from "../../api/schema";
-import { ErrorAlert } from "../../shared/ErrorAlert";
-import { formatDateTime } from "../../shared/formatDate";
-import { TextField } from "../../shared/TextField";
-import { useAction } from "../../shared/useAction";
-import { useStepUp } from "../auth/StepUp";
+import { api } from "../../../api/client";
+import { unwrap } from "../../../api/problem";
+import type { components } from "../../../api/schema";
+import { ErrorAlert } from "../../../shared/ErrorAlert";
+import { formatDateTime } from "../../../shared/formatDate";
+import { TextField } from "../../../shared/TextField";
+import { useAction } from "../../../shared/useAction";
+import { useStepUp } from "../StepUp";
 
 export type Passkey = components["schemas"]["PasskeyRead"];
 

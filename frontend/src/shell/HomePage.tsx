@@ -1,8 +1,8 @@
 import { useTranslation } from "react-i18next";
 import { Link, Navigate } from "react-router";
-import { PageTitle } from "../../shell/PageTitle";
-import { useAuth } from "../auth/AuthContext";
-import { STEP_PATHS, isAdmin, stepOf } from "../auth/session";
+import { useAuth } from "../features/auth/AuthContext";
+import { STEP_PATHS, isAdmin, stepOf } from "../features/auth/session";
+import { PageTitle } from "./PageTitle";
 
 /** Who is signed in, and where to go from here. */
 function Welcome() {

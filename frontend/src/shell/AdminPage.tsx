@@ -1,12 +1,12 @@
 import { useTranslation } from "react-i18next";
 import { NavLink, Navigate, Route, Routes } from "react-router";
-import { NotFoundPage } from "../../shell/NotFoundPage";
-import { RequireAdmin } from "../auth/guards";
-import { ApprovalsPage } from "./ApprovalsPage";
-import { InvitationsPage } from "./InvitationsPage";
-import { OrganizationPage } from "./OrganizationPage";
-import { OrganizationsPage } from "./OrganizationsPage";
-import { UsersPage } from "./UsersPage";
+import { ApprovalsPage } from "../features/admin_requests/ApprovalsPage";
+import { RequireAdmin } from "../features/auth/guards";
+import { InvitationsPage } from "../features/invitations/InvitationsPage";
+import { OrganizationPage } from "../features/organizations/OrganizationPage";
+import { OrganizationsPage } from "../features/organizations/OrganizationsPage";
+import { UsersPage } from "../features/users/UsersPage";
+import { NotFoundPage } from "./NotFoundPage";
 
 const SECTIONS = ["organizations", "invitations", "users", "approvals"] as const;
 

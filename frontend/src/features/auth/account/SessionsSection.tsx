@@ -1,14 +1,14 @@
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { api } from "../../api/client";
-import { unwrap } from "../../api/problem";
-import type { components } from "../../api/schema";
-import { ErrorAlert } from "../../shared/ErrorAlert";
-import { formatDateTime } from "../../shared/formatDate";
-import { describeUserAgent } from "../../shared/userAgent";
-import { useAction } from "../../shared/useAction";
-import { useLoad } from "../../shared/useLoad";
-import { useAuth } from "../auth/AuthContext";
+import { api } from "../../../api/client";
+import { unwrap } from "../../../api/problem";
+import type { components } from "../../../api/schema";
+import { ErrorAlert } from "../../../shared/ErrorAlert";
+import { formatDateTime } from "../../../shared/formatDate";
+import { describeUserAgent } from "../../../shared/userAgent";
+import { useAction } from "../../../shared/useAction";
+import { useLoad } from "../../../shared/useLoad";
+import { useAuth } from "../AuthContext";
 import { Section } from "./Section";
 
 type SessionRead = components["schemas"]["SessionRead"];

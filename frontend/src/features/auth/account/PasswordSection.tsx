@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Notice } from "../../shared/Notice";
-import { useAuth, useSession } from "../auth/AuthContext";
+import { Notice } from "../../../shared/Notice";
+import { useAuth, useSession } from "../AuthContext";
 import { PasswordChangeForm } from "./PasswordChangeForm";
 import { Section } from "./Section";
 

@@ -8,7 +8,7 @@ import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
 import { useSession } from "../auth/AuthContext";
 import { useStepUp } from "../auth/StepUp";
-import { loadAll } from "./loadAll";
+import { loadAll } from "../../shared/loadAll";
 
 function RequestRow({
   request,

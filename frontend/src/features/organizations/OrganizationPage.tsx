@@ -8,7 +8,7 @@ import { Notice } from "../../shared/Notice";
 import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
 import { useStepUp } from "../auth/StepUp";
-import { MembersSection } from "./MembersSection";
+import { MembersSection } from "../memberships/MembersSection";
 import { OrganizationForm } from "./OrganizationForm";
 
 export function OrganizationPage() {

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { fakeServer, problem, sessionBody } from "../../test/fakeServer";
-import { renderApp } from "../../test/renderApp";
+import { fakeServer, problem, sessionBody } from "../test/fakeServer";
+import { renderApp } from "../test/renderApp";
 
 const ORG = {
   id: "0190b7a0-0000-7000-8000-0000000000aa",

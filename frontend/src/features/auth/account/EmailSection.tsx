@@ -1,15 +1,15 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { isApiError, unwrap } from "../../api/problem";
-import { ErrorAlert } from "../../shared/ErrorAlert";
-import { formatDateTime } from "../../shared/formatDate";
-import { Notice } from "../../shared/Notice";
-import { TextField } from "../../shared/TextField";
-import { useAction } from "../../shared/useAction";
-import { useLoad } from "../../shared/useLoad";
-import { useAuth, useSession } from "../auth/AuthContext";
-import { useStepUp } from "../auth/StepUp";
+import { api } from "../../../api/client";
+import { isApiError, unwrap } from "../../../api/problem";
+import { ErrorAlert } from "../../../shared/ErrorAlert";
+import { formatDateTime } from "../../../shared/formatDate";
+import { Notice } from "../../../shared/Notice";
+import { TextField } from "../../../shared/TextField";
+import { useAction } from "../../../shared/useAction";
+import { useLoad } from "../../../shared/useLoad";
+import { useAuth, useSession } from "../AuthContext";
+import { useStepUp } from "../StepUp";
 import { Section } from "./Section";
 
 /**

@@ -10,7 +10,7 @@ import { PageTitle } from "../../shell/PageTitle";
 import { useStepUp } from "../auth/StepUp";
 import { InvitationForm } from "./InvitationForm";
 import { InvitationRow } from "./InvitationRow";
-import { loadAll } from "./loadAll";
+import { loadAll } from "../../shared/loadAll";
 
 export function InvitationsPage() {
   const { t } = useTranslation();

@@ -5,7 +5,7 @@ import { LANGUAGES, isSupportedLanguage } from "../../i18n/languages";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { TextField } from "../../shared/TextField";
 import { useAction } from "../../shared/useAction";
-import { ORG_ROLES } from "./MemberRow";
+import { ORG_ROLES } from "../memberships/MemberRow";
 
 export function InvitationForm({
   organizations,

@@ -1,13 +1,13 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { unwrap } from "../../api/problem";
-import { ErrorAlert } from "../../shared/ErrorAlert";
-import { RecoveryCodes } from "../../shared/RecoveryCodes";
-import { useAction } from "../../shared/useAction";
-import { useLoad } from "../../shared/useLoad";
-import { useSession } from "../auth/AuthContext";
-import { useStepUp } from "../auth/StepUp";
+import { api } from "../../../api/client";
+import { unwrap } from "../../../api/problem";
+import { ErrorAlert } from "../../../shared/ErrorAlert";
+import { RecoveryCodes } from "../../../shared/RecoveryCodes";
+import { useAction } from "../../../shared/useAction";
+import { useLoad } from "../../../shared/useLoad";
+import { useSession } from "../AuthContext";
+import { useStepUp } from "../StepUp";
 import { Section } from "./Section";
 
 export function RecoveryCodesSection() {

@@ -1,12 +1,12 @@
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { setCsrfToken } from "../../api/csrf";
-import { unwrap } from "../../api/problem";
-import { ErrorAlert } from "../../shared/ErrorAlert";
-import { useLoad } from "../../shared/useLoad";
-import { useAuth } from "../auth/AuthContext";
-import { PasskeySetup } from "../auth/PasskeySetup";
-import { useStepUp } from "../auth/StepUp";
+import { api } from "../../../api/client";
+import { setCsrfToken } from "../../../api/csrf";
+import { unwrap } from "../../../api/problem";
+import { ErrorAlert } from "../../../shared/ErrorAlert";
+import { useLoad } from "../../../shared/useLoad";
+import { useAuth } from "../AuthContext";
+import { PasskeySetup } from "../PasskeySetup";
+import { useStepUp } from "../StepUp";
 import { PasskeyRow } from "./PasskeyRow";
 import { Section } from "./Section";
 

@@ -4,7 +4,7 @@ import { listMembers } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { Loading } from "../../shared/Loading";
 import { useLoad } from "../../shared/useLoad";
-import { loadAll } from "./loadAll";
+import { loadAll } from "../../shared/loadAll";
 import { MemberRow } from "./MemberRow";
 
 export function MembersSection({ organizationId }: { organizationId: string }) {

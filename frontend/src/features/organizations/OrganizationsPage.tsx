@@ -9,7 +9,7 @@ import { Notice } from "../../shared/Notice";
 import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
 import { useStepUp } from "../auth/StepUp";
-import { loadAll } from "./loadAll";
+import { loadAll } from "../../shared/loadAll";
 import { OrganizationForm } from "./OrganizationForm";
 
 export function OrganizationsPage() {
