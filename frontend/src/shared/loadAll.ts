@@ -1,4 +1,4 @@
-import type { Page } from "../api/memberships";
+import type { Page } from "../api/page";
 
 // A coalition has tens of organizations, not thousands; the cap only guards against a loop.
 const MAX_PAGES = 50;

@@ -1,14 +1,15 @@
 import { useTranslation } from "react-i18next";
-import { decideAdminGrant, listAdminGrantRequests, listUsers, type AdminGrantRequest } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { formatDateTime } from "../../shared/formatDate";
+import { loadAll } from "../../shared/loadAll";
 import { Loading } from "../../shared/Loading";
 import { useAction } from "../../shared/useAction";
 import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
 import { useSession } from "../auth/AuthContext";
 import { useStepUp } from "../auth/StepUp";
-import { loadAll } from "../../shared/loadAll";
+import { listUsers } from "../users/api";
+import { decideAdminGrant, listAdminGrantRequests, type AdminGrantRequest } from "./api";
 
 function RequestRow({
   request,

@@ -1,11 +1,13 @@
 import { useId, useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { Invitation, InvitationInput, Language, OrgRole, Organization } from "../../api/memberships";
 import { LANGUAGES, isSupportedLanguage } from "../../i18n/languages";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { TextField } from "../../shared/TextField";
 import { useAction } from "../../shared/useAction";
+import type { OrgRole } from "../memberships/api";
 import { ORG_ROLES } from "../memberships/MemberRow";
+import type { Organization } from "../organizations/api";
+import type { Invitation, InvitationInput, Language } from "./api";
 
 export function InvitationForm({
   organizations,

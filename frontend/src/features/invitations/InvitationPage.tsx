@@ -1,7 +1,6 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
-import { acceptInvitation, lookUpInvitation, type InvitationPreview, type SessionStart } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { formatDateTime } from "../../shared/formatDate";
 import { Loading } from "../../shared/Loading";
@@ -11,6 +10,7 @@ import { PageTitle } from "../../shell/PageTitle";
 import { useAuth } from "../auth/AuthContext";
 import type { Destination } from "../auth/guards";
 import { pathForStep, stepOf } from "../auth/session";
+import { acceptInvitation, lookUpInvitation, type InvitationPreview, type SessionStart } from "./api";
 import { forgetInvitationToken, takeInvitationToken } from "./invitationToken";
 import { NewAccountForm } from "./NewAccountForm";
 

@@ -1,9 +1,9 @@
 import { useTranslation } from "react-i18next";
-import { resendInvitation, revokeInvitation, type Invitation } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { formatDateTime } from "../../shared/formatDate";
 import { useAction } from "../../shared/useAction";
 import { useStepUp } from "../auth/StepUp";
+import { resendInvitation, revokeInvitation, type Invitation } from "./api";
 
 export function InvitationRow({
   invitation,

@@ -1,16 +1,17 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocation } from "react-router";
-import { createInvitation, listInvitations, listOrganizations } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
+import { loadAll } from "../../shared/loadAll";
 import { Loading } from "../../shared/Loading";
 import { Notice } from "../../shared/Notice";
 import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
 import { useStepUp } from "../auth/StepUp";
+import { listOrganizations } from "../organizations/api";
+import { createInvitation, listInvitations } from "./api";
 import { InvitationForm } from "./InvitationForm";
 import { InvitationRow } from "./InvitationRow";
-import { loadAll } from "../../shared/loadAll";
 
 export function InvitationsPage() {
   const { t } = useTranslation();

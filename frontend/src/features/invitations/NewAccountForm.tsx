@@ -1,6 +1,5 @@
 import { useId, useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { acceptInvitation, type Language, type SessionStart } from "../../api/memberships";
 import { LANGUAGES, isSupportedLanguage } from "../../i18n/languages";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import {
@@ -11,6 +10,7 @@ import {
 } from "../../shared/newPassword";
 import { TextField } from "../../shared/TextField";
 import { useAction } from "../../shared/useAction";
+import { acceptInvitation, type Language, type SessionStart } from "./api";
 
 /** Accepting as a new person: a display name, a password and a language. */
 export function NewAccountForm({ token, onAccepted }: { token: string; onAccepted: (result: SessionStart) => unknown }) {

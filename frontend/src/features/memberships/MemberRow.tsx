@@ -1,9 +1,9 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import { changeMemberRole, removeMember, type Member, type OrgRole } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { useAction } from "../../shared/useAction";
 import { useStepUp } from "../auth/StepUp";
+import { changeMemberRole, removeMember, type Member, type OrgRole } from "./api";
 
 export const ORG_ROLES: readonly OrgRole[] = ["member", "representative"];
 

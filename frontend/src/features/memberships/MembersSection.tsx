@@ -1,10 +1,10 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { listMembers } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
+import { loadAll } from "../../shared/loadAll";
 import { Loading } from "../../shared/Loading";
 import { useLoad } from "../../shared/useLoad";
-import { loadAll } from "../../shared/loadAll";
+import { listMembers } from "./api";
 import { MemberRow } from "./MemberRow";
 
 export function MembersSection({ organizationId }: { organizationId: string }) {

@@ -1,12 +1,12 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { Organization, OrganizationInput } from "../../api/memberships";
-import { CountrySelect } from "../../shared/CountrySelect";
 import { isCountryCode } from "../../shared/countries";
+import { CountrySelect } from "../../shared/CountrySelect";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { TextArea } from "../../shared/TextArea";
 import { TextField } from "../../shared/TextField";
 import { useAction } from "../../shared/useAction";
+import type { Organization, OrganizationInput } from "./api";
 
 const blankToNull = (value: string) => (value.trim() === "" ? null : value.trim());
 

@@ -1,7 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
-import { getOrganization, updateOrganization } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { Loading } from "../../shared/Loading";
 import { Notice } from "../../shared/Notice";
@@ -9,6 +8,7 @@ import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
 import { useStepUp } from "../auth/StepUp";
 import { MembersSection } from "../memberships/MembersSection";
+import { getOrganization, updateOrganization } from "./api";
 import { OrganizationForm } from "./OrganizationForm";
 
 export function OrganizationPage() {

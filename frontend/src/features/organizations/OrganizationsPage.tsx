@@ -1,15 +1,15 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { createOrganization, listOrganizations } from "../../api/memberships";
 import { countryName } from "../../shared/countries";
 import { ErrorAlert } from "../../shared/ErrorAlert";
+import { loadAll } from "../../shared/loadAll";
 import { Loading } from "../../shared/Loading";
 import { Notice } from "../../shared/Notice";
 import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
 import { useStepUp } from "../auth/StepUp";
-import { loadAll } from "../../shared/loadAll";
+import { createOrganization, listOrganizations } from "./api";
 import { OrganizationForm } from "./OrganizationForm";
 
 export function OrganizationsPage() {

@@ -1,17 +1,17 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ErrorAlert } from "../../shared/ErrorAlert";
+import { useAction } from "../../shared/useAction";
+import { requestAdminGrant } from "../admin_requests/api";
+import { useStepUp } from "../auth/StepUp";
 import {
   endUserSessions,
   reactivateUser,
-  requestAdminGrant,
   setCoordinator,
   suspendUser,
   unlinkSsoIdentity,
   type AdminUser,
-} from "../../api/memberships";
-import { ErrorAlert } from "../../shared/ErrorAlert";
-import { useAction } from "../../shared/useAction";
-import { useStepUp } from "../auth/StepUp";
+} from "./api";
 
 export function UserRow({ user, self, onChanged }: { user: AdminUser; self: boolean; onChanged: () => void }) {
   const { t } = useTranslation();

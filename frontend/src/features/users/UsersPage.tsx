@@ -1,11 +1,11 @@
 import { useTranslation } from "react-i18next";
-import { listUsers } from "../../api/memberships";
 import { ErrorAlert } from "../../shared/ErrorAlert";
+import { loadAll } from "../../shared/loadAll";
 import { Loading } from "../../shared/Loading";
 import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
 import { useSession } from "../auth/AuthContext";
-import { loadAll } from "../../shared/loadAll";
+import { listUsers } from "./api";
 import { UserRow } from "./UserRow";
 
 export function UsersPage() {
