@@ -1,4 +1,4 @@
-import { api } from "../../api/client";
+import { getLiveness, getReadiness } from "./api";
 
 export type Health = "checking" | "healthy" | "unavailable";
 export type CheckState = "ok" | "failed" | "unknown";
@@ -34,8 +34,8 @@ function readChecks(body: unknown): Record<CheckName, CheckState> {
  */
 export async function fetchServerHealth(signal?: AbortSignal): Promise<ServerHealth> {
   const [live, ready] = await Promise.allSettled([
-    api.GET("/healthz", { signal }),
-    api.GET("/readyz", { signal }),
+    getLiveness(signal),
+    getReadiness(signal),
   ]);
   signal?.throwIfAborted();
 

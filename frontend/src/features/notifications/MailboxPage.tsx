@@ -1,16 +1,12 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { unwrap } from "../../api/problem";
-import type { components } from "../../api/schema";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { formatDateTime } from "../../shared/formatDate";
 import { Loading } from "../../shared/Loading";
 import { useLoad } from "../../shared/useLoad";
 import { PageTitle } from "../../shell/PageTitle";
+import { listMailbox, type MailboxMessage as Message } from "./api";
 import { MessageBody } from "./MessageBody";
-
-type Message = components["schemas"]["MailboxMessage"];
 
 function MessageItem({ message }: { message: Message }) {
   const { t, i18n } = useTranslation();
@@ -37,7 +33,7 @@ function MessageItem({ message }: { message: Message }) {
 /** Development only: the mail the server would have sent, newest first. */
 export function MailboxPage() {
   const { t } = useTranslation();
-  const mailbox = useLoad(() => unwrap(api.GET("/api/dev/mailbox")));
+  const mailbox = useLoad(listMailbox);
   return (
     <section className="page" aria-labelledby="page-heading">
       <PageTitle page={t("mailbox.title")} />

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api } from "../../api/client";
+import { getMailboxAvailability } from "./api";
 
 /**
  * Whether this server has the development mailbox (a development server in dev mail mode).
@@ -9,8 +9,8 @@ export function useMailboxAvailable(): boolean {
   const [available, setAvailable] = useState(false);
   useEffect(() => {
     let live = true;
-    api.GET("/api/dev/mailbox-availability").then(
-      ({ data }) => live && setAvailable(data?.available === true),
+    getMailboxAvailability().then(
+      (data) => live && setAvailable(data.available),
       () => undefined,
     );
     return () => {

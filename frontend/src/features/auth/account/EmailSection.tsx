@@ -1,13 +1,13 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../../api/client";
-import { isApiError, unwrap } from "../../../api/problem";
+import { isApiError } from "../../../api/problem";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { formatDateTime } from "../../../shared/formatDate";
 import { Notice } from "../../../shared/Notice";
 import { TextField } from "../../../shared/TextField";
 import { useAction } from "../../../shared/useAction";
 import { useLoad } from "../../../shared/useLoad";
+import { cancelEmailChange, confirmEmailChange, getPendingEmailChange, requestEmailChange } from "../api";
 import { useAuth, useSession } from "../AuthContext";
 import { useStepUp } from "../StepUp";
 import { Section } from "./Section";
@@ -22,7 +22,7 @@ export function EmailSection() {
   const session = useSession();
   const { refresh } = useAuth();
   const stepUp = useStepUp();
-  const change = useLoad(() => unwrap(api.GET("/api/auth/email/pending")));
+  const change = useLoad(getPendingEmailChange);
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
@@ -37,7 +37,7 @@ export function EmailSection() {
     setNotice(null);
     const body = needsPassword ? { new_email: email.trim(), current_password: password } : { new_email: email.trim() };
     void asking.run(async () => {
-      const asked = await stepUp(() => unwrap(api.POST("/api/auth/email", { body })));
+      const asked = await stepUp(() => requestEmailChange(body));
       setEmail("");
       setPassword("");
       setCode("");
@@ -52,7 +52,7 @@ export function EmailSection() {
     setNotice(null);
     void confirming.run(async () => {
       try {
-        const changed = await unwrap(api.POST("/api/auth/email/confirm", { body: { code: code.trim() } }));
+        const changed = await confirmEmailChange(code.trim());
         setCode("");
         change.setData({ pending: null });
         setNotice(t("email.changed", { email: changed.email }));
@@ -68,7 +68,7 @@ export function EmailSection() {
   const cancel = () => {
     setNotice(null);
     void confirming.run(async () => {
-      await unwrap(api.DELETE("/api/auth/email/pending"));
+      await cancelEmailChange();
       setCode("");
       change.setData({ pending: null });
       setNotice(t("email.cancelled"));

@@ -1,15 +1,13 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../../api/client";
-import { unwrap } from "../../../api/problem";
-import type { components } from "../../../api/schema";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { formatDateTime } from "../../../shared/formatDate";
 import { TextField } from "../../../shared/TextField";
 import { useAction } from "../../../shared/useAction";
+import { removePasskey, renamePasskey, type Passkey } from "../api";
 import { useStepUp } from "../StepUp";
 
-export type Passkey = components["schemas"]["PasskeyRead"];
+export type { Passkey };
 
 /** One passkey: its name (renamable in place), when it was added and last used, remove. */
 export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged: () => unknown }) {
@@ -18,12 +16,11 @@ export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(passkey.name);
   const { busy, error, run } = useAction();
-  const params = { params: { path: { passkey_id: passkey.id } } };
 
   const rename = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
-      await unwrap(api.PATCH("/api/auth/passkeys/{passkey_id}", { ...params, body: { name: name.trim() } }));
+      await renamePasskey(passkey.id, name.trim());
       setEditing(false);
       await onChanged();
     });
@@ -31,7 +28,7 @@ export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged
   const remove = () =>
     void run(async () => {
       if (!window.confirm(t("passkeys.removeConfirm", { name: passkey.name }))) return;
-      await stepUp(() => unwrap(api.DELETE("/api/auth/passkeys/{passkey_id}", params)));
+      await stepUp(() => removePasskey(passkey.id));
       await onChanged();
     });
 

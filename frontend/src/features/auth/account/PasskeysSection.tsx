@@ -1,9 +1,8 @@
 import { useTranslation } from "react-i18next";
-import { api } from "../../../api/client";
 import { setCsrfToken } from "../../../api/csrf";
-import { unwrap } from "../../../api/problem";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { useLoad } from "../../../shared/useLoad";
+import { listPasskeys } from "../api";
 import { useAuth } from "../AuthContext";
 import { PasskeySetup } from "../PasskeySetup";
 import { useStepUp } from "../StepUp";
@@ -14,7 +13,7 @@ export function PasskeysSection() {
   const { t } = useTranslation();
   const { refresh } = useAuth();
   const stepUp = useStepUp();
-  const list = useLoad(() => unwrap(api.GET("/api/auth/passkeys")));
+  const list = useLoad(listPasskeys);
 
   const changed = async () => {
     list.reload();

@@ -1,9 +1,6 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../../api/client";
 import { setCsrfToken } from "../../../api/csrf";
-import { unwrap } from "../../../api/problem";
-import type { components } from "../../../api/schema";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import {
   MIN_PASSWORD_LENGTH,
@@ -13,9 +10,10 @@ import {
 } from "../../../shared/newPassword";
 import { TextField } from "../../../shared/TextField";
 import { useAction } from "../../../shared/useAction";
+import { changePassword, type PasswordChanged } from "../api";
 import { useStepUp } from "../StepUp";
 
-export type PasswordChanged = components["schemas"]["PasswordChanged"];
+export type { PasswordChanged };
 
 /**
  * New password (twice). Proof that the account holder is at the keyboard: the current
@@ -45,7 +43,7 @@ export function PasswordChangeForm({
     if (local) return;
     const body = needsCurrentPassword ? { current_password: current, new_password: next } : { new_password: next };
     void run(async () => {
-      const result = await stepUp(() => unwrap(api.POST("/api/auth/password", { body })));
+      const result = await stepUp(() => changePassword(body));
       setCsrfToken(result.csrf_token);
       setCurrent("");
       setNext("");

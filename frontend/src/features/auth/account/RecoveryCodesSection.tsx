@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../../api/client";
-import { unwrap } from "../../../api/problem";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { RecoveryCodes } from "../../../shared/RecoveryCodes";
 import { useAction } from "../../../shared/useAction";
 import { useLoad } from "../../../shared/useLoad";
+import { countRecoveryCodes, issueRecoveryCodes } from "../api";
 import { useSession } from "../AuthContext";
 import { useStepUp } from "../StepUp";
 import { Section } from "./Section";
@@ -15,14 +14,14 @@ export function RecoveryCodesSection() {
   const session = useSession();
   const stepUp = useStepUp();
   const hasFactor = session.totp_enabled || session.passkeys > 0;
-  const remaining = useLoad(() => unwrap(api.GET("/api/auth/recovery-codes")), [hasFactor]);
+  const remaining = useLoad(countRecoveryCodes, [hasFactor]);
   const [codes, setCodes] = useState<string[] | null>(null);
   const { busy, error, run } = useAction();
 
   const regenerate = () =>
     void run(async () => {
       if (!window.confirm(t("recoveryCodes.regenerateConfirm"))) return;
-      const issued = await stepUp(() => unwrap(api.POST("/api/auth/recovery-codes")));
+      const issued = await stepUp(issueRecoveryCodes);
       setCodes(issued.recovery_codes);
       remaining.reload();
     });

@@ -1,17 +1,13 @@
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { api } from "../../../api/client";
-import { unwrap } from "../../../api/problem";
-import type { components } from "../../../api/schema";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { formatDateTime } from "../../../shared/formatDate";
-import { describeUserAgent } from "../../../shared/userAgent";
 import { useAction } from "../../../shared/useAction";
 import { useLoad } from "../../../shared/useLoad";
+import { describeUserAgent } from "../../../shared/userAgent";
+import { listSessions, revokeAllSessions, revokeSession, type SessionRead } from "../api";
 import { useAuth } from "../AuthContext";
 import { Section } from "./Section";
-
-type SessionRead = components["schemas"]["SessionRead"];
 
 const METHODS = ["password", "passkey", "oidc", "invitation"] as const;
 const methodKey = (method: string) =>
@@ -47,20 +43,20 @@ export function SessionsSection() {
   const { t } = useTranslation();
   const { forget, signOut } = useAuth();
   const navigate = useNavigate();
-  const list = useLoad(() => unwrap(api.GET("/api/auth/sessions")));
+  const list = useLoad(listSessions);
   const { busy, error, run } = useAction();
 
   const revoke = (session: SessionRead) =>
     void run(async () => {
       if (session.current) return signOut(() => void navigate("/sign-in", { replace: true }));
-      await unwrap(api.DELETE("/api/auth/sessions/{session_id}", { params: { path: { session_id: session.id } } }));
+      await revokeSession(session.id);
       list.reload();
     });
 
   const revokeAll = () =>
     void run(async () => {
       if (!window.confirm(t("sessions.everywhereConfirm"))) return;
-      await unwrap(api.POST("/api/auth/sessions/revoke-all"));
+      await revokeAllSessions();
       forget(true); // this browser's session ended too
       void navigate("/sign-in", { replace: true });
     });

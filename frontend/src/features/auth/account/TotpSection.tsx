@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../../api/client";
 import { setCsrfToken } from "../../../api/csrf";
-import { unwrap } from "../../../api/problem";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { RecoveryCodes } from "../../../shared/RecoveryCodes";
 import { useAction } from "../../../shared/useAction";
+import { removeTotp } from "../api";
 import { useAuth, useSession } from "../AuthContext";
 import { useStepUp } from "../StepUp";
 import { TotpSetup } from "../TotpSetup";
@@ -22,7 +21,7 @@ export function TotpSection() {
   const remove = () =>
     void run(async () => {
       if (!window.confirm(t("totp.removeConfirm"))) return;
-      await stepUp(() => unwrap(api.DELETE("/api/auth/totp")));
+      await stepUp(removeTotp);
       await refresh();
     });
 
