@@ -82,9 +82,16 @@ describe("administration", () => {
       "POST /api/invitations": (seen) => {
         const body = seen.body as { email: string };
         const invitation = {
-          id: "i1", ...body, platform_role: null, status: "pending", invited_by: null,
-          created_at: "2026-03-01T10:00:00Z", expires_at: "2026-03-08T10:00:00Z",
-          accepted_at: null, revoked_at: null, sent_count: 1,
+          id: "i1",
+          ...body,
+          platform_role: null,
+          status: "pending",
+          invited_by: null,
+          created_at: "2026-03-01T10:00:00Z",
+          expires_at: "2026-03-08T10:00:00Z",
+          accepted_at: null,
+          revoked_at: null,
+          sent_count: 1,
         };
         invitations.push(invitation);
         return { status: 201, body: invitation };

@@ -43,17 +43,22 @@ function RequestRow({
       <td>{t(`admin.approvals.status.${request.status}`)}</td>
       <td>
         <div className="actions">
-        {pending && !own ? (
-          <>
-            <button type="button" className="button button--primary" disabled={busy} onClick={() => decide("approve")}>
-              {t("admin.approvals.approve")}
-            </button>
-            <button type="button" className="button button--danger" disabled={busy} onClick={() => decide("reject")}>
-              {t("admin.approvals.reject")}
-            </button>
-          </>
-        ) : null}
-        {pending && own ? <span className="muted">{t("admin.approvals.ownRequest")}</span> : null}
+          {pending && !own ? (
+            <>
+              <button
+                type="button"
+                className="button button--primary"
+                disabled={busy}
+                onClick={() => decide("approve")}
+              >
+                {t("admin.approvals.approve")}
+              </button>
+              <button type="button" className="button button--danger" disabled={busy} onClick={() => decide("reject")}>
+                {t("admin.approvals.reject")}
+              </button>
+            </>
+          ) : null}
+          {pending && own ? <span className="muted">{t("admin.approvals.ownRequest")}</span> : null}
         </div>
       </td>
     </tr>

@@ -14,7 +14,9 @@ export type AdminRequestKind = Schemas["AdminGrantRequestCreate"]["kind"];
 /** Ask a second admin to approve: making the user an admin, taking admin away, or
  * suspending an admin (the server refuses the last two done directly to another admin). */
 export const requestAdminGrant = (userId: string, kind: AdminRequestKind = "grant") =>
-  unwrap(api.POST("/api/users/{user_id}/admin-grant-requests", { params: { path: { user_id: userId } }, body: { kind } }));
+  unwrap(
+    api.POST("/api/users/{user_id}/admin-grant-requests", { params: { path: { user_id: userId } }, body: { kind } }),
+  );
 
 export const listAdminGrantRequests = (cursor?: string | null) =>
   unwrap(api.GET("/api/admin-grant-requests", { params: pageQuery(cursor) }));

@@ -44,10 +44,7 @@ describe("Status page", () => {
     const requests = fetch.mock.calls.map(([request]) => request);
     // The shell itself also asks /api/ (who is signed in; whether the dev mailbox exists).
     const probes = requests.filter((r) => !new URL(r.url).pathname.startsWith("/api/"));
-    expect(probes.map((r) => `${r.method} ${new URL(r.url).pathname}`).sort()).toEqual([
-      "GET /healthz",
-      "GET /readyz",
-    ]);
+    expect(probes.map((r) => `${r.method} ${new URL(r.url).pathname}`).sort()).toEqual(["GET /healthz", "GET /readyz"]);
     for (const request of requests) {
       expect(new URL(request.url).origin).toBe(window.location.origin);
       expect(request.credentials).toBe("same-origin");

@@ -1,13 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "../../shell/PageTitle";
-import {
-  READINESS_CHECKS,
-  fetchServerHealth,
-  type CheckState,
-  type Health,
-  type ServerHealth,
-} from "./serverHealth";
+import { READINESS_CHECKS, fetchServerHealth, type CheckState, type Health, type ServerHealth } from "./serverHealth";
 
 // 24-hour clock: unambiguous, and correct even where the browser lacks data for the locale.
 const TIME_FORMAT: Intl.DateTimeFormatOptions = {
@@ -44,12 +38,7 @@ export function StatusPage() {
       <div className="card">
         <div className="health-summary">
           <h2 id="health-heading">{t("status.health")}</h2>
-          <span
-            role="status"
-            data-testid="health-status"
-            data-state={health}
-            className={`badge badge--${health}`}
-          >
+          <span role="status" data-testid="health-status" data-state={health} className={`badge badge--${health}`}>
             {t(`status.${health}`)}
           </span>
         </div>
@@ -61,11 +50,7 @@ export function StatusPage() {
             return (
               <div className="checks__row" key={name}>
                 <dt>{t(`status.checks.${name}`)}</dt>
-                <dd
-                  data-testid={`check-${name}`}
-                  data-state={state}
-                  className={`check-state check-state--${state}`}
-                >
+                <dd data-testid={`check-${name}`} data-state={state} className={`check-state check-state--${state}`}>
                   {state === "checking" ? t("status.checking") : t(`status.checkState.${state}`)}
                 </dd>
               </div>
@@ -77,9 +62,7 @@ export function StatusPage() {
           <p className="muted">
             {result
               ? t("status.lastChecked", {
-                  time: new Intl.DateTimeFormat(i18n.language, TIME_FORMAT).format(
-                    result.checkedAt,
-                  ),
+                  time: new Intl.DateTimeFormat(i18n.language, TIME_FORMAT).format(result.checkedAt),
                 })
               : null}
           </p>

@@ -19,12 +19,12 @@ function toCheckState(value: unknown): CheckState {
 }
 
 function readChecks(body: unknown): Record<CheckName, CheckState> {
-  const checks =
-    typeof body === "object" && body !== null && "checks" in body ? body.checks : undefined;
+  const checks = typeof body === "object" && body !== null && "checks" in body ? body.checks : undefined;
   const record = typeof checks === "object" && checks !== null ? (checks as Record<string, unknown>) : {};
-  return Object.fromEntries(
-    READINESS_CHECKS.map((name) => [name, toCheckState(record[name])]),
-  ) as Record<CheckName, CheckState>;
+  return Object.fromEntries(READINESS_CHECKS.map((name) => [name, toCheckState(record[name])])) as Record<
+    CheckName,
+    CheckState
+  >;
 }
 
 /**
@@ -33,19 +33,13 @@ function readChecks(body: unknown): Record<CheckName, CheckState> {
  * unavailable. Rejects only when `signal` aborts.
  */
 export async function fetchServerHealth(signal?: AbortSignal): Promise<ServerHealth> {
-  const [live, ready] = await Promise.allSettled([
-    getLiveness(signal),
-    getReadiness(signal),
-  ]);
+  const [live, ready] = await Promise.allSettled([getLiveness(signal), getReadiness(signal)]);
   signal?.throwIfAborted();
 
-  const alive =
-    live.status === "fulfilled" && live.value.response.ok && live.value.data?.status === "ok";
+  const alive = live.status === "fulfilled" && live.value.response.ok && live.value.data?.status === "ok";
   // /readyz describes its checks in the body of both the 200 and the 503 answer.
-  const readiness: unknown =
-    ready.status === "fulfilled" ? (ready.value.data ?? ready.value.error) : undefined;
-  const isReady =
-    ready.status === "fulfilled" && ready.value.response.ok && ready.value.data?.status === "ok";
+  const readiness: unknown = ready.status === "fulfilled" ? (ready.value.data ?? ready.value.error) : undefined;
+  const isReady = ready.status === "fulfilled" && ready.value.response.ok && ready.value.data?.status === "ok";
 
   return {
     health: alive && isReady ? "healthy" : "unavailable",

@@ -40,7 +40,15 @@ export function InvitationForm({
 
   return (
     <form onSubmit={submit} className="form">
-      <TextField label={t("admin.invitations.email")} type="email" value={email} onChange={setEmail} required maxLength={320} autoComplete="off" />
+      <TextField
+        label={t("admin.invitations.email")}
+        type="email"
+        value={email}
+        onChange={setEmail}
+        required
+        maxLength={320}
+        autoComplete="off"
+      />
       <div className="form__row">
         <div className="field">
           <label htmlFor={ids.org}>{t("admin.invitations.organization")}</label>
@@ -64,7 +72,11 @@ export function InvitationForm({
         </div>
         <div className="field">
           <label htmlFor={ids.language}>{t("admin.invitations.language")}</label>
-          <select id={ids.language} value={language} onChange={(e) => isSupportedLanguage(e.target.value) && setLanguage(e.target.value)}>
+          <select
+            id={ids.language}
+            value={language}
+            onChange={(e) => isSupportedLanguage(e.target.value) && setLanguage(e.target.value)}
+          >
             {LANGUAGES.map(({ code, name }) => (
               <option key={code} value={code} lang={code}>
                 {name}
@@ -74,7 +86,12 @@ export function InvitationForm({
         </div>
       </div>
       <div className="checkbox">
-        <input id={ids.coordinator} type="checkbox" checked={coordinator} onChange={(e) => setCoordinator(e.target.checked)} />
+        <input
+          id={ids.coordinator}
+          type="checkbox"
+          checked={coordinator}
+          onChange={(e) => setCoordinator(e.target.checked)}
+        />
         <label htmlFor={ids.coordinator}>{t("admin.invitations.coordinator")}</label>
       </div>
       <ErrorAlert error={error} />

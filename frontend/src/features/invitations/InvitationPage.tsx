@@ -48,7 +48,12 @@ function ExistingAccount({ token, onAccepted }: { token: string; onAccepted: (r:
   return (
     <div className="card">
       <p>{t("invitation.acceptAs", { email: state.session.user.email })}</p>
-      <button type="button" className="button button--primary" disabled={busy} onClick={() => void run(async () => onAccepted(await acceptInvitation({ token })))}>
+      <button
+        type="button"
+        className="button button--primary"
+        disabled={busy}
+        onClick={() => void run(async () => onAccepted(await acceptInvitation({ token })))}
+      >
         {t("invitation.accept")}
       </button>
       <ErrorAlert error={error} />
@@ -66,7 +71,8 @@ export function InvitationPage() {
 
   // The token has been read: take it out of the address bar (and so out of history).
   useEffect(() => {
-    if (location.hash) void navigate({ pathname: location.pathname, search: location.search, hash: "" }, { replace: true });
+    if (location.hash)
+      void navigate({ pathname: location.pathname, search: location.search, hash: "" }, { replace: true });
   }, [location.hash, location.pathname, location.search, navigate]);
 
   const accepted = async (result: SessionStart) => {
@@ -79,7 +85,11 @@ export function InvitationPage() {
     <section className="page page--narrow" aria-labelledby="page-heading">
       <PageTitle page={t("invitation.title")} />
       <h1 id="page-heading">{t("invitation.title")}</h1>
-      {!token ? <p role="alert" className="alert alert--error">{t("invitation.noToken")}</p> : null}
+      {!token ? (
+        <p role="alert" className="alert alert--error">
+          {t("invitation.noToken")}
+        </p>
+      ) : null}
       <ErrorAlert error={preview.error} />
       {token && !preview.data && !preview.error ? <Loading /> : null}
       {token && preview.data ? (

@@ -45,22 +45,33 @@ export function InvitationRow({
       <td>{formatDateTime(invitation.expires_at, i18n.language)}</td>
       <td>
         <div className="actions">
-        {pending ? (
-          <>
-            <button type="button" className="button" disabled={busy} onClick={() => act(() => resendInvitation(invitation.id))} aria-label={t("admin.invitations.resendTo", { email: invitation.email })}>
-              {t("admin.invitations.resend")}
-            </button>
-            <button
-              type="button"
-              className="button button--danger"
-              disabled={busy}
-              onClick={() => act(() => revokeInvitation(invitation.id), t("admin.invitations.revokeConfirm", { email: invitation.email }))}
-              aria-label={t("admin.invitations.revokeFor", { email: invitation.email })}
-            >
-              {t("admin.invitations.revoke")}
-            </button>
-          </>
-        ) : null}
+          {pending ? (
+            <>
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => act(() => resendInvitation(invitation.id))}
+                aria-label={t("admin.invitations.resendTo", { email: invitation.email })}
+              >
+                {t("admin.invitations.resend")}
+              </button>
+              <button
+                type="button"
+                className="button button--danger"
+                disabled={busy}
+                onClick={() =>
+                  act(
+                    () => revokeInvitation(invitation.id),
+                    t("admin.invitations.revokeConfirm", { email: invitation.email }),
+                  )
+                }
+                aria-label={t("admin.invitations.revokeFor", { email: invitation.email })}
+              >
+                {t("admin.invitations.revoke")}
+              </button>
+            </>
+          ) : null}
         </div>
       </td>
     </tr>

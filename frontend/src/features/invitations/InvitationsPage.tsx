@@ -31,7 +31,9 @@ export function InvitationsPage() {
           {t("admin.invitations.new")}
         </h3>
         <ErrorAlert error={organizations.error} />
-        {organizations.data && organizations.data.length === 0 ? <p>{t("admin.invitations.needOrganization")}</p> : null}
+        {organizations.data && organizations.data.length === 0 ? (
+          <p>{t("admin.invitations.needOrganization")}</p>
+        ) : null}
         {organizations.data && organizations.data.length > 0 ? (
           <InvitationForm
             organizations={organizations.data}

@@ -13,7 +13,13 @@ import { useAction } from "../../shared/useAction";
 import { acceptInvitation, type Language, type SessionStart } from "./api";
 
 /** Accepting as a new person: a display name, a password and a language. */
-export function NewAccountForm({ token, onAccepted }: { token: string; onAccepted: (result: SessionStart) => unknown }) {
+export function NewAccountForm({
+  token,
+  onAccepted,
+}: {
+  token: string;
+  onAccepted: (result: SessionStart) => unknown;
+}) {
   const { t, i18n } = useTranslation();
   const languageId = useId();
   const [name, setName] = useState("");
@@ -36,12 +42,42 @@ export function NewAccountForm({ token, onAccepted }: { token: string; onAccepte
 
   return (
     <form onSubmit={submit} className="form">
-      <TextField label={t("invitation.displayName")} hint={t("invitation.displayNameHint")} value={name} onChange={setName} autoComplete="name" required maxLength={100} />
-      <TextField label={t("password.new")} hint={t("passwordPolicy.hint")} type="password" autoComplete="new-password" value={password} onChange={setPassword} required minLength={MIN_PASSWORD_LENGTH} maxLength={1024} />
-      <TextField label={t("password.repeat")} type="password" autoComplete="new-password" value={repeat} onChange={setRepeat} required maxLength={1024} />
+      <TextField
+        label={t("invitation.displayName")}
+        hint={t("invitation.displayNameHint")}
+        value={name}
+        onChange={setName}
+        autoComplete="name"
+        required
+        maxLength={100}
+      />
+      <TextField
+        label={t("password.new")}
+        hint={t("passwordPolicy.hint")}
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onChange={setPassword}
+        required
+        minLength={MIN_PASSWORD_LENGTH}
+        maxLength={1024}
+      />
+      <TextField
+        label={t("password.repeat")}
+        type="password"
+        autoComplete="new-password"
+        value={repeat}
+        onChange={setRepeat}
+        required
+        maxLength={1024}
+      />
       <div className="field">
         <label htmlFor={languageId}>{t("invitation.language")}</label>
-        <select id={languageId} value={language} onChange={(e) => isSupportedLanguage(e.target.value) && setLanguage(e.target.value)}>
+        <select
+          id={languageId}
+          value={language}
+          onChange={(e) => isSupportedLanguage(e.target.value) && setLanguage(e.target.value)}
+        >
           {LANGUAGES.map(({ code, name: own }) => (
             <option key={code} value={code} lang={code}>
               {own}

@@ -47,7 +47,13 @@ export function MemberRow({ member, onChanged }: { member: Member; onChanged: ()
       </td>
       <td>{member.user_status === "suspended" ? t("admin.users.status.suspended") : t("admin.users.status.active")}</td>
       <td>
-        <button type="button" className="button button--danger" disabled={busy} onClick={remove} aria-label={t("admin.members.removeNamed", { name: member.display_name })}>
+        <button
+          type="button"
+          className="button button--danger"
+          disabled={busy}
+          onClick={remove}
+          aria-label={t("admin.members.removeNamed", { name: member.display_name })}
+        >
           {t("admin.members.remove")}
         </button>
       </td>

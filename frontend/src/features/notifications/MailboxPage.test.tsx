@@ -28,7 +28,9 @@ describe("dev mailbox page", () => {
     const user = userEvent.setup();
     expect(await screen.findByText("You are invited to Accord")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Show message" }));
-    expect(screen.getByRole("link", { name: `${origin}/invitation#abc` }).getAttribute("href")).toBe(`${origin}/invitation#abc`);
+    expect(screen.getByRole("link", { name: `${origin}/invitation#abc` }).getAttribute("href")).toBe(
+      `${origin}/invitation#abc`,
+    );
     expect(screen.queryByRole("link", { name: /evil/ })).toBeNull();
     expect(screen.getByText(/evil\.example/)).toBeTruthy();
   });

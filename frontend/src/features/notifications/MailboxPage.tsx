@@ -22,7 +22,13 @@ function MessageItem({ message }: { message: Message }) {
           <span data-state={message.status}>{t(`mailbox.status.${message.status}`)}</span>
         </span>
       </div>
-      <button type="button" className="button" aria-expanded={open} aria-controls={bodyId} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        className="button"
+        aria-expanded={open}
+        aria-controls={bodyId}
+        onClick={() => setOpen(!open)}
+      >
         {open ? t("mailbox.hide") : t("mailbox.show")}
       </button>
       {open ? <MessageBody id={bodyId} text={message.body} /> : null}

@@ -52,10 +52,21 @@ export function OrganizationForm({
     <form onSubmit={submit} className="form">
       <div className="form__row">
         <TextField label={t("admin.organizations.name")} value={name} onChange={setName} required maxLength={200} />
-        <TextField label={t("admin.organizations.shortName")} value={shortName} onChange={setShortName} required maxLength={50} />
+        <TextField
+          label={t("admin.organizations.shortName")}
+          value={shortName}
+          onChange={setShortName}
+          required
+          maxLength={50}
+        />
       </div>
       <CountrySelect value={country} onChange={setCountry} />
-      <TextArea label={t("admin.organizations.description")} value={description} onChange={setDescription} maxLength={5000} />
+      <TextArea
+        label={t("admin.organizations.description")}
+        value={description}
+        onChange={setDescription}
+        maxLength={5000}
+      />
       <TextArea
         label={t("admin.organizations.contact")}
         hint={t("admin.organizations.contactHint")}

@@ -4,14 +4,7 @@ import { ErrorAlert } from "../../shared/ErrorAlert";
 import { useAction } from "../../shared/useAction";
 import { requestAdminGrant } from "../admin_requests/api";
 import { useStepUp } from "../auth/StepUp";
-import {
-  endUserSessions,
-  reactivateUser,
-  setCoordinator,
-  suspendUser,
-  unlinkSsoIdentity,
-  type AdminUser,
-} from "./api";
+import { endUserSessions, reactivateUser, setCoordinator, suspendUser, unlinkSsoIdentity, type AdminUser } from "./api";
 
 export function UserRow({ user, self, onChanged }: { user: AdminUser; self: boolean; onChanged: () => void }) {
   const { t } = useTranslation();
@@ -78,57 +71,139 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
       <td>{roles.join(", ")}</td>
       <td>
         <div className="actions">
-        {self ? null : active && admin ? (
-          // Another admin is suspended only when a second admin approves.
-          <button type="button" className="button button--danger" disabled={busy} aria-label={t("admin.users.requestSuspendNamed", named)}
-            onClick={() => act(() => requestAdminGrant(user.id, "suspend"), t("admin.users.suspendRequested", named), t("admin.users.requestSuspendConfirm", named))}>
-            {t("admin.users.requestSuspend")}
+          {self ? null : active && admin ? (
+            // Another admin is suspended only when a second admin approves.
+            <button
+              type="button"
+              className="button button--danger"
+              disabled={busy}
+              aria-label={t("admin.users.requestSuspendNamed", named)}
+              onClick={() =>
+                act(
+                  () => requestAdminGrant(user.id, "suspend"),
+                  t("admin.users.suspendRequested", named),
+                  t("admin.users.requestSuspendConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.requestSuspend")}
+            </button>
+          ) : active ? (
+            <button
+              type="button"
+              className="button button--danger"
+              disabled={busy}
+              aria-label={t("admin.users.suspendNamed", named)}
+              onClick={() =>
+                act(
+                  () => suspendUser(user.id),
+                  t("admin.users.suspended", named),
+                  t("admin.users.suspendConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.suspend")}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-label={t("admin.users.reactivateNamed", named)}
+              onClick={() => act(() => reactivateUser(user.id), t("admin.users.reactivated", named))}
+            >
+              {t("admin.users.reactivate")}
+            </button>
+          )}
+          {self ? null : (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-label={t("admin.users.endSessionsNamed", named)}
+              onClick={() =>
+                act(
+                  () => endUserSessions(user.id),
+                  t("admin.users.sessionsEnded", named),
+                  t("admin.users.endSessionsConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.endSessions")}
+            </button>
+          )}
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            aria-label={t(
+              coordinator ? "admin.users.removeCoordinatorNamed" : "admin.users.makeCoordinatorNamed",
+              named,
+            )}
+            onClick={() => act(() => setCoordinator(user.id, !coordinator), t("common.saved"))}
+          >
+            {coordinator ? t("admin.users.removeCoordinator") : t("admin.users.makeCoordinator")}
           </button>
-        ) : active ? (
-          <button type="button" className="button button--danger" disabled={busy} aria-label={t("admin.users.suspendNamed", named)}
-            onClick={() => act(() => suspendUser(user.id), t("admin.users.suspended", named), t("admin.users.suspendConfirm", named))}>
-            {t("admin.users.suspend")}
-          </button>
-        ) : (
-          <button type="button" className="button" disabled={busy} aria-label={t("admin.users.reactivateNamed", named)}
-            onClick={() => act(() => reactivateUser(user.id), t("admin.users.reactivated", named))}>
-            {t("admin.users.reactivate")}
-          </button>
-        )}
-        {self ? null : (
-          <button type="button" className="button" disabled={busy} aria-label={t("admin.users.endSessionsNamed", named)}
-            onClick={() => act(() => endUserSessions(user.id), t("admin.users.sessionsEnded", named), t("admin.users.endSessionsConfirm", named))}>
-            {t("admin.users.endSessions")}
-          </button>
-        )}
-        <button type="button" className="button" disabled={busy}
-          aria-label={t(coordinator ? "admin.users.removeCoordinatorNamed" : "admin.users.makeCoordinatorNamed", named)}
-          onClick={() => act(() => setCoordinator(user.id, !coordinator), t("common.saved"))}>
-          {coordinator ? t("admin.users.removeCoordinator") : t("admin.users.makeCoordinator")}
-        </button>
-        {self ? null : admin ? (
-          <button type="button" className="button" disabled={busy} aria-label={t("admin.users.requestRevokeNamed", named)}
-            onClick={() => act(() => requestAdminGrant(user.id, "revoke"), t("admin.users.revokeRequested", named), t("admin.users.requestRevokeConfirm", named))}>
-            {t("admin.users.requestRevoke")}
-          </button>
-        ) : (
-          <button type="button" className="button" disabled={busy} aria-label={t("admin.users.requestAdminNamed", named)}
-            onClick={() => act(() => requestAdminGrant(user.id), t("admin.users.adminRequested", named), t("admin.users.requestAdminConfirm", named))}>
-            {t("admin.users.requestAdmin")}
-          </button>
-        )}
-        {user.sso_linked && !confirmingUnlink ? (
-          <button type="button" className="button" disabled={busy} ref={unlinkButton} aria-label={t("admin.users.unlinkSsoNamed", named)}
-            onClick={() => { setNotice(null); setConfirmingUnlink(true); }}>
-            {t("admin.users.unlinkSso")}
-          </button>
-        ) : null}
+          {self ? null : admin ? (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-label={t("admin.users.requestRevokeNamed", named)}
+              onClick={() =>
+                act(
+                  () => requestAdminGrant(user.id, "revoke"),
+                  t("admin.users.revokeRequested", named),
+                  t("admin.users.requestRevokeConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.requestRevoke")}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-label={t("admin.users.requestAdminNamed", named)}
+              onClick={() =>
+                act(
+                  () => requestAdminGrant(user.id),
+                  t("admin.users.adminRequested", named),
+                  t("admin.users.requestAdminConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.requestAdmin")}
+            </button>
+          )}
+          {user.sso_linked && !confirmingUnlink ? (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              ref={unlinkButton}
+              aria-label={t("admin.users.unlinkSsoNamed", named)}
+              onClick={() => {
+                setNotice(null);
+                setConfirmingUnlink(true);
+              }}
+            >
+              {t("admin.users.unlinkSso")}
+            </button>
+          ) : null}
         </div>
         {user.sso_linked && confirmingUnlink ? (
           <div className="alert alert--warning" role="group" aria-labelledby={confirmId}>
             <p id={confirmId}>{t("admin.users.unlinkSsoConfirm", named)}</p>
             <div className="actions">
-              <button type="button" className="button button--danger" disabled={busy} ref={confirmUnlinkButton} onClick={unlink}>
+              <button
+                type="button"
+                className="button button--danger"
+                disabled={busy}
+                ref={confirmUnlinkButton}
+                onClick={unlink}
+              >
                 {t("admin.users.unlinkSsoConfirmButton")}
               </button>
               <button type="button" className="button" onClick={cancelUnlink}>

@@ -97,16 +97,33 @@ describe("unlinking a user's single sign-on", () => {
 });
 
 describe("changes to another admin", () => {
-  const ADMIN = { ...PERSON, id: "0190b7a0-0000-7000-8000-0000000000c2", display_name: "Nasta", platform_roles: ["admin"], sso_linked: false };
+  const ADMIN = {
+    ...PERSON,
+    id: "0190b7a0-0000-7000-8000-0000000000c2",
+    display_name: "Nasta",
+    platform_roles: ["admin"],
+    sso_linked: false,
+  };
   const REQUESTS = `/api/users/${ADMIN.id}/admin-grant-requests`;
 
   function adminServer() {
     return fakeServer({
-      "GET /api/auth/session": { body: sessionBody({ roles: ["admin"], totp_enabled: true, csrf_token: "csrf-admin" }) },
+      "GET /api/auth/session": {
+        body: sessionBody({ roles: ["admin"], totp_enabled: true, csrf_token: "csrf-admin" }),
+      },
       "GET /api/users": () => ({ body: { items: [{ ...ADMIN }], next_cursor: null } }),
       [`POST ${REQUESTS}`]: () => ({
         status: 201,
-        body: { id: "r1", kind: "suspend", user_id: ADMIN.id, requested_by: null, decided_by: null, status: "pending", created_at: "2026-03-01T10:00:00Z", decided_at: null },
+        body: {
+          id: "r1",
+          kind: "suspend",
+          user_id: ADMIN.id,
+          requested_by: null,
+          decided_by: null,
+          status: "pending",
+          created_at: "2026-03-01T10:00:00Z",
+          decided_at: null,
+        },
       }),
     });
   }

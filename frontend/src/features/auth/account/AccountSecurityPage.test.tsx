@@ -6,8 +6,23 @@ import { renderApp } from "../../../test/renderApp";
 
 const SESSIONS = {
   items: [
-    { id: "s1", created_at: "2026-03-01T10:00:00Z", last_seen_at: "2026-03-01T10:05:00Z", method: "password", user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", current: true },
-    { id: "s2", created_at: "2026-02-20T08:00:00Z", last_seen_at: "2026-02-21T09:00:00Z", method: "passkey", user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", current: false },
+    {
+      id: "s1",
+      created_at: "2026-03-01T10:00:00Z",
+      last_seen_at: "2026-03-01T10:05:00Z",
+      method: "password",
+      user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+      current: true,
+    },
+    {
+      id: "s2",
+      created_at: "2026-02-20T08:00:00Z",
+      last_seen_at: "2026-02-21T09:00:00Z",
+      method: "passkey",
+      user_agent:
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+      current: false,
+    },
   ],
 };
 
@@ -24,7 +39,10 @@ function accountServer(extra: Parameters<typeof fakeServer>[0] = {}) {
 
 describe("account security page", () => {
   it("asks for a fresh second factor when the server wants a step-up, then retries", async () => {
-    vi.stubGlobal("confirm", vi.fn(() => true));
+    vi.stubGlobal(
+      "confirm",
+      vi.fn(() => true),
+    );
     let fresh = false;
     const server = accountServer({
       "POST /api/auth/recovery-codes": () =>
@@ -53,7 +71,10 @@ describe("account security page", () => {
   });
 
   it("drops the action quietly when the step-up dialog is cancelled", async () => {
-    vi.stubGlobal("confirm", vi.fn(() => true));
+    vi.stubGlobal(
+      "confirm",
+      vi.fn(() => true),
+    );
     const server = accountServer({ "DELETE /api/auth/totp": problem(403, "step_up_required") });
     renderApp("/account");
     const user = userEvent.setup();
@@ -131,7 +152,9 @@ describe("account security page", () => {
 
   it("shows a pending change after a reload, and cancels it", async () => {
     const server = accountServer({
-      "GET /api/auth/email/pending": { body: { pending: { email: "new@example.org", expires_at: "2026-03-01T11:00:00Z" } } },
+      "GET /api/auth/email/pending": {
+        body: { pending: { email: "new@example.org", expires_at: "2026-03-01T11:00:00Z" } },
+      },
       "DELETE /api/auth/email/pending": { body: { pending: null } },
     });
     renderApp("/account");
@@ -139,9 +162,9 @@ describe("account security page", () => {
     const pending = await screen.findByTestId("email-change-pending");
     expect(pending.textContent).toContain("new@example.org");
     await user.click(within(pending).getByRole("button", { name: "Cancel the change" }));
-    expect((await screen.findByText("The change was cancelled. Your address stays as it was.")).getAttribute("role")).toBe(
-      "status",
-    );
+    expect(
+      (await screen.findByText("The change was cancelled. Your address stays as it was.")).getAttribute("role"),
+    ).toBe("status");
     expect(screen.queryByTestId("email-change-pending")).toBeNull();
     expect(server.calls("DELETE", "/api/auth/email/pending")).toHaveLength(1);
   });
@@ -162,7 +185,10 @@ describe("account security page", () => {
   });
 
   it("lists sessions, ends another one, and signs out everywhere", async () => {
-    vi.stubGlobal("confirm", vi.fn(() => true));
+    vi.stubGlobal(
+      "confirm",
+      vi.fn(() => true),
+    );
     const server = accountServer({
       "DELETE /api/auth/sessions/s2": { body: { status: "ok" } },
       "POST /api/auth/sessions/revoke-all": { body: { revoked: 2 } },

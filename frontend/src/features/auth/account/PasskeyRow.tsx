@@ -68,10 +68,21 @@ export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged
       )}
       {editing ? null : (
         <div className="actions">
-          <button type="button" className="button" onClick={() => setEditing(true)} aria-label={t("passkeys.renameNamed", { name: passkey.name })}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => setEditing(true)}
+            aria-label={t("passkeys.renameNamed", { name: passkey.name })}
+          >
             {t("passkeys.rename")}
           </button>
-          <button type="button" className="button button--danger" onClick={remove} disabled={busy} aria-label={t("passkeys.removeNamed", { name: passkey.name })}>
+          <button
+            type="button"
+            className="button button--danger"
+            onClick={remove}
+            disabled={busy}
+            aria-label={t("passkeys.removeNamed", { name: passkey.name })}
+          >
             {t("passkeys.remove")}
           </button>
         </div>
