@@ -20,7 +20,8 @@ const SESSIONS = {
       last_seen_at: "2026-02-21T09:00:00Z",
       method: "passkey",
       user_agent:
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) " +
+        "Version/17.4 Mobile/15E148 Safari/604.1",
       current: false,
     },
   ],
@@ -98,7 +99,8 @@ describe("account security page", () => {
     expect(screen.queryByLabelText("Current password")).toBeNull();
     await user.click(screen.getByRole("button", { name: "Change password" }));
     expect((await screen.findByRole("alert")).textContent).toBe(
-      "This password would be easy to guess (for example, it is built from your name or email or a simple pattern). Add more unrelated words.",
+      "This password would be easy to guess (for example, it is built from your name or email or a simple pattern). " +
+        "Add more unrelated words.",
     );
   });
 
@@ -124,7 +126,8 @@ describe("account security page", () => {
     await user.click(within(section).getByRole("button", { name: "Send a confirmation code" }));
 
     expect((await within(section).findByRole("status")).textContent).toBe(
-      "We sent a code to ales@example.org. Enter it below to finish; until then you keep signing in with your current address, which was told about the request.",
+      "We sent a code to ales@example.org. Enter it below to finish; until then you keep signing in " +
+        "with your current address, which was told about the request.",
     );
     const pending = within(section).getByTestId("email-change-pending");
     expect(pending.textContent).toContain("Waiting for confirmation of ales@example.org.");
