@@ -70,6 +70,7 @@ lint: install-dev frontend/node_modules/.package-lock.json check-api-client ## s
 	bash scripts/audit-dependencies.sh
 	cd frontend && npm run typecheck
 	cd frontend && npm run lint
+	cd frontend && npm run format:check
 
 clean-data: ## forget the embedded database and development keys
 	rm -rf data

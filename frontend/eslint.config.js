@@ -44,6 +44,26 @@ export default defineConfig(
     },
   },
 
+  // One way to reach the backend: each feature's api.ts wraps the generated client in typed
+  // functions (features/<domain> mirrors app/<domain>); components call those, never `api`.
+  {
+    files: ["src/**/*.{ts,tsx}"],
+    ignores: ["src/features/*/api.ts", "src/api/**", "src/test/**", "src/**/*.test.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)api/client$",
+              message: "Call the backend through the feature's api.ts (features/<domain>/api.ts), not the client.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   // Node scripts (build checks, the API generator, this file) and the Vite config.
   {
     files: ["**/*.{js,mjs}", "vite.config.ts"],

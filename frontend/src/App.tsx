@@ -1,16 +1,16 @@
 import { Route, Routes } from "react-router";
-import { AccountSecurityPage } from "./features/account/AccountSecurityPage";
-import { AdminPage } from "./features/admin/AdminPage";
+import { AccountSecurityPage } from "./features/auth/account/AccountSecurityPage";
 import { AuthProvider } from "./features/auth/AuthContext";
 import { EnrolmentPage } from "./features/auth/EnrolmentPage";
 import { NewPasswordPage } from "./features/auth/NewPasswordPage";
 import { SecondFactorPage } from "./features/auth/SecondFactorPage";
 import { SignInPage } from "./features/auth/SignInPage";
 import { StepUpProvider } from "./features/auth/StepUp";
-import { HomePage } from "./features/home/HomePage";
-import { InvitationPage } from "./features/invitation/InvitationPage";
-import { MailboxPage } from "./features/mailbox/MailboxPage";
-import { StatusPage } from "./features/status/StatusPage";
+import { StatusPage } from "./features/health/StatusPage";
+import { InvitationPage } from "./features/invitations/InvitationPage";
+import { MailboxPage } from "./features/notifications/MailboxPage";
+import { AdminPage } from "./shell/AdminPage";
+import { HomePage } from "./shell/HomePage";
 import { Layout } from "./shell/Layout";
 import { NotFoundPage } from "./shell/NotFoundPage";
 

@@ -19,7 +19,12 @@ describe("API client", () => {
     await api.POST("/api/auth/sign-out");
     await api.DELETE("/api/auth/totp");
     await api.POST("/api/invitations", {
-      body: { email: "a@b.org", organization_id: "0190b7a0-0000-7000-8000-0000000000aa", role: "member", language: "en" },
+      body: {
+        email: "a@b.org",
+        organization_id: "0190b7a0-0000-7000-8000-0000000000aa",
+        role: "member",
+        language: "en",
+      },
     });
 
     const header = (i: number) => server.seen[i]?.headers.get("X-CSRF-Token");
@@ -42,16 +47,23 @@ describe("API client", () => {
       "POST /api/auth/sign-in": problem(429, "too_many_attempts", {}, { "Retry-After": "120" }),
       "POST /api/auth/password": problem(422, "password_rejected", { reason: "too_common" }),
     });
-    const throttled = await unwrap(api.POST("/api/auth/sign-in", { body: { email: "a@b.org", password: "x" } })).catch((e: unknown) => e);
+    const throttled = await unwrap(api.POST("/api/auth/sign-in", { body: { email: "a@b.org", password: "x" } })).catch(
+      (e: unknown) => e,
+    );
     expect(throttled).toBeInstanceOf(ApiError);
     expect(throttled).toMatchObject({ status: 429, code: "too_many_attempts", retryAfter: 120 });
 
-    const weak = await unwrap(api.POST("/api/auth/password", { body: { new_password: "password123" } })).catch((e: unknown) => e);
+    const weak = await unwrap(api.POST("/api/auth/password", { body: { new_password: "password123" } })).catch(
+      (e: unknown) => e,
+    );
     expect(weak).toMatchObject({ status: 422, code: "password_rejected", reason: "too_common" });
   });
 
   it("reports a network failure as network_error", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+    );
     await expect(unwrap(api.GET("/api/auth/session"))).rejects.toMatchObject({ code: "network_error", status: 0 });
   });
 

@@ -1,11 +1,6 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
-import {
-  DEFAULT_LANGUAGE,
-  LANGUAGES,
-  isSupportedLanguage,
-  type LanguageCode,
-} from "./languages";
+import { DEFAULT_LANGUAGE, LANGUAGES, isSupportedLanguage, type LanguageCode } from "./languages";
 
 /** localStorage key for the user's explicit choice (a preference, never a credential). */
 export const LANGUAGE_STORAGE_KEY = "accord.language";
@@ -14,10 +9,7 @@ export const LANGUAGE_STORAGE_KEY = "accord.language";
  * The saved choice if it is still supported, else the first of the browser's preferred
  * languages that we support (matching "be-BY" to "be"), else English.
  */
-export function detectLanguage(
-  saved: string | null,
-  preferred: readonly string[],
-): LanguageCode {
+export function detectLanguage(saved: string | null, preferred: readonly string[]): LanguageCode {
   if (saved && isSupportedLanguage(saved)) return saved;
   for (const tag of preferred) {
     const primary = tag.toLowerCase().split("-")[0] ?? "";
@@ -68,9 +60,7 @@ export function adoptAccountLanguage(language: string): void {
 i18n.on("languageChanged", applyToDocument);
 
 void i18n.use(initReactI18next).init({
-  resources: Object.fromEntries(
-    LANGUAGES.map(({ code, messages }) => [code, { translation: messages }]),
-  ),
+  resources: Object.fromEntries(LANGUAGES.map(({ code, messages }) => [code, { translation: messages }])),
   lng: detectLanguage(readSavedLanguage(), browserLanguages()),
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: LANGUAGES.map(({ code }) => code),

@@ -9,6 +9,7 @@ export type CountryCode = components["schemas"]["CountryCode"];
  * elsewhere). Names come from the browser's Intl.DisplayNames in the interface language,
  * Belarusian ones from a bundled table (see countryNamesBe.ts).
  */
+// prettier-ignore
 export const COUNTRY_CODES = [
   "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
   "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",

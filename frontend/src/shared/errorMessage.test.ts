@@ -19,7 +19,9 @@ describe("errorMessage", () => {
   });
 
   it("explains each password policy reason", () => {
-    const messages = PASSWORD_REASONS.map((reason) => errorMessage(t, new ApiError(422, "password_rejected", { reason })));
+    const messages = PASSWORD_REASONS.map((reason) =>
+      errorMessage(t, new ApiError(422, "password_rejected", { reason })),
+    );
     expect(new Set(messages).size).toBe(PASSWORD_REASONS.length);
     expect(messages[0]).toBe("The password is too short: use at least 12 characters.");
     expect(errorMessage(t, new ApiError(422, "password_rejected", { reason: "new_reason" }))).toBe(
@@ -28,7 +30,9 @@ describe("errorMessage", () => {
   });
 
   it("falls back by status for codes it does not know, never echoing them", () => {
-    expect(errorMessage(t, new ApiError(503, "brand_new_code"))).toBe("The server ran into a problem. Try again later.");
+    expect(errorMessage(t, new ApiError(503, "brand_new_code"))).toBe(
+      "The server ran into a problem. Try again later.",
+    );
     expect(errorMessage(t, new ApiError(404, "brand_new_code"))).toBe("Not found.");
     expect(errorMessage(t, new ApiError(403, "brand_new_code"))).toBe("You do not have permission to do this.");
     expect(errorMessage(t, new ApiError(400, "brand_new_code"))).toBe("Something went wrong. Try again.");

@@ -20,7 +20,8 @@ export function formatDateTime(value: string | null | undefined, language: strin
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return "—";
   if (Intl.DateTimeFormat.supportedLocalesOf([language]).length === 0) {
-    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+    const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+    return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
   }
   return new Intl.DateTimeFormat(language, DATE_TIME).format(date);
 }

@@ -14,7 +14,10 @@ describe("page shell", () => {
   });
 
   it("marks the current page in the navigation and moves focus to main after navigating", async () => {
-    vi.stubGlobal("fetch", vi.fn(() => new Promise<Response>(() => {})));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(() => new Promise<Response>(() => {})),
+    );
     const user = userEvent.setup();
     renderApp();
     expect(screen.getByRole("link", { name: "Home" }).getAttribute("aria-current")).toBe("page");

@@ -4,7 +4,7 @@ import { Link, NavLink, useLocation } from "react-router";
 import { useAuth } from "../features/auth/AuthContext";
 import { isAdmin, stepOf } from "../features/auth/session";
 import { SignOutButton } from "../features/auth/SignOutButton";
-import { useMailboxAvailable } from "../features/mailbox/useMailboxAvailable";
+import { useMailboxAvailable } from "../features/notifications/useMailboxAvailable";
 import { LanguageSelect } from "./LanguageSelect";
 
 /** The menu follows the session: account pages once fully signed in, admin for admins. */

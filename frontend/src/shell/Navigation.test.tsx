@@ -5,7 +5,10 @@ import { fakeServer, problem, sessionBody } from "../test/fakeServer";
 import { renderApp } from "../test/renderApp";
 
 const menu = () => screen.getByRole("navigation", { name: "Main menu" });
-const links = () => within(menu()).getAllByRole("link").map((link) => link.textContent);
+const links = () =>
+  within(menu())
+    .getAllByRole("link")
+    .map((link) => link.textContent);
 
 describe("navigation by role", () => {
   it("offers sign-in to visitors and no account or admin pages", async () => {

@@ -18,7 +18,12 @@ export interface Seen {
 type Handler = Answer | ((seen: Seen) => Answer | Promise<Answer>);
 
 /** An RFC 9457 answer, as the API sends it (with a server-side title the UI must not show). */
-export function problem(status: number, code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Answer {
+export function problem(
+  status: number,
+  code: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Answer {
   return {
     status,
     body: { type: `urn:accord:problem:${code}`, title: `SERVER TEXT ${code}`, status, code, ...extra },
@@ -44,7 +49,12 @@ export function fakeServer(routes: Record<string, Handler>) {
     };
     seen.push(entry);
     const handler = routes[`${request.method} ${url.pathname}`];
-    const answer = handler === undefined ? problem(404, "not_found") : typeof handler === "function" ? await handler(entry) : handler;
+    const answer =
+      handler === undefined
+        ? problem(404, "not_found")
+        : typeof handler === "function"
+          ? await handler(entry)
+          : handler;
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status ?? 200,
       headers: { "Content-Type": "application/json", ...answer.headers },

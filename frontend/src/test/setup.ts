@@ -1,7 +1,7 @@
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 import { setCsrfToken } from "../api/csrf";
-import { forgetInvitationToken } from "../features/invitation/invitationToken";
+import { forgetInvitationToken } from "../features/invitations/invitationToken";
 import i18n from "../i18n";
 
 afterEach(async () => {

@@ -45,7 +45,8 @@ async function main() {
     const reason =
       committed === null
         ? `${path.relative(root, outputPath)} is missing`
-        : `${path.relative(root, outputPath)} differs from what openapi.json generates (first difference at line ${firstDifferentLine(committed, generated)})`;
+        : `${path.relative(root, outputPath)} differs from what openapi.json generates ` +
+          `(first difference at line ${firstDifferentLine(committed, generated)})`;
     console.error(`API client is stale: run npm run gen:api\n  ${reason}`);
     process.exit(1);
   }

@@ -1,8 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { api } from "../../api/client";
 import { onSessionProblem } from "../../api/authEvents";
 import { setCsrfToken } from "../../api/csrf";
 import { adoptAccountLanguage } from "../../i18n";
+import { signOut as endSession } from "./api";
 import { fetchSession, type Session } from "./session";
 
 export type AuthState =
@@ -63,7 +63,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(
     async (then?: () => void) => {
       // Whatever the answer (even none), this browser forgets the session.
-      await api.POST("/api/auth/sign-out").catch(() => undefined);
+      await endSession().catch(() => undefined);
       then?.();
       forget(true);
     },

@@ -1,17 +1,11 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { unwrap } from "../../api/problem";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { TextField } from "../../shared/TextField";
 import { useAction } from "../../shared/useAction";
+import { verifySecondFactorCode, type CodeMethod } from "./api";
 
-export type CodeMethod = "totp" | "recovery_code";
-
-const PATHS = {
-  totp: "/api/auth/second-factor/totp",
-  recovery_code: "/api/auth/second-factor/recovery-code",
-} as const;
+export type { CodeMethod };
 
 /** Proves the second factor with a code from the app or a recovery code. */
 export function CodeForm({ method, onVerified }: { method: CodeMethod; onVerified: (csrfToken: string) => unknown }) {
@@ -23,7 +17,7 @@ export function CodeForm({ method, onVerified }: { method: CodeMethod; onVerifie
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
-      const result = await unwrap(api.POST(PATHS[method], { body: { code: code.trim() } }));
+      const result = await verifySecondFactorCode(method, code.trim());
       setCode("");
       await onVerified(result.csrf_token);
     });

@@ -1,11 +1,10 @@
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
 import { setCsrfToken } from "../../api/csrf";
-import { unwrap } from "../../api/problem";
 import { FocusHeading } from "../../shared/FocusHeading";
 import { RecoveryCodes } from "../../shared/RecoveryCodes";
 import { PageTitle } from "../../shell/PageTitle";
+import { issueRecoveryCodes } from "./api";
 import { useAuth } from "./AuthContext";
 import { RequireStep } from "./guards";
 import { PasskeySetup } from "./PasskeySetup";
@@ -94,7 +93,7 @@ function EnrolmentStep() {
               // A passkey comes without recovery codes: make them now, while the factor is
               // fresh. Should that fail, the passkey still stands; codes can be made later.
               try {
-                setCodes((await unwrap(api.POST("/api/auth/recovery-codes"))).recovery_codes);
+                setCodes((await issueRecoveryCodes()).recovery_codes);
               } catch {
                 await refresh();
               }

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "../../shell/PageTitle";
-import { PasswordChangeForm } from "../account/PasswordChangeForm";
+import { PasswordChangeForm } from "./account/PasswordChangeForm";
 import { useAuth, useSession } from "./AuthContext";
 import { RequireStep } from "./guards";
 

@@ -1,10 +1,9 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { unwrap } from "../../api/problem";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { TextField } from "../../shared/TextField";
 import { useAction } from "../../shared/useAction";
+import { signIn } from "./api";
 import { useAuth } from "./AuthContext";
 
 /** Email and password. What comes next (second factor, enrolment) follows from the session. */
@@ -18,7 +17,7 @@ export function PasswordSignInForm() {
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
-      const result = await unwrap(api.POST("/api/auth/sign-in", { body: { email: email.trim(), password } }));
+      const result = await signIn(email.trim(), password);
       setPassword("");
       await completeStep(result.csrf_token);
     });

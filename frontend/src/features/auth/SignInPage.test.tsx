@@ -111,11 +111,17 @@ describe("sign-in page", () => {
         return { body: { state: "enrolment_required", csrf_token: "csrf-pw", other_sessions_revoked: 0 } };
       },
       "POST /api/auth/totp/enrolment": {
-        body: { secret: "JBSWY3DPEHPK3PXP", otpauth_uri: "otpauth://totp/Accord", qr_svg: "<svg xmlns='http://www.w3.org/2000/svg'/>" },
+        body: {
+          secret: "JBSWY3DPEHPK3PXP",
+          otpauth_uri: "otpauth://totp/Accord",
+          qr_svg: "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        },
       },
       "POST /api/auth/totp/enrolment/confirm": () => {
         session = sessionBody({ state: "full", roles: ["admin"], totp_enabled: true, csrf_token: "csrf-totp" });
-        return { body: { state: "full", csrf_token: "csrf-totp", recovery_codes: ["aaaa-bbbb-cccc", "dddd-eeee-ffff"] } };
+        return {
+          body: { state: "full", csrf_token: "csrf-totp", recovery_codes: ["aaaa-bbbb-cccc", "dddd-eeee-ffff"] },
+        };
       },
     });
     renderApp("/sign-in");
@@ -141,7 +147,9 @@ describe("sign-in page", () => {
     await user.click(screen.getByLabelText(/Authenticator app/));
     await user.click(screen.getByRole("button", { name: "Set up an authenticator app" }));
     const qr = await screen.findByRole("img", { name: "QR code to add Accord to your authenticator app" });
-    expect(qr.getAttribute("src")).toBe(`data:image/svg+xml;base64,${btoa("<svg xmlns='http://www.w3.org/2000/svg'/>")}`);
+    expect(qr.getAttribute("src")).toBe(
+      `data:image/svg+xml;base64,${btoa("<svg xmlns='http://www.w3.org/2000/svg'/>")}`,
+    );
     expect(screen.getByTestId("totp-secret").textContent).toBe("JBSWY3DPEHPK3PXP");
     expect(server.calls("POST", "/api/auth/totp/enrolment")[0]?.headers.get("X-CSRF-Token")).toBe("csrf-pw");
 

@@ -1,10 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import type { components } from "../../api/schema";
+import { getOidcConfig, type OidcConfig } from "./api";
 import { ssoProviderName } from "./ssoLabel";
-
-type OidcConfig = components["schemas"]["OidcConfig"];
 
 /**
  * "Sign in with <provider>" when the deployment has single sign-on (see ssoProviderName for
@@ -18,8 +15,8 @@ export function SsoSignIn() {
   useEffect(() => {
     let live = true;
     // No answer (or an old server without the route) means no SSO button.
-    api.GET("/api/auth/oidc/config").then(
-      ({ data }) => live && data && setConfig(data),
+    getOidcConfig().then(
+      (data) => live && setConfig(data),
       () => undefined,
     );
     return () => {

@@ -1,15 +1,12 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { unwrap } from "../../api/problem";
-import type { components } from "../../api/schema";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { FocusHeading } from "../../shared/FocusHeading";
 import { TextField } from "../../shared/TextField";
 import { useAction } from "../../shared/useAction";
+import { confirmTotpEnrolment, startTotpEnrolment, type TotpConfirmed, type TotpEnrolment } from "./api";
 
-export type TotpEnrolment = components["schemas"]["TotpEnrolmentRead"];
-export type TotpConfirmed = components["schemas"]["TotpEnrolmentConfirmed"];
+export type { TotpConfirmed, TotpEnrolment };
 
 /** The server's SVG as a data: image (the CSP allows data: images, not inline markup). */
 function svgDataUrl(svg: string): string {
@@ -34,9 +31,7 @@ export function TotpConfirm({
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     void run(async () => {
-      const result = await unwrap(
-        api.POST("/api/auth/totp/enrolment/confirm", { body: { code: code.trim() } }),
-      );
+      const result = await confirmTotpEnrolment(code.trim());
       await onConfirmed(result);
     });
   };
@@ -103,7 +98,7 @@ export function TotpSetup({
         disabled={busy}
         onClick={() =>
           void run(async () => {
-            setEnrolment(await start(() => unwrap(api.POST("/api/auth/totp/enrolment"))));
+            setEnrolment(await start(startTotpEnrolment));
           })
         }
       >

@@ -1,9 +1,8 @@
-import { api } from "../../api/client";
 import { setCsrfToken } from "../../api/csrf";
-import { isApiError, unwrap } from "../../api/problem";
-import type { components } from "../../api/schema";
+import { isApiError } from "../../api/problem";
+import { getSession, type Session } from "./api";
 
-export type Session = components["schemas"]["SessionInfo"];
+export type { Session };
 
 /**
  * Where a signed-in user stands: what they must do before anything else.
@@ -45,7 +44,7 @@ export function isAdmin(session: Session): boolean {
 /** GET /api/auth/session: the session (and its CSRF token), or null when signed out. */
 export async function fetchSession(): Promise<Session | null> {
   try {
-    const session = await unwrap(api.GET("/api/auth/session"));
+    const session = await getSession();
     setCsrfToken(session.csrf_token);
     return session;
   } catch (error) {

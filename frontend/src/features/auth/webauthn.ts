@@ -1,5 +1,10 @@
-import { api } from "../../api/client";
-import { ApiError, LOCAL_CODES, unwrap } from "../../api/problem";
+import { ApiError, LOCAL_CODES } from "../../api/problem";
+import {
+  finishPasskeyAuthentication,
+  finishPasskeyRegistration,
+  startPasskeyAuthentication,
+  startPasskeyRegistration,
+} from "./api";
 
 /**
  * Passkey ceremonies: the server's options (WebAuthn JSON) → the browser's authenticator →
@@ -58,18 +63,14 @@ async function assertion(options: Record<string, unknown>): Promise<Record<strin
  * (`second_factor`: after the password, or as a step-up). Returns the new CSRF token.
  */
 export async function authenticateWithPasskey(purpose: "sign_in" | "second_factor") {
-  const { handle, options } = await unwrap(
-    api.POST("/api/auth/passkeys/authentication/options", { body: { purpose } }),
-  );
+  const { handle, options } = await startPasskeyAuthentication(purpose);
   const credential = await assertion(options);
-  return unwrap(api.POST("/api/auth/passkeys/authentication/verify", { body: { handle, credential } }));
+  return finishPasskeyAuthentication(handle, credential);
 }
 
 /** Registers a new passkey under `name`; the session comes back renewed (new CSRF token). */
 export async function registerPasskey(name: string) {
-  const { handle, options } = await unwrap(
-    api.POST("/api/auth/passkeys/registration/options", { body: { name } }),
-  );
+  const { handle, options } = await startPasskeyRegistration(name);
   const credential = await withAuthenticator("create", async () => {
     const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(
       options as unknown as PublicKeyCredentialCreationOptionsJSON,
@@ -78,5 +79,5 @@ export async function registerPasskey(name: string) {
     if (!(created instanceof PublicKeyCredential)) throw new DOMException("no credential", "NotAllowedError");
     return created.toJSON() as unknown as Record<string, unknown>;
   });
-  return unwrap(api.POST("/api/auth/passkeys/registration/verify", { body: { handle, name, credential } }));
+  return finishPasskeyRegistration(handle, name, credential);
 }

@@ -1,0 +1,45 @@
+import { useTranslation } from "react-i18next";
+import { setCsrfToken } from "../../../api/csrf";
+import { ErrorAlert } from "../../../shared/ErrorAlert";
+import { useLoad } from "../../../shared/useLoad";
+import { listPasskeys } from "../api";
+import { useAuth } from "../AuthContext";
+import { PasskeySetup } from "../PasskeySetup";
+import { useStepUp } from "../StepUp";
+import { PasskeyRow } from "./PasskeyRow";
+import { Section } from "./Section";
+
+export function PasskeysSection() {
+  const { t } = useTranslation();
+  const { refresh } = useAuth();
+  const stepUp = useStepUp();
+  const list = useLoad(listPasskeys);
+
+  const changed = async () => {
+    list.reload();
+    await refresh();
+  };
+
+  return (
+    <Section title={t("passkeys.title")} testId="passkeys-section">
+      <p>{t("passkeys.intro")}</p>
+      <ErrorAlert error={list.error} />
+      {list.data && list.data.items.length > 0 ? (
+        <ul className="items">
+          {list.data.items.map((passkey) => (
+            <PasskeyRow key={passkey.id} passkey={passkey} onChanged={changed} />
+          ))}
+        </ul>
+      ) : list.data ? (
+        <p className="muted">{t("passkeys.none")}</p>
+      ) : null}
+      <PasskeySetup
+        wrap={stepUp}
+        onRegistered={async (result) => {
+          setCsrfToken(result.csrf_token);
+          await changed();
+        }}
+      />
+    </Section>
+  );
+}

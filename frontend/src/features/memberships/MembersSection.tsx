@@ -1,0 +1,45 @@
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { ErrorAlert } from "../../shared/ErrorAlert";
+import { loadAll } from "../../shared/loadAll";
+import { Loading } from "../../shared/Loading";
+import { useLoad } from "../../shared/useLoad";
+import { listMembers } from "./api";
+import { MemberRow } from "./MemberRow";
+
+export function MembersSection({ organizationId }: { organizationId: string }) {
+  const { t } = useTranslation();
+  const members = useLoad(() => loadAll((cursor) => listMembers(organizationId, cursor)), [organizationId]);
+  return (
+    <section className="card" aria-labelledby="members-heading">
+      <h3 id="members-heading" className="card__title">
+        {t("admin.members.title")}
+      </h3>
+      <ErrorAlert error={members.error} />
+      {!members.data && !members.error ? <Loading /> : null}
+      {members.data && members.data.length > 0 ? (
+        <table className="table" data-testid="members-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("admin.members.person")}</th>
+              <th scope="col">{t("admin.members.role")}</th>
+              <th scope="col">{t("admin.members.status")}</th>
+              <th scope="col">{t("admin.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.data.map((member) => (
+              <MemberRow key={member.id} member={member} onChanged={members.reload} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {members.data?.length === 0 ? <p className="muted">{t("admin.members.none")}</p> : null}
+      <p>
+        <Link to="/admin/invitations" state={{ organizationId }}>
+          {t("admin.members.invite")}
+        </Link>
+      </p>
+    </section>
+  );
+}

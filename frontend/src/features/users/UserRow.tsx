@@ -1,0 +1,218 @@
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ErrorAlert } from "../../shared/ErrorAlert";
+import { useAction } from "../../shared/useAction";
+import { requestAdminGrant } from "../admin_requests/api";
+import { useStepUp } from "../auth/StepUp";
+import { endUserSessions, reactivateUser, setCoordinator, suspendUser, unlinkSsoIdentity, type AdminUser } from "./api";
+
+export function UserRow({ user, self, onChanged }: { user: AdminUser; self: boolean; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const stepUp = useStepUp();
+  const { busy, error, run } = useAction();
+  const [notice, setNotice] = useState<string | null>(null);
+  // Unlinking single sign-on is confirmed in the row itself, not with window.confirm.
+  const [confirmingUnlink, setConfirmingUnlink] = useState(false);
+  const unlinkButton = useRef<HTMLButtonElement>(null);
+  const confirmUnlinkButton = useRef<HTMLButtonElement>(null);
+  const focusUnlinkAgain = useRef(false);
+  const active = user.status === "active";
+  const coordinator = user.platform_roles.includes("coordinator");
+  const admin = user.platform_roles.includes("admin");
+  const named = { name: user.display_name };
+
+  const act = (action: () => Promise<unknown>, done: string, confirmText?: string) =>
+    void run(async () => {
+      setNotice(null);
+      if (confirmText && !window.confirm(confirmText)) return;
+      await stepUp(action);
+      setNotice(done);
+      onChanged();
+    });
+
+  useEffect(() => {
+    if (confirmingUnlink) confirmUnlinkButton.current?.focus();
+    else if (focusUnlinkAgain.current) unlinkButton.current?.focus();
+    focusUnlinkAgain.current = false;
+  }, [confirmingUnlink]);
+
+  const cancelUnlink = () => {
+    focusUnlinkAgain.current = true;
+    setConfirmingUnlink(false);
+  };
+  const unlink = () => {
+    setConfirmingUnlink(false);
+    act(() => unlinkSsoIdentity(user.id), t("admin.users.ssoUnlinked", named));
+  };
+  const confirmId = `unlink-sso-${user.id}`;
+
+  const roles = [
+    ...user.platform_roles.map((role) => t(`roles.${role}`)),
+    t("admin.users.memberships", { number: user.memberships.length }),
+    ...(user.sso_linked ? [t("admin.users.ssoLinked")] : []),
+  ];
+
+  return (
+    <tr data-testid="user-row">
+      <td>
+        {user.display_name}
+        <br />
+        <span className="muted">{user.email}</span>
+        <ErrorAlert error={error} />
+        {notice ? (
+          <p role="status" className="muted">
+            {notice}
+          </p>
+        ) : null}
+      </td>
+      <td>
+        <span className={`status status--${user.status}`}>{t(`admin.users.status.${user.status}`)}</span>
+      </td>
+      <td>{roles.join(", ")}</td>
+      <td>
+        <div className="actions">
+          {self ? null : active && admin ? (
+            // Another admin is suspended only when a second admin approves.
+            <button
+              type="button"
+              className="button button--danger"
+              disabled={busy}
+              aria-label={t("admin.users.requestSuspendNamed", named)}
+              onClick={() =>
+                act(
+                  () => requestAdminGrant(user.id, "suspend"),
+                  t("admin.users.suspendRequested", named),
+                  t("admin.users.requestSuspendConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.requestSuspend")}
+            </button>
+          ) : active ? (
+            <button
+              type="button"
+              className="button button--danger"
+              disabled={busy}
+              aria-label={t("admin.users.suspendNamed", named)}
+              onClick={() =>
+                act(
+                  () => suspendUser(user.id),
+                  t("admin.users.suspended", named),
+                  t("admin.users.suspendConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.suspend")}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-label={t("admin.users.reactivateNamed", named)}
+              onClick={() => act(() => reactivateUser(user.id), t("admin.users.reactivated", named))}
+            >
+              {t("admin.users.reactivate")}
+            </button>
+          )}
+          {self ? null : (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-label={t("admin.users.endSessionsNamed", named)}
+              onClick={() =>
+                act(
+                  () => endUserSessions(user.id),
+                  t("admin.users.sessionsEnded", named),
+                  t("admin.users.endSessionsConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.endSessions")}
+            </button>
+          )}
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            aria-label={t(
+              coordinator ? "admin.users.removeCoordinatorNamed" : "admin.users.makeCoordinatorNamed",
+              named,
+            )}
+            onClick={() => act(() => setCoordinator(user.id, !coordinator), t("common.saved"))}
+          >
+            {coordinator ? t("admin.users.removeCoordinator") : t("admin.users.makeCoordinator")}
+          </button>
+          {self ? null : admin ? (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-label={t("admin.users.requestRevokeNamed", named)}
+              onClick={() =>
+                act(
+                  () => requestAdminGrant(user.id, "revoke"),
+                  t("admin.users.revokeRequested", named),
+                  t("admin.users.requestRevokeConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.requestRevoke")}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-label={t("admin.users.requestAdminNamed", named)}
+              onClick={() =>
+                act(
+                  () => requestAdminGrant(user.id),
+                  t("admin.users.adminRequested", named),
+                  t("admin.users.requestAdminConfirm", named),
+                )
+              }
+            >
+              {t("admin.users.requestAdmin")}
+            </button>
+          )}
+          {user.sso_linked && !confirmingUnlink ? (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              ref={unlinkButton}
+              aria-label={t("admin.users.unlinkSsoNamed", named)}
+              onClick={() => {
+                setNotice(null);
+                setConfirmingUnlink(true);
+              }}
+            >
+              {t("admin.users.unlinkSso")}
+            </button>
+          ) : null}
+        </div>
+        {user.sso_linked && confirmingUnlink ? (
+          <div className="alert alert--warning" role="group" aria-labelledby={confirmId}>
+            <p id={confirmId}>{t("admin.users.unlinkSsoConfirm", named)}</p>
+            <div className="actions">
+              <button
+                type="button"
+                className="button button--danger"
+                disabled={busy}
+                ref={confirmUnlinkButton}
+                onClick={unlink}
+              >
+                {t("admin.users.unlinkSsoConfirmButton")}
+              </button>
+              <button type="button" className="button" onClick={cancelUnlink}>
+                {t("common.cancel")}
+              </button>
+            </div>
+          </div>
+        ) : null}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,53 @@
+import { useTranslation } from "react-i18next";
+import { Link, Navigate } from "react-router";
+import { useAuth } from "../features/auth/AuthContext";
+import { STEP_PATHS, isAdmin, stepOf } from "../features/auth/session";
+import { PageTitle } from "./PageTitle";
+
+/** Who is signed in, and where to go from here. */
+function Welcome() {
+  const { t } = useTranslation();
+  const { state } = useAuth();
+  if (state.status === "anonymous") {
+    return (
+      <p>
+        <Link to="/sign-in" className="button button--primary">
+          {t("signIn.title")}
+        </Link>
+      </p>
+    );
+  }
+  if (state.status !== "signed_in") return null;
+  const { session } = state;
+  const step = stepOf(session);
+  // Single sign-on lands here; a session with a step left goes on to it.
+  if (step !== "full") return <Navigate to={STEP_PATHS[step]} replace />;
+  return (
+    <div className="card" data-testid="welcome">
+      <p>{t("home.signedInAs", { name: session.user.display_name })}</p>
+      <ul className="links">
+        <li>
+          <Link to="/account">{t("home.accountLink")}</Link>
+        </li>
+        {isAdmin(session) ? (
+          <li>
+            <Link to="/admin">{t("home.adminLink")}</Link>
+          </li>
+        ) : null}
+      </ul>
+    </div>
+  );
+}
+
+export function HomePage() {
+  const { t } = useTranslation();
+  return (
+    <section className="page" aria-labelledby="page-heading">
+      <PageTitle page={t("nav.home")} />
+      <h1 id="page-heading">{t("home.title")}</h1>
+      <p className="lead">{t("home.intro")}</p>
+      <Welcome />
+      <p>{t("home.privacy")}</p>
+    </section>
+  );
+}
