@@ -41,6 +41,20 @@ export default defineConfig(
     rules: {
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "error",
+      // The browser's own dialogs cannot be translated, styled or read out properly:
+      // consequential changes are confirmed in the page (shared/Confirm.tsx).
+      "no-restricted-globals": [
+        "error",
+        { name: "confirm", message: "Use useConfirm() from shared/Confirm.tsx." },
+        { name: "alert", message: "Say it in the page (<Notice>, <ErrorAlert>)." },
+        { name: "prompt", message: "Ask in the page, with a labelled field." },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "window", property: "confirm", message: "Use useConfirm() from shared/Confirm.tsx." },
+        { object: "window", property: "alert", message: "Say it in the page (<Notice>, <ErrorAlert>)." },
+        { object: "window", property: "prompt", message: "Ask in the page, with a labelled field." },
+      ],
     },
   },
 

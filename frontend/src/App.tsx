@@ -6,6 +6,7 @@ import { NewPasswordPage } from "./features/auth/NewPasswordPage";
 import { SecondFactorPage } from "./features/auth/SecondFactorPage";
 import { SignInPage } from "./features/auth/SignInPage";
 import { StepUpProvider } from "./features/auth/StepUp";
+import { ConfirmProvider } from "./shared/Confirm";
 import { StatusPage } from "./features/health/StatusPage";
 import { InvitationPage } from "./features/invitations/InvitationPage";
 import { MailboxPage } from "./features/notifications/MailboxPage";
@@ -19,21 +20,23 @@ export function App() {
   return (
     <AuthProvider>
       <StepUpProvider>
-        <Layout>
-          <Routes>
-            <Route path="/" element={<HomePage />} />
-            <Route path="/status" element={<StatusPage />} />
-            <Route path="/sign-in" element={<SignInPage />} />
-            <Route path="/sign-in/verify" element={<SecondFactorPage />} />
-            <Route path="/sign-in/new-password" element={<NewPasswordPage />} />
-            <Route path="/sign-in/enrol" element={<EnrolmentPage />} />
-            <Route path="/account" element={<AccountSecurityPage />} />
-            <Route path="/admin/*" element={<AdminPage />} />
-            <Route path="/invitation" element={<InvitationPage />} />
-            <Route path="/dev/mailbox" element={<MailboxPage />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Routes>
-        </Layout>
+        <ConfirmProvider>
+          <Layout>
+            <Routes>
+              <Route path="/" element={<HomePage />} />
+              <Route path="/status" element={<StatusPage />} />
+              <Route path="/sign-in" element={<SignInPage />} />
+              <Route path="/sign-in/verify" element={<SecondFactorPage />} />
+              <Route path="/sign-in/new-password" element={<NewPasswordPage />} />
+              <Route path="/sign-in/enrol" element={<EnrolmentPage />} />
+              <Route path="/account" element={<AccountSecurityPage />} />
+              <Route path="/admin/*" element={<AdminPage />} />
+              <Route path="/invitation" element={<InvitationPage />} />
+              <Route path="/dev/mailbox" element={<MailboxPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </Layout>
+        </ConfirmProvider>
       </StepUpProvider>
     </AuthProvider>
   );

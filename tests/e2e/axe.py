@@ -57,6 +57,44 @@ async def blocking_violations(page: Page) -> list[str]:
     ]
 
 
+# WCAG 1.4.10 (reflow): content fits 320 CSS px without scrolling sideways; a phone is 390.
+PHONE = {"width": 390, "height": 844}
+
+# The widest elements, when the document is wider than the viewport (scrolls sideways).
+OVERFLOW = """
+() => {
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const describe = (e) => {
+    const name = e.tagName.toLowerCase();
+    const id = e.id ? '#' + e.id : '';
+    const classes = typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '';
+    return `${name}${id}${classes} reaches ${Math.round(e.getBoundingClientRect().right)} px`;
+  };
+  const wide = [...document.body.querySelectorAll('*')]
+    .filter((e) => e.getBoundingClientRect().right > width + 1)
+    .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
+  return [`the page is ${document.documentElement.scrollWidth} px wide`, ...wide.slice(0, 6).map(describe)];
+}
+"""
+
+
+async def overflow_on_a_phone(page: Page) -> list[str]:
+    """What sticks out sideways at 390 x 844 (nothing when the page fits); the viewport is
+    restored afterwards."""
+    before = page.viewport_size
+    await page.set_viewport_size(PHONE)
+    try:
+        found: list[str] = await page.evaluate(OVERFLOW)
+    finally:
+        if before is not None:
+            await page.set_viewport_size(before)
+    return found
+
+
 async def assert_accessible(page: Page, where: str) -> None:
+    """No serious axe violation, and the page reflows to a phone's width (390 px)."""
     found = await blocking_violations(page)
     assert found == [], f"accessibility problems on {where}:\n" + "\n".join(found)
+    overflow = await overflow_on_a_phone(page)
+    assert overflow == [], f"{where} scrolls sideways at 390 px:\n" + "\n".join(overflow)

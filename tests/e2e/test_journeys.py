@@ -441,8 +441,11 @@ async def test_a_passkey_added_on_the_account_page_signs_in_without_a_password(
     await heading(page, "Welcome to Accord")
     await menu.get_by_role("link", name="Account security").click()
     await expect(passkeys.get_by_role("listitem")).to_contain_text("last used")
-    page.once("dialog", lambda dialog: dialog.accept())
     await passkeys.get_by_role("button", name="Remove passkey This laptop").click()
+    # Confirmed in the page (a modal dialog), not with the browser's confirm().
+    question = page.get_by_role("dialog")
+    await expect(question).to_contain_text("This laptop")
+    await question.get_by_role("button", name="Remove", exact=True).click()
     await expect(passkeys).to_contain_text("You have no passkeys yet.")
     await sign_out(page)
     await passkey_button.click()

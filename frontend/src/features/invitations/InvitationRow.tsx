@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { formatDateTime } from "../../shared/formatDate";
+import { useConfirm, type ConfirmQuestion } from "../../shared/Confirm";
 import { useAction } from "../../shared/useAction";
 import { useStepUp } from "../auth/StepUp";
 import { resendInvitation, revokeInvitation, type Invitation } from "./api";
@@ -12,18 +13,21 @@ export function InvitationRow({
 }: {
   invitation: Invitation;
   organizationName: string;
-  onChanged: () => void;
+  /** After a change: what happened, for the page's status region. */
+  onChanged: (message: string) => void;
 }) {
   const { t, i18n } = useTranslation();
   const stepUp = useStepUp();
+  const confirm = useConfirm();
   const { busy, error, run } = useAction();
   const pending = invitation.status === "pending";
 
-  const act = (action: () => Promise<unknown>, confirmText?: string) =>
+  const email = { email: invitation.email };
+  const act = (action: () => Promise<unknown>, done: string, question?: ConfirmQuestion) =>
     void run(async () => {
-      if (confirmText && !window.confirm(confirmText)) return;
+      if (question) await confirm(question);
       await stepUp(action);
-      onChanged();
+      onChanged(done);
     });
 
   return (
@@ -51,7 +55,7 @@ export function InvitationRow({
                 type="button"
                 className="button"
                 disabled={busy}
-                onClick={() => act(() => resendInvitation(invitation.id))}
+                onClick={() => act(() => resendInvitation(invitation.id), t("admin.invitations.resent", email))}
                 aria-label={t("admin.invitations.resendTo", { email: invitation.email })}
               >
                 {t("admin.invitations.resend")}
@@ -61,10 +65,11 @@ export function InvitationRow({
                 className="button button--danger"
                 disabled={busy}
                 onClick={() =>
-                  act(
-                    () => revokeInvitation(invitation.id),
-                    t("admin.invitations.revokeConfirm", { email: invitation.email }),
-                  )
+                  act(() => revokeInvitation(invitation.id), t("admin.invitations.revoked", email), {
+                    title: t("admin.invitations.revokeConfirm", email),
+                    confirmLabel: t("admin.invitations.revoke"),
+                    danger: true,
+                  })
                 }
                 aria-label={t("admin.invitations.revokeFor", { email: invitation.email })}
               >

@@ -19,7 +19,8 @@ export function InvitationsPage() {
   const preset = (useLocation().state as { organizationId?: string } | null)?.organizationId;
   const organizations = useLoad(() => loadAll(listOrganizations));
   const invitations = useLoad(() => loadAll(listInvitations));
-  const [sentTo, setSentTo] = useState<string | null>(null);
+  // One status region for the page: the last change made here, never a stale one.
+  const [notice, setNotice] = useState<string | null>(null);
   const names = new Map((organizations.data ?? []).map((org) => [org.id, org.name]));
 
   return (
@@ -39,15 +40,15 @@ export function InvitationsPage() {
             organizations={organizations.data}
             initialOrganization={preset}
             onInvite={async (input) => {
-              setSentTo(null);
+              setNotice(null);
               const invitation = await stepUp(() => createInvitation(input));
-              setSentTo(invitation.email);
+              setNotice(t("admin.invitations.sent", { email: invitation.email }));
               invitations.reload();
               return invitation;
             }}
           />
         ) : null}
-        <Notice>{sentTo ? t("admin.invitations.sent", { email: sentTo }) : null}</Notice>
+        <Notice>{notice}</Notice>
       </section>
       <ErrorAlert error={invitations.error} />
       {!invitations.data && !invitations.error ? <Loading /> : null}
@@ -70,7 +71,10 @@ export function InvitationsPage() {
                 key={invitation.id}
                 invitation={invitation}
                 organizationName={names.get(invitation.organization_id) ?? "—"}
-                onChanged={invitations.reload}
+                onChanged={(message) => {
+                  setNotice(message);
+                  invitations.reload();
+                }}
               />
             ))}
           </tbody>

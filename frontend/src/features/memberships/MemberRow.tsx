@@ -1,28 +1,51 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../shared/ErrorAlert";
+import { useConfirm } from "../../shared/Confirm";
 import { useAction } from "../../shared/useAction";
 import { useStepUp } from "../auth/StepUp";
 import { changeMemberRole, removeMember, type Member, type OrgRole } from "./api";
 
 export const ORG_ROLES: readonly OrgRole[] = ["member", "representative"];
 
-export function MemberRow({ member, onChanged }: { member: Member; onChanged: () => void }) {
+export function MemberRow({
+  member,
+  onChanged,
+}: {
+  member: Member;
+  /** After a change: what happened, for the section's status region. */
+  onChanged: (message: string) => void;
+}) {
   const { t } = useTranslation();
   const stepUp = useStepUp();
+  const confirm = useConfirm();
   const roleId = useId();
   const { busy, error, run } = useAction();
 
+  const named = { name: member.display_name };
+
+  // A role change ends the member's sessions: said before, and confirmed.
   const changeRole = (role: OrgRole) =>
     void run(async () => {
+      const roleNamed = { ...named, role: t(`roles.${role}`) };
+      await confirm({
+        title: t("admin.members.roleConfirm", roleNamed),
+        body: t("admin.members.signedOutNotice", named),
+        confirmLabel: t("admin.members.changeRole"),
+      });
       await stepUp(() => changeMemberRole(member.id, role));
-      onChanged();
+      onChanged(t("admin.members.roleChanged", roleNamed));
     });
   const remove = () =>
     void run(async () => {
-      if (!window.confirm(t("admin.members.removeConfirm", { name: member.display_name }))) return;
+      await confirm({
+        title: t("admin.members.removeConfirm", named),
+        body: t("admin.members.signedOutNotice", named),
+        confirmLabel: t("admin.members.remove"),
+        danger: true,
+      });
       await stepUp(() => removeMember(member.id));
-      onChanged();
+      onChanged(t("admin.members.removed", named));
     });
 
   return (

@@ -1,20 +1,24 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { loadAll } from "../../shared/loadAll";
 import { Loading } from "../../shared/Loading";
+import { Notice } from "../../shared/Notice";
 import { useLoad } from "../../shared/useLoad";
 import { listMembers } from "./api";
 import { MemberRow } from "./MemberRow";
 
 export function MembersSection({ organizationId }: { organizationId: string }) {
   const { t } = useTranslation();
+  const [notice, setNotice] = useState<string | null>(null);
   const members = useLoad(() => loadAll((cursor) => listMembers(organizationId, cursor)), [organizationId]);
   return (
     <section className="card" aria-labelledby="members-heading">
       <h3 id="members-heading" className="card__title">
         {t("admin.members.title")}
       </h3>
+      <Notice>{notice}</Notice>
       <ErrorAlert error={members.error} />
       {!members.data && !members.error ? <Loading /> : null}
       {members.data && members.data.length > 0 ? (
@@ -29,7 +33,14 @@ export function MembersSection({ organizationId }: { organizationId: string }) {
           </thead>
           <tbody>
             {members.data.map((member) => (
-              <MemberRow key={member.id} member={member} onChanged={members.reload} />
+              <MemberRow
+                key={member.id}
+                member={member}
+                onChanged={(message) => {
+                  setNotice(message);
+                  members.reload();
+                }}
+              />
             ))}
           </tbody>
         </table>

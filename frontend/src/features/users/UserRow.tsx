@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../shared/ErrorAlert";
+import { useConfirm, type ConfirmQuestion } from "../../shared/Confirm";
 import { useAction } from "../../shared/useAction";
 import { requestAdminGrant } from "../admin_requests/api";
 import { useStepUp } from "../auth/StepUp";
@@ -9,6 +10,7 @@ import { endUserSessions, reactivateUser, setCoordinator, suspendUser, unlinkSso
 export function UserRow({ user, self, onChanged }: { user: AdminUser; self: boolean; onChanged: () => void }) {
   const { t } = useTranslation();
   const stepUp = useStepUp();
+  const confirm = useConfirm();
   const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   // Unlinking single sign-on is confirmed in the row itself, not with window.confirm.
@@ -21,10 +23,10 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
   const admin = user.platform_roles.includes("admin");
   const named = { name: user.display_name };
 
-  const act = (action: () => Promise<unknown>, done: string, confirmText?: string) =>
+  const act = (action: () => Promise<unknown>, done: string, question?: ConfirmQuestion) =>
     void run(async () => {
       setNotice(null);
-      if (confirmText && !window.confirm(confirmText)) return;
+      if (question) await confirm(question);
       await stepUp(action);
       setNotice(done);
       onChanged();
@@ -79,11 +81,11 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
               disabled={busy}
               aria-label={t("admin.users.requestSuspendNamed", named)}
               onClick={() =>
-                act(
-                  () => requestAdminGrant(user.id, "suspend"),
-                  t("admin.users.suspendRequested", named),
-                  t("admin.users.requestSuspendConfirm", named),
-                )
+                act(() => requestAdminGrant(user.id, "suspend"), t("admin.users.suspendRequested", named), {
+                  title: t("admin.users.requestSuspendConfirm", named),
+                  confirmLabel: t("admin.users.requestSuspend"),
+                  danger: true,
+                })
               }
             >
               {t("admin.users.requestSuspend")}
@@ -95,11 +97,11 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
               disabled={busy}
               aria-label={t("admin.users.suspendNamed", named)}
               onClick={() =>
-                act(
-                  () => suspendUser(user.id),
-                  t("admin.users.suspended", named),
-                  t("admin.users.suspendConfirm", named),
-                )
+                act(() => suspendUser(user.id), t("admin.users.suspended", named), {
+                  title: t("admin.users.suspendConfirm", named),
+                  confirmLabel: t("admin.users.suspend"),
+                  danger: true,
+                })
               }
             >
               {t("admin.users.suspend")}
@@ -122,11 +124,10 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
               disabled={busy}
               aria-label={t("admin.users.endSessionsNamed", named)}
               onClick={() =>
-                act(
-                  () => endUserSessions(user.id),
-                  t("admin.users.sessionsEnded", named),
-                  t("admin.users.endSessionsConfirm", named),
-                )
+                act(() => endUserSessions(user.id), t("admin.users.sessionsEnded", named), {
+                  title: t("admin.users.endSessionsConfirm", named),
+                  confirmLabel: t("admin.users.endSessions"),
+                })
               }
             >
               {t("admin.users.endSessions")}
@@ -140,7 +141,20 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
               coordinator ? "admin.users.removeCoordinatorNamed" : "admin.users.makeCoordinatorNamed",
               named,
             )}
-            onClick={() => act(() => setCoordinator(user.id, !coordinator), t("common.saved"))}
+            onClick={() =>
+              act(
+                () => setCoordinator(user.id, !coordinator),
+                t(coordinator ? "admin.users.coordinatorRemoved" : "admin.users.coordinatorGranted", named),
+                {
+                  title: t(
+                    coordinator ? "admin.users.removeCoordinatorConfirm" : "admin.users.makeCoordinatorConfirm",
+                    named,
+                  ),
+                  body: t("admin.members.signedOutNotice", named),
+                  confirmLabel: coordinator ? t("admin.users.removeCoordinator") : t("admin.users.makeCoordinator"),
+                },
+              )
+            }
           >
             {coordinator ? t("admin.users.removeCoordinator") : t("admin.users.makeCoordinator")}
           </button>
@@ -151,11 +165,10 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
               disabled={busy}
               aria-label={t("admin.users.requestRevokeNamed", named)}
               onClick={() =>
-                act(
-                  () => requestAdminGrant(user.id, "revoke"),
-                  t("admin.users.revokeRequested", named),
-                  t("admin.users.requestRevokeConfirm", named),
-                )
+                act(() => requestAdminGrant(user.id, "revoke"), t("admin.users.revokeRequested", named), {
+                  title: t("admin.users.requestRevokeConfirm", named),
+                  confirmLabel: t("admin.users.requestRevoke"),
+                })
               }
             >
               {t("admin.users.requestRevoke")}
@@ -167,11 +180,10 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
               disabled={busy}
               aria-label={t("admin.users.requestAdminNamed", named)}
               onClick={() =>
-                act(
-                  () => requestAdminGrant(user.id),
-                  t("admin.users.adminRequested", named),
-                  t("admin.users.requestAdminConfirm", named),
-                )
+                act(() => requestAdminGrant(user.id), t("admin.users.adminRequested", named), {
+                  title: t("admin.users.requestAdminConfirm", named),
+                  confirmLabel: t("admin.users.requestAdmin"),
+                })
               }
             >
               {t("admin.users.requestAdmin")}

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { setLanguage } from "../../i18n";
 import { fakeServer, problem, sessionBody } from "../../test/fakeServer";
+import { confirmInPage } from "../../test/confirmInPage";
 import { renderApp } from "../../test/renderApp";
 
 const PERSON = {
@@ -129,13 +130,13 @@ describe("changes to another admin", () => {
   }
 
   it("asks a second admin to suspend them instead of suspending directly", async () => {
-    vi.spyOn(window, "confirm").mockReturnValue(true);
     const server = adminServer();
     renderApp("/admin/users");
     const user = userEvent.setup();
     const row = await screen.findByTestId("user-row");
     expect(within(row).queryByRole("button", { name: "Suspend Nasta" })).toBeNull();
     await user.click(within(row).getByRole("button", { name: "Request suspension of Nasta" }));
+    await confirmInPage(user, "Ask to suspend Nasta? Another admin must approve.", "Request suspension");
 
     expect((await within(row).findByRole("status")).textContent).toBe(
       "Suspension of Nasta requested; another admin must approve.",
@@ -145,12 +146,12 @@ describe("changes to another admin", () => {
   });
 
   it("asks a second admin to take admin rights away", async () => {
-    vi.spyOn(window, "confirm").mockReturnValue(true);
     const server = adminServer();
     renderApp("/admin/users");
     const user = userEvent.setup();
     const row = await screen.findByTestId("user-row");
     await user.click(within(row).getByRole("button", { name: "Request removal of admin rights from Nasta" }));
+    await confirmInPage(user, /^Ask to take admin rights away from Nasta\?/, "Request removal of admin rights");
     await within(row).findByRole("status");
     expect(server.calls("POST", REQUESTS).map((call) => call.body)).toEqual([{ user_id: ADMIN.id, kind: "revoke" }]);
   });

@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fakeServer, problem, sessionBody } from "../../../test/fakeServer";
+import { confirmInPage } from "../../../test/confirmInPage";
 import { renderApp } from "../../../test/renderApp";
 
 const SESSIONS = {
@@ -40,10 +41,6 @@ function accountServer(extra: Parameters<typeof fakeServer>[0] = {}) {
 
 describe("account security page", () => {
   it("asks for a fresh second factor when the server wants a step-up, then retries", async () => {
-    vi.stubGlobal(
-      "confirm",
-      vi.fn(() => true),
-    );
     let fresh = false;
     const server = accountServer({
       "POST /api/auth/recovery-codes": () =>
@@ -59,6 +56,7 @@ describe("account security page", () => {
       expect(screen.getByTestId("recovery-codes-remaining").textContent).toBe("Unused recovery codes: 7"),
     );
     await user.click(screen.getByRole("button", { name: "Create new recovery codes" }));
+    await confirmInPage(user, /^Create new recovery codes\?/, "Create new recovery codes");
 
     const dialog = await screen.findByRole("dialog", { name: "Confirm it is still you" });
     await user.type(within(dialog).getByLabelText("Code from your authenticator app"), "123456");
@@ -72,15 +70,12 @@ describe("account security page", () => {
   });
 
   it("drops the action quietly when the step-up dialog is cancelled", async () => {
-    vi.stubGlobal(
-      "confirm",
-      vi.fn(() => true),
-    );
     const server = accountServer({ "DELETE /api/auth/totp": problem(403, "step_up_required") });
     renderApp("/account");
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", { name: "Remove authenticator app" }));
-    const dialog = await screen.findByRole("dialog");
+    await confirmInPage(user, "Remove the authenticator app from your account?", "Remove authenticator app");
+    const dialog = await screen.findByRole("dialog", { name: "Confirm it is still you" });
     await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(screen.queryByRole("alert")).toBeNull();
@@ -188,10 +183,6 @@ describe("account security page", () => {
   });
 
   it("lists sessions, ends another one, and signs out everywhere", async () => {
-    vi.stubGlobal(
-      "confirm",
-      vi.fn(() => true),
-    );
     const server = accountServer({
       "DELETE /api/auth/sessions/s2": { body: { status: "ok" } },
       "POST /api/auth/sessions/revoke-all": { body: { revoked: 2 } },
@@ -207,6 +198,7 @@ describe("account security page", () => {
 
     server.route("GET /api/auth/session", problem(401, "sign_in_required"));
     await user.click(within(list).getByRole("button", { name: "Sign out everywhere" }));
+    await confirmInPage(user, "Sign out of every session, this browser included?", "Sign out everywhere");
     await waitFor(() => expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Sign in"));
   });
 });

@@ -1,5 +1,7 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { useConfirm } from "../../../shared/Confirm";
+import { Notice } from "../../../shared/Notice";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { formatDateTime } from "../../../shared/formatDate";
 import { TextField } from "../../../shared/TextField";
@@ -13,9 +15,10 @@ export type { Passkey };
 export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged: () => unknown }) {
   const { t, i18n } = useTranslation();
   const stepUp = useStepUp();
+  const confirm = useConfirm();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(passkey.name);
-  const { busy, error, run } = useAction();
+  const { busy, error, notice, run } = useAction();
 
   const rename = (event: SubmitEvent) => {
     event.preventDefault();
@@ -23,11 +26,15 @@ export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged
       await renamePasskey(passkey.id, name.trim());
       setEditing(false);
       await onChanged();
-    });
+    }, t("common.saved"));
   };
   const remove = () =>
     void run(async () => {
-      if (!window.confirm(t("passkeys.removeConfirm", { name: passkey.name }))) return;
+      await confirm({
+        title: t("passkeys.removeConfirm", { name: passkey.name }),
+        confirmLabel: t("passkeys.remove"),
+        danger: true,
+      });
       await stepUp(() => removePasskey(passkey.id));
       await onChanged();
     });
@@ -88,6 +95,7 @@ export function PasskeyRow({ passkey, onChanged }: { passkey: Passkey; onChanged
         </div>
       )}
       <ErrorAlert error={error} />
+      <Notice>{notice}</Notice>
     </li>
   );
 }

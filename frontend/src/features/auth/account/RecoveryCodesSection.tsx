@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useConfirm } from "../../../shared/Confirm";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { RecoveryCodes } from "../../../shared/RecoveryCodes";
 import { useAction } from "../../../shared/useAction";
@@ -13,6 +14,7 @@ export function RecoveryCodesSection() {
   const { t } = useTranslation();
   const session = useSession();
   const stepUp = useStepUp();
+  const confirm = useConfirm();
   const hasFactor = session.totp_enabled || session.passkeys > 0;
   const remaining = useLoad(countRecoveryCodes, [hasFactor]);
   const [codes, setCodes] = useState<string[] | null>(null);
@@ -20,7 +22,7 @@ export function RecoveryCodesSection() {
 
   const regenerate = () =>
     void run(async () => {
-      if (!window.confirm(t("recoveryCodes.regenerateConfirm"))) return;
+      await confirm({ title: t("recoveryCodes.regenerateConfirm"), confirmLabel: t("recoveryCodes.regenerate") });
       const issued = await stepUp(issueRecoveryCodes);
       setCodes(issued.recovery_codes);
       remaining.reload();

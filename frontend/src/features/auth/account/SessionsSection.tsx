@@ -1,5 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { useConfirm } from "../../../shared/Confirm";
+import { Notice } from "../../../shared/Notice";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { formatDateTime } from "../../../shared/formatDate";
 import { useAction } from "../../../shared/useAction";
@@ -44,18 +46,19 @@ export function SessionsSection() {
   const { forget, signOut } = useAuth();
   const navigate = useNavigate();
   const list = useLoad(listSessions);
-  const { busy, error, run } = useAction();
+  const confirm = useConfirm();
+  const { busy, error, notice, run } = useAction();
 
   const revoke = (session: SessionRead) =>
     void run(async () => {
       if (session.current) return signOut(() => void navigate("/sign-in", { replace: true }));
       await revokeSession(session.id);
       list.reload();
-    });
+    }, t("sessions.revoked"));
 
   const revokeAll = () =>
     void run(async () => {
-      if (!window.confirm(t("sessions.everywhereConfirm"))) return;
+      await confirm({ title: t("sessions.everywhereConfirm"), confirmLabel: t("sessions.everywhere"), danger: true });
       await revokeAllSessions();
       forget(true); // this browser's session ended too
       void navigate("/sign-in", { replace: true });
@@ -65,6 +68,7 @@ export function SessionsSection() {
     <Section title={t("sessions.title")} testId="sessions-section">
       <p>{t("sessions.intro")}</p>
       <ErrorAlert error={list.error ?? error} />
+      <Notice>{notice}</Notice>
       {list.data ? (
         <ul className="items">
           {list.data.items.map((session) => (

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { setCsrfToken } from "../../../api/csrf";
+import { useConfirm } from "../../../shared/Confirm";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { RecoveryCodes } from "../../../shared/RecoveryCodes";
 import { useAction } from "../../../shared/useAction";
@@ -15,12 +16,13 @@ export function TotpSection() {
   const session = useSession();
   const { refresh } = useAuth();
   const stepUp = useStepUp();
+  const confirm = useConfirm();
   const [codes, setCodes] = useState<string[] | null>(null);
   const { busy, error, run } = useAction();
 
   const remove = () =>
     void run(async () => {
-      if (!window.confirm(t("totp.removeConfirm"))) return;
+      await confirm({ title: t("totp.removeConfirm"), confirmLabel: t("totp.remove"), danger: true });
       await stepUp(removeTotp);
       await refresh();
     });
