@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link, Navigate } from "react-router";
 import { useAuth } from "../features/auth/AuthContext";
 import { STEP_PATHS, isAdmin, stepOf } from "../features/auth/session";
+import { pendingInvitationToken } from "../features/invitations/invitationToken";
 import { PageTitle } from "./PageTitle";
 
 /** Who is signed in, and where to go from here. */
@@ -22,6 +23,8 @@ function Welcome() {
   const step = stepOf(session);
   // Single sign-on lands here; a session with a step left goes on to it.
   if (step !== "full") return <Navigate to={STEP_PATHS[step]} replace />;
+  // Signed in on the way to accepting an invitation opened in this tab: back to it.
+  if (pendingInvitationToken()) return <Navigate to="/invitation" replace />;
   return (
     <div className="card" data-testid="welcome">
       <p>{t("home.signedInAs", { name: session.user.display_name })}</p>

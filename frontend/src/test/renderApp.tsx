@@ -1,12 +1,16 @@
 import { render } from "@testing-library/react";
-import { MemoryRouter, useLocation, type Location } from "react-router";
+import { MemoryRouter, useLocation, useNavigate, type Location, type NavigateFunction } from "react-router";
 import { App } from "../App";
 
-/** Where the router is now (what the address bar would show). */
-export const current: { location: Location | null } = { location: null };
+/** Where the router is now (what the address bar would show), and a way to type a new address. */
+export const current: { location: Location | null; navigate: NavigateFunction | null } = {
+  location: null,
+  navigate: null,
+};
 
 function LocationSpy() {
   current.location = useLocation();
+  current.navigate = useNavigate();
   return null;
 }
 

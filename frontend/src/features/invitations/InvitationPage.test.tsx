@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { fakeServer, problem, sessionBody } from "../../test/fakeServer";
@@ -106,5 +106,58 @@ describe("invitation page", () => {
     await user.click(await screen.findByRole("button", { name: "Accept invitation" }));
     await waitFor(() => expect(server.calls("POST", "/api/invitations/accept")).toHaveLength(1));
     expect(server.calls("POST", "/api/invitations/accept")[0]?.body).toEqual({ token: TOKEN });
+  });
+
+  it("keeps the invitation through a reload, and reads a link pasted into the same tab", async () => {
+    const OTHER = "tok_Other-Invitation_456";
+    const server = fakeServer({
+      "GET /api/auth/session": problem(401, "sign_in_required"),
+      "POST /api/invitations/lookup": ({ body }) =>
+        (body as { token: string }).token === OTHER
+          ? { body: { ...PREVIEW, organization_name: "Belarusian Helsinki Committee" } }
+          : { body: PREVIEW },
+    });
+    const first = renderApp(`/invitation#${TOKEN}`);
+    await screen.findByTestId("invitation-offer");
+    first.unmount(); // the reload: nothing in memory survives but this tab's storage
+
+    renderApp("/invitation");
+    expect((await screen.findByTestId("invitation-offer")).textContent).toContain("Viasna Legal");
+
+    await act(async () => {
+      await current.navigate?.(`/invitation#${OTHER}`);
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId("invitation-offer").textContent).toContain("Belarusian Helsinki Committee"),
+    );
+    expect(current.location?.hash).toBe("");
+    expect(server.calls("POST", "/api/invitations/lookup").map((call) => call.body)).toContainEqual({ token: OTHER });
+  });
+
+  it("brings an existing account back to the invitation after signing in", async () => {
+    fakeServer({
+      "GET /api/auth/session": { body: sessionBody({ state: "full" }) },
+      "POST /api/invitations/lookup": { body: { ...PREVIEW, account_exists: true, email: "ales@example.org" } },
+    });
+    const opened = renderApp(`/invitation#${TOKEN}`);
+    await screen.findByTestId("invitation-offer");
+    opened.unmount();
+
+    renderApp("/"); // where signing in (and its second-factor steps) ends
+    expect(await screen.findByRole("button", { name: "Accept invitation" })).toBeTruthy();
+    expect(current.location?.pathname).toBe("/invitation");
+  });
+
+  it("forgets a link that no longer works", async () => {
+    fakeServer({
+      "GET /api/auth/session": { body: sessionBody({ state: "full" }) },
+      "POST /api/invitations/lookup": problem(404, "invitation_invalid"),
+    });
+    const opened = renderApp(`/invitation#${TOKEN}`);
+    await screen.findByRole("alert");
+    await waitFor(() => expect(window.sessionStorage.length).toBe(0));
+    opened.unmount();
+    renderApp("/");
+    expect(await screen.findByTestId("welcome")).toBeTruthy();
   });
 });

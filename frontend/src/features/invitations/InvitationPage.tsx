@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
+import { isApiError } from "../../api/problem";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { formatDateTime } from "../../shared/formatDate";
 import { Loading } from "../../shared/Loading";
@@ -66,14 +67,21 @@ export function InvitationPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const { completeStep } = useAuth();
-  const [token] = useState(() => takeInvitationToken(location.hash));
+  const [token, setToken] = useState(() => takeInvitationToken(location.hash));
   const preview = useLoad(() => (token ? lookUpInvitation(token) : Promise.resolve(null)), [token]);
 
-  // The token has been read: take it out of the address bar (and so out of history).
+  // A link pasted into this tab changes only the fragment: read it too. Once read, the token
+  // leaves the address bar (and so the history).
   useEffect(() => {
-    if (location.hash)
-      void navigate({ pathname: location.pathname, search: location.search, hash: "" }, { replace: true });
+    if (!location.hash) return;
+    setToken(takeInvitationToken(location.hash));
+    void navigate({ pathname: location.pathname, search: location.search, hash: "" }, { replace: true });
   }, [location.hash, location.pathname, location.search, navigate]);
+
+  // A dead link is not kept for later.
+  useEffect(() => {
+    if (isApiError(preview.error, "invitation_invalid")) forgetInvitationToken();
+  }, [preview.error]);
 
   const accepted = async (result: SessionStart) => {
     forgetInvitationToken();
