@@ -75,6 +75,15 @@ async def find_challenge_for_update(
     )
 
 
+async def count_passkeys(session: AsyncSession, user_id: uuid.UUID) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(Passkey).where(Passkey.user_id == user_id)
+        )
+        or 0
+    )
+
+
 @dataclass(frozen=True)
 class SessionContext:
     """Everything a request needs to know about who is behind a session cookie."""
