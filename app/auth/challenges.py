@@ -7,9 +7,9 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.repository import find_challenge_for_update
 from app.errors import AppError
 from app.keys import current_keyring
 from app.kit.clock import as_utc
@@ -54,9 +54,7 @@ async def consume_challenge(
     if not handle or len(handle) > 128:
         raise ChallengeInvalid()
     candidates = token_mac_candidates(current_keyring(), handle, purpose=PURPOSE_MAC)
-    challenge = await session.scalar(
-        select(AuthChallenge).where(AuthChallenge.handle_mac.in_(candidates)).with_for_update()
-    )
+    challenge = await find_challenge_for_update(session, candidates)
     if (
         challenge is None
         or challenge.purpose != purpose

@@ -22,7 +22,7 @@ from app.auth.errors import (
     SignInRequired,
     StepUpRequired,
 )
-from app.auth.repository import load_session_context
+from app.auth.repository import SessionContext, load_session_context
 from app.auth.sessions.service import (
     COOKIE_NAME,
     csrf_matches,
@@ -146,6 +146,16 @@ async def require_signed_in(actor: CurrentActor) -> Actor:
 
 AnySession = Annotated[Actor, Depends(require_any_session)]
 SignedIn = Annotated[Actor, Depends(require_signed_in)]
+
+
+async def loaded_session_context(actor: AnySession, request: Request) -> SessionContext:
+    """What resolve_actor loaded with the session (user, roles, memberships, factors): read
+    from the request, at no query of its own."""
+    context: SessionContext = request.state.session_context
+    return context
+
+
+LoadedSessionContext = Annotated[SessionContext, Depends(loaded_session_context)]
 
 
 async def require_fresh_second_factor(actor: SignedIn) -> Actor:

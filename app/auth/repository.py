@@ -1,3 +1,6 @@
+"""Auth queries shared by its sub-packages: accounts (users, platform roles, second-factor
+state), challenges, and the one-statement context of a signed-in request."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,9 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.keys import current_keyring
 from app.kit.email import email_index_candidates
-from app.models.identity import AuthSession, Passkey, TotpFactor
+from app.models.identity import AuthChallenge, AuthSession, Passkey, TotpFactor
 from app.models.memberships import Membership
 from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRoleGrant, User
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    """The user by id (no query when the unit of work already loaded it)."""
+    return await session.get(User, user_id)
 
 
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -55,6 +63,25 @@ async def has_second_factor(session: AsyncSession, user_id: object) -> bool:
         return True
     passkey = await session.scalar(select(Passkey.id).where(Passkey.user_id == user_id).limit(1))
     return passkey is not None
+
+
+async def find_challenge_for_update(
+    session: AsyncSession, handle_macs: list[bytes]
+) -> AuthChallenge | None:
+    """The challenge whose handle MAC is one of ``handle_macs``, locked until the end of
+    the transaction (so that it is used up once)."""
+    return await session.scalar(
+        select(AuthChallenge).where(AuthChallenge.handle_mac.in_(handle_macs)).with_for_update()
+    )
+
+
+async def count_passkeys(session: AsyncSession, user_id: uuid.UUID) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(Passkey).where(Passkey.user_id == user_id)
+        )
+        or 0
+    )
 
 
 @dataclass(frozen=True)

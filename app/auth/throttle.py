@@ -18,23 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, delete, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import throttle_repository as repo
 from app.config import ThrottleSettings
 from app.errors import AppError
 from app.keys import current_keyring
 from app.kit.clock import as_utc
 from app.kit.crypto.blind_index import normalize_email
 from app.kit.crypto.tokens import token_mac
-from app.models.base import new_id
-from app.models.identity import AuthThrottle
 
 PURPOSE = "auth-throttle"
-_TABLE = AuthThrottle.__table__
-_DATETIME = _TABLE.c.window_started_at.type
 
 
 class TooManyAttempts(AppError):
@@ -61,10 +55,6 @@ def _mac(key: str) -> bytes:
     return token_mac(current_keyring(), key, purpose=PURPOSE)
 
 
-def _at(moment: datetime) -> ColumnElement[datetime]:
-    return literal(moment, type_=_DATETIME)
-
-
 async def reserve(
     session: AsyncSession,
     budgets: list[Budget],
@@ -80,47 +70,19 @@ async def reserve(
     """
     window_start = now - timedelta(minutes=settings.window_minutes)
     blocked_until = now + timedelta(minutes=settings.block_minutes)
-    insert = _insert_for(session)
     savepoint = await session.begin_nested()
     try:
         for budget in budgets:
             mac = _mac(budget.key)
-            row = _TABLE.c
-            # A new budget once the window has passed (and no block stands) or the block
-            # has ended; a standing block outlives a shorter window.
-            fresh = or_(
-                and_(row.blocked_until.is_(None), row.window_started_at < _at(window_start)),
-                and_(row.blocked_until.is_not(None), row.blocked_until <= _at(now)),
+            counted = await repo.count_attempt(
+                session,
+                mac,
+                limit=budget.limit,
+                now=now,
+                window_start=window_start,
+                blocked_until=blocked_until,
             )
-            counted = case((fresh, 1), else_=row.failures + 1)
-            statement = (
-                insert(AuthThrottle)
-                .values(
-                    id=new_id(),
-                    key_mac=mac,
-                    failures=1,
-                    window_started_at=now,
-                    blocked_until=blocked_until if budget.limit <= 1 else None,
-                )
-                .on_conflict_do_update(
-                    index_elements=["key_mac"],
-                    set_={
-                        "failures": counted,
-                        "window_started_at": case((fresh, _at(now)), else_=row.window_started_at),
-                        "blocked_until": case(
-                            (counted >= budget.limit, _at(blocked_until)),
-                            (fresh, None),
-                            else_=row.blocked_until,
-                        ),
-                    },
-                    # No row comes back when the budget is used up: the attempt is refused.
-                    where=or_(
-                        fresh, and_(row.failures < budget.limit, row.blocked_until.is_(None))
-                    ),
-                )
-                .returning(row.failures)
-            )
-            if (await session.execute(statement)).first() is None:
+            if not counted:
                 retry = await _retry_after(session, mac, now)
                 raise TooManyAttempts(headers={"Retry-After": str(retry)})
     except BaseException:
@@ -130,9 +92,7 @@ async def reserve(
 
 
 async def _retry_after(session: AsyncSession, mac: bytes, now: datetime) -> int:
-    until = await session.scalar(
-        select(AuthThrottle.blocked_until).where(AuthThrottle.key_mac == mac)
-    )
+    until = await repo.find_blocked_until(session, mac)
     if until is None:
         return 1
     return max(1, int((as_utc(until) - now).total_seconds()) + 1)
@@ -140,23 +100,12 @@ async def _retry_after(session: AsyncSession, mac: bytes, now: datetime) -> int:
 
 async def refund(session: AsyncSession, key: str) -> None:
     """Give back one reserved attempt of a shared budget (a right secret from an address)."""
-    row = _TABLE.c
-    await session.execute(
-        update(AuthThrottle)
-        .where(AuthThrottle.key_mac == _mac(key), row.failures > 0)
-        .values(failures=row.failures - 1, blocked_until=None)
-    )
+    await repo.uncount_attempt(session, _mac(key))
 
 
 async def clear(session: AsyncSession, key: str) -> None:
     """Forget a key's count (a right secret for the account's own budget)."""
-    await session.execute(delete(AuthThrottle).where(AuthThrottle.key_mac == _mac(key)))
-
-
-def _insert_for(session: AsyncSession):  # type: ignore[no-untyped-def]
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql_insert
-    return sqlite_insert
+    await repo.delete_count(session, _mac(key))
 
 
 async def limit_anonymous_ceremonies(

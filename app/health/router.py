@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from app.health.repository import database_answers
+from app.health.service import check_database
 from app.keys import keys_loaded
 
 router = APIRouter(tags=["health"])
@@ -47,7 +47,7 @@ async def readyz(request: Request, response: Response) -> Readiness:
     """The database answers and the keys are loaded; 503 otherwise."""
     database: CheckState = "ok"
     try:
-        await database_answers(request.app.state.engine)
+        await check_database(request.app.state.engine)
     except Exception:  # any failure means "not ready"; the log keeps the class name
         log.warning("readiness: database unreachable", exc_info=True)
         database = "failed"

@@ -16,12 +16,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
 from app.audit import record_event
+from app.auth.account import repository as repo
 from app.auth.account.errors import EmailChangeInvalid, EmailChangeTooSoon, EmailUnchanged
 from app.auth.errors import EmailAlreadyRegistered
 from app.auth.repository import find_user_by_email
@@ -59,19 +59,17 @@ def _typed(code: str) -> str:
 
 async def _lock_user(session: AsyncSession, user: User) -> None:
     """Serialize changes of one account (PostgreSQL; SQLite serializes every write)."""
-    await session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    await repo.lock_user(session, user.id)
 
 
 async def _pending_row(session: AsyncSession, user: User) -> EmailChange | None:
-    return await session.scalar(
-        select(EmailChange).where(EmailChange.user_id == user.id).with_for_update()
-    )
+    return await repo.find_email_change(session, user.id, lock=True)
 
 
 async def pending_email_change(
     session: AsyncSession, *, user: User, now: datetime
 ) -> PendingEmailChange | None:
-    row = await session.scalar(select(EmailChange).where(EmailChange.user_id == user.id))
+    row = await repo.find_email_change(session, user.id)
     if row is None or as_utc(row.expires_at) <= now:
         return None
     return PendingEmailChange(email=row.new_email, expires_at=as_utc(row.expires_at))

@@ -28,9 +28,9 @@ import uuid
 from datetime import datetime
 
 from argon2.low_level import Type, hash_secret_raw
-from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.factors import repository as repo
 from app.keys import current_keyring
 from app.kit.crypto.tokens import constant_time_equal, token_mac_candidates
 from app.models.identity import RecoveryCode
@@ -115,7 +115,7 @@ def _new_digests(user_id: uuid.UUID, canonicals: list[str]) -> list[str]:
 
 async def replace_codes(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
     """Delete every code of the user and create ``COUNT`` new ones, returned once."""
-    await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    await repo.delete_codes_of(session, user_id)
     canonicals = [_new_canonical() for _ in range(COUNT)]
     # Argon2id off the event loop.
     digests = await asyncio.to_thread(_new_digests, user_id, canonicals)
@@ -161,13 +161,7 @@ async def use_code(session: AsyncSession, user_id: uuid.UUID, code: str, *, now:
     canonical = normalize_code(code)
     if canonical is None:
         return False
-    unused = (
-        await session.scalars(
-            select(RecoveryCode)
-            .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
-            .order_by(RecoveryCode.id)
-        )
-    ).all()
+    unused = await repo.list_unused_codes(session, user_id)
     if not unused:
         return False
     # Decrypted here, in the request's task (the keyring is process state); hashed in a
@@ -185,25 +179,12 @@ async def use_code(session: AsyncSession, user_id: uuid.UUID, code: str, *, now:
     matched = await asyncio.to_thread(_matching_id, user_id, canonical, rows, legacy)
     if matched is None:
         return False
-    used = await session.execute(
-        update(RecoveryCode)
-        .where(RecoveryCode.id == matched, RecoveryCode.used_at.is_(None))
-        .values(used_at=now)
-        .returning(RecoveryCode.id)
-    )
-    return used.first() is not None
+    return await repo.mark_code_used(session, matched, now=now)
 
 
 async def count_remaining(session: AsyncSession, user_id: uuid.UUID) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(RecoveryCode)
-            .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
-        )
-        or 0
-    )
+    return await repo.count_unused_codes(session, user_id)
 
 
 async def delete_codes(session: AsyncSession, user_id: uuid.UUID) -> None:
-    await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    await repo.delete_codes_of(session, user_id)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
@@ -25,6 +24,7 @@ from app.auth import throttle
 from app.auth.challenges import issue_challenge
 from app.auth.errors import StepUpRequired
 from app.auth.factors import recovery_codes, totp
+from app.auth.factors import repository as repo
 from app.auth.factors.errors import (
     LastSecondFactor,
     NoSecondFactor,
@@ -32,12 +32,12 @@ from app.auth.factors.errors import (
     TotpEnrolmentExpired,
     TotpNotEnabled,
 )
-from app.auth.repository import has_second_factor
+from app.auth.repository import count_passkeys, has_second_factor
 from app.auth.sessions.service import IssuedSession, elevate_session, second_factor_fresh
 from app.config import AuthSettings, SessionSettings, ThrottleSettings
 from app.errors import AppError
 from app.kit.clock import as_utc
-from app.models.identity import AuthChallenge, AuthSession, Passkey, TotpFactor
+from app.models.identity import AuthSession, Passkey, TotpFactor
 from app.models.users import User
 from app.notifications.service import notify_user
 from app.permissions import requires_second_factor
@@ -110,13 +110,9 @@ class ConfirmedEnrolment:
 async def confirmed_totp(
     session: AsyncSession, user_id: uuid.UUID, *, lock: bool = False
 ) -> TotpFactor | None:
-    query = select(TotpFactor).where(
-        TotpFactor.user_id == user_id, TotpFactor.confirmed_at.is_not(None)
-    )
-    if lock:
-        # Two requests with the same code must not both read the old last_used_step.
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return await session.scalar(query)
+    """The user's confirmed TOTP factor; ``lock``: locked (and re-read) until the end of
+    the transaction, so two requests with the same code cannot both use it."""
+    return await repo.find_confirmed_totp(session, user_id, lock=lock)
 
 
 async def start_totp_enrolment(
@@ -127,15 +123,7 @@ async def start_totp_enrolment(
     The caller has checked require_step_up_if_enrolled.
     """
     # Only the newest set-up can be confirmed.
-    await session.execute(
-        update(AuthChallenge)
-        .where(
-            AuthChallenge.user_id == user.id,
-            AuthChallenge.purpose == ENROLMENT_PURPOSE,
-            AuthChallenge.used_at.is_(None),
-        )
-        .values(used_at=now)
-    )
+    await repo.mark_pending_challenges_used(session, user.id, purpose=ENROLMENT_PURPOSE, now=now)
     secret = totp.new_secret()
     await issue_challenge(
         session,
@@ -168,16 +156,8 @@ async def confirm_totp_enrolment(
     Creates ten new recovery codes (replacing any old ones) and rotates the session into
     one with the second factor proven.
     """
-    challenge = await session.scalar(
-        select(AuthChallenge)
-        .where(
-            AuthChallenge.user_id == user.id,
-            AuthChallenge.purpose == ENROLMENT_PURPOSE,
-            AuthChallenge.used_at.is_(None),
-        )
-        .order_by(AuthChallenge.created_at.desc(), AuthChallenge.id.desc())
-        .limit(1)
-        .with_for_update()
+    challenge = await repo.find_newest_pending_challenge_for_update(
+        session, user.id, purpose=ENROLMENT_PURPOSE
     )
     payload = json.loads(challenge.payload) if challenge is not None else {}
     if (
@@ -194,7 +174,7 @@ async def confirm_totp_enrolment(
         raise SecondFactorInvalid()
     challenge.used_at = now
 
-    factor = await session.scalar(select(TotpFactor).where(TotpFactor.user_id == user.id))
+    factor = await repo.find_totp(session, user.id)
     replaced = factor is not None
     if factor is None:
         factor = TotpFactor(user_id=user.id)
@@ -220,15 +200,6 @@ async def confirm_totp_enrolment(
         change="totp_enabled",
     )
     return ConfirmedEnrolment(issued=issued, recovery_codes=codes)
-
-
-async def count_passkeys(session: AsyncSession, user_id: uuid.UUID) -> int:
-    return int(
-        await session.scalar(
-            select(func.count()).select_from(Passkey).where(Passkey.user_id == user_id)
-        )
-        or 0
-    )
 
 
 async def remove_totp(session: AsyncSession, *, actor: Actor, user: User, now: datetime) -> None:

@@ -21,16 +21,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import ANONYMOUS, SessionState
 from app.audit import record_event
 from app.auth.challenges import ChallengeInvalid, consume_challenge, issue_challenge
 from app.auth.dependencies import session_state
+from app.auth.oidc import repository as repo
 from app.auth.oidc.client import EMAIL_CLAIMS, OidcClient, ProviderMetadata
 from app.auth.oidc.errors import SSO_FAILED, SSO_NO_ACCOUNT, SignInRefused
-from app.auth.repository import find_user_by_email, has_second_factor, platform_roles_of
+from app.auth.repository import (
+    find_user_by_email,
+    get_user,
+    has_second_factor,
+    platform_roles_of,
+)
 from app.auth.sessions.service import IssuedSession, open_signed_in_session
 from app.config import Settings
 from app.keys import current_keyring
@@ -190,13 +195,11 @@ async def _account_of(
     subject_mac = _mac(f"{issuer}\n{subject}")
     # Under every key version: a link made before a key rotation must still decide (else
     # the next sign-in would quietly re-link by email), and is moved to the current one.
-    identity = await session.scalar(
-        select(OidcIdentity).where(OidcIdentity.subject_mac.in_(_macs(f"{issuer}\n{subject}")))
-    )
+    identity = await repo.find_identity_by_subject(session, _macs(f"{issuer}\n{subject}"))
     if identity is not None:
         identity.issuer_mac, identity.subject_mac = issuer_mac, subject_mac
         # A linked subject decides, whatever email the provider reports today.
-        user = await session.get(User, identity.user_id)
+        user = await get_user(session, identity.user_id)
     else:
         verified = await email_claims()
         email = verified.get("email")
@@ -209,11 +212,7 @@ async def _account_of(
             raise SignInRefused(SSO_FAILED, "email_unverified", user=user)
         if user is None:
             raise SignInRefused(SSO_NO_ACCOUNT, "no_account")
-        linked_elsewhere = await session.scalar(
-            select(OidcIdentity.id).where(
-                OidcIdentity.user_id == user.id, OidcIdentity.issuer_mac.in_(_macs(issuer))
-            )
-        )
+        linked_elsewhere = await repo.find_identity_id_at_issuer(session, user.id, _macs(issuer))
         if linked_elsewhere is not None:
             # The account is linked to another subject at this provider: the same email
             # under a new provider account is a takeover attempt, not the same person.
@@ -306,10 +305,7 @@ async def linked_user_ids(session: AsyncSession, user_ids: list[uuid.UUID]) -> s
     """Which of these accounts are linked to a provider subject."""
     if not user_ids:
         return set()
-    rows = await session.scalars(
-        select(OidcIdentity.user_id).where(OidcIdentity.user_id.in_(user_ids)).distinct()
-    )
-    return set(rows.all())
+    return await repo.list_linked_user_ids(session, user_ids)
 
 
 async def unlink_identities(session: AsyncSession, user_id: uuid.UUID) -> int:
@@ -318,6 +314,6 @@ async def unlink_identities(session: AsyncSession, user_id: uuid.UUID) -> int:
     The next single sign-on links a subject again by the provider's verified email, as the
     first one did (a person whose provider account was replaced gets back in; the old
     provider account no longer decides)."""
-    result = await session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == user_id))
+    count = await repo.delete_identities_of(session, user_id)
     await session.flush()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return count

@@ -34,6 +34,7 @@ from app.auth.errors import SignInRequired
 from app.auth.passkeys.ceremony import CEREMONY_TIMEOUT_MS, Ceremony, descriptors, record_refusal
 from app.auth.passkeys.errors import NoPasskeys, PasskeyRejected, PasskeyUnknown, SignCountRegressed
 from app.auth.passkeys.repository import find_by_credential_id, list_passkeys
+from app.auth.repository import get_user
 from app.auth.sessions.service import (
     IssuedSession,
     elevate_session,
@@ -43,7 +44,7 @@ from app.auth.sessions.service import (
 from app.config import Settings
 from app.errors import AppError
 from app.models.identity import AuthSession
-from app.models.users import User, UserStatus
+from app.models.users import UserStatus
 
 AUTHENTICATION = "passkey-authentication"
 
@@ -170,7 +171,7 @@ async def finish_authentication(
             return AuthenticationOutcome(refusal=SignCountRegressed())
         return await refuse(PasskeyRejected(), target=passkey)
 
-    user = await session.get(User, passkey.user_id)
+    user = await get_user(session, passkey.user_id)
     if user is None or user.status != UserStatus.ACTIVE:
         return await refuse(PasskeyRejected(), target=passkey)
     passkey.sign_count = verified.new_sign_count

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
@@ -13,7 +12,7 @@ from app.audit import record_event
 from app.auth.errors import SignInRequired
 from app.auth.factors.service import confirmed_totp, remove_second_factor
 from app.auth.passkeys.access import access_passkey
-from app.auth.passkeys.repository import list_passkeys
+from app.auth.passkeys.repository import list_passkey_ids_for_update, list_passkeys
 from app.auth.sessions.service import session_user
 from app.models.identity import Passkey
 from app.notifications.service import notify_user
@@ -43,11 +42,7 @@ async def remove_passkey(
     the last second factor of an admin or coordinator (see remove_second_factor)."""
     passkey = await access_passkey(session, actor, passkey_id)
     # Locked, so two concurrent removals cannot each see the other passkey as spare.
-    mine = (
-        await session.scalars(
-            select(Passkey.id).where(Passkey.user_id == passkey.user_id).with_for_update()
-        )
-    ).all()
+    mine = await list_passkey_ids_for_update(session, passkey.user_id)
     totp = await confirmed_totp(session, passkey.user_id)
     last = totp is None and not [other for other in mine if other != passkey.id]
     await remove_second_factor(

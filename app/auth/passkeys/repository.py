@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,3 +43,18 @@ async def find_by_credential_id(
     )
     query = select(Passkey).where(Passkey.credential_id_mac.in_(candidates))
     return await session.scalar(query.with_for_update() if lock else query)
+
+
+async def get_passkey(session: AsyncSession, passkey_id: uuid.UUID) -> Passkey | None:
+    return await session.get(Passkey, passkey_id)
+
+
+async def list_passkey_ids_for_update(
+    session: AsyncSession, user_id: uuid.UUID
+) -> Sequence[uuid.UUID]:
+    """The ids of the user's passkeys, locked until the end of the transaction."""
+    return (
+        await session.scalars(
+            select(Passkey.id).where(Passkey.user_id == user_id).with_for_update()
+        )
+    ).all()

@@ -7,19 +7,17 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.audit import record_event
 from app.auth.cookies import clear_session_cookie, set_session_cookie
 from app.auth.dependencies import (
     AnySession,
     AppClock,
     AppSettings,
+    LoadedSessionContext,
     SignedIn,
-    session_state,
     signed_in_user_id,
 )
 from app.auth.errors import InvalidCredentials
 from app.auth.network import client_address
-from app.auth.repository import SessionContext, has_second_factor, platform_roles_of
 from app.auth.schemas import (
     SessionInfo,
     SessionList,
@@ -29,24 +27,22 @@ from app.auth.schemas import (
     SignInResult,
     UserRead,
 )
+from app.auth.sessions.access import access_session
 from app.auth.sessions.service import (
     csrf_token,
+    end_current_session,
     list_live_sessions,
-    revoke_session,
-    revoke_user_sessions,
+    revoke_all_own_sessions,
+    revoke_own_session,
 )
 from app.auth.sessions.signin import sign_in_with_password
 from app.db import DbSession, UnitOfWorkRoute
-from app.errors import NotFound, problem_response
+from app.errors import problem_response
 from app.kit.email import canonical_email_or_none
 from app.kit.schemas import Outcome, SessionsRevoked
 from app.models.identity import AuthSession
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=UnitOfWorkRoute)
-
-
-class SessionNotFound(NotFound):
-    code, title = "session_not_found", "No such session"
 
 
 @router.post(
@@ -77,19 +73,14 @@ async def sign_in(
         settings=settings,
         hashing=request.app.state.hashing,
     )
-    if result.issued is None or result.user is None:
+    if result.issued is None or result.state is None:
         refusal = result.refusal or InvalidCredentials()
         # Returned, not raised: the audit event must be committed.
         return problem_response(
             status=refusal.status, code=refusal.code, title=refusal.title, headers=refusal.headers
         )
-    state = session_state(
-        second_factor_proven=False,
-        enrolled=await has_second_factor(session, result.user.id),
-        roles=await platform_roles_of(session, result.user.id),
-    )
     response = JSONResponse(
-        SignInResult(state=state, csrf_token=csrf_token(result.issued.token)).model_dump()
+        SignInResult(state=result.state, csrf_token=csrf_token(result.issued.token)).model_dump()
     )
     set_session_cookie(
         response, result.issued.token, max_age=settings.session.absolute_hours * 3600
@@ -103,23 +94,17 @@ async def sign_out(
 ) -> Outcome:
     """End this session (the cookie stops working at once, everywhere it was copied)."""
     record: AuthSession = request.state.auth_session
-    await revoke_session(record, now=clock.now(), reason="signed_out")
-    await record_event(
-        session,
-        actor=actor,
-        action="session.revoked",
-        target=record,
-        details={"reason": "signed_out"},
-    )
+    await end_current_session(session, actor=actor, record=record, now=clock.now())
     clear_session_cookie(response)
     return Outcome()
 
 
 @router.get("/session", operation_id="getSession", response_model=SessionInfo)
-async def get_session(actor: AnySession, request: Request) -> SessionInfo:
+async def get_session(
+    actor: AnySession, context: LoadedSessionContext, request: Request
+) -> SessionInfo:
     """Who is signed in, what the session may do now, and the CSRF token for writes."""
     # Loaded with the session by resolve_actor: this answer costs no query of its own.
-    context: SessionContext = request.state.session_context
     user = context.user
     return SessionInfo(
         state=actor.session_state or "full",
@@ -169,17 +154,8 @@ async def revoke_one_session(
     session_id: uuid.UUID, actor: SignedIn, session: DbSession, clock: AppClock
 ) -> Outcome:
     """End one of the caller's own sessions (another user's is 404, like a missing one)."""
-    record = await session.get(AuthSession, session_id)
-    if record is None or record.user_id != actor.user_id or record.revoked_at is not None:
-        raise SessionNotFound()
-    await revoke_session(record, now=clock.now(), reason="revoked_by_user")
-    await record_event(
-        session,
-        actor=actor,
-        action="session.revoked",
-        target=record,
-        details={"reason": "revoked_by_user"},
-    )
+    record = await access_session(session, actor, session_id)
+    await revoke_own_session(session, actor=actor, record=record, now=clock.now())
     return Outcome()
 
 
@@ -190,16 +166,6 @@ async def revoke_all_sessions(
     actor: SignedIn, response: Response, session: DbSession, clock: AppClock
 ) -> SessionsRevoked:
     """Sign out everywhere, this browser included."""
-    user_id = signed_in_user_id(actor)
-    count = await revoke_user_sessions(
-        session, user_id, now=clock.now(), reason="signed_out_everywhere"
-    )
-    await record_event(
-        session,
-        actor=actor,
-        action="session.revoked_all",
-        target=("users", user_id),
-        details={"count": count},
-    )
+    count = await revoke_all_own_sessions(session, actor=actor, now=clock.now())
     clear_session_cookie(response)
     return SessionsRevoked(revoked=count)

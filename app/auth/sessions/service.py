@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
 from app.audit import record_event
 from app.auth.errors import SignInRequired
+from app.auth.repository import get_user
+from app.auth.sessions import repository as repo
 from app.config import SessionSettings
 from app.keys import current_keyring
 from app.kit.clock import as_utc
@@ -106,7 +107,7 @@ async def open_signed_in_session(
 async def session_user(session: AsyncSession, actor: Actor) -> User:
     """The user behind a signed-in actor (resolve_actor loaded it in this transaction, so
     no query); SignInRequired for an actor without one."""
-    user = await session.get(User, actor.user_id) if actor.user_id is not None else None
+    user = await get_user(session, actor.user_id) if actor.user_id is not None else None
     if user is None:  # pragma: no cover - AnySession and SignedIn rule it out
         raise SignInRequired()
     return user
@@ -119,7 +120,7 @@ async def find_live_session(
     macs = session_token_macs(token)
     if not macs:
         return None
-    record = await session.scalar(select(AuthSession).where(AuthSession.token_mac.in_(macs)))
+    record = await repo.find_by_token_macs(session, macs)
     return record if record is not None and session_is_live(record, now, settings) else None
 
 
@@ -208,33 +209,64 @@ async def revoke_user_sessions(
     reason: str,
     keep: uuid.UUID | None = None,
 ) -> int:
-    statement = (
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=now, revoked_reason=reason)
+    return await repo.mark_user_sessions_revoked(
+        session, user_id, now=now, reason=reason, keep=keep
     )
-    if keep is not None:
-        statement = statement.where(AuthSession.id != keep)
-    result = await session.execute(statement)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def list_live_sessions(
     session: AsyncSession, user_id: uuid.UUID, *, now: datetime, settings: SessionSettings
 ) -> list[AuthSession]:
-    rows = (
-        await session.scalars(
-            select(AuthSession)
-            .where(
-                AuthSession.user_id == user_id,
-                AuthSession.revoked_at.is_(None),
-                AuthSession.expires_at > now,
-                AuthSession.last_seen_at > now - timedelta(minutes=settings.idle_minutes),
-            )
-            .order_by(AuthSession.created_at.desc())
-        )
-    ).all()
-    return list(rows)
+    return await repo.list_unrevoked_sessions(
+        session, user_id, now=now, seen_after=now - timedelta(minutes=settings.idle_minutes)
+    )
+
+
+# --- The user's own sessions (routes in sessions/router.py) ---------------------------
+
+
+async def end_current_session(
+    session: AsyncSession, *, actor: Actor, record: AuthSession, now: datetime
+) -> None:
+    """End the actor's current session (``record``), audited."""
+    await revoke_session(record, now=now, reason="signed_out")
+    await record_event(
+        session,
+        actor=actor,
+        action="session.revoked",
+        target=record,
+        details={"reason": "signed_out"},
+    )
+
+
+async def revoke_own_session(
+    session: AsyncSession, *, actor: Actor, record: AuthSession, now: datetime
+) -> None:
+    """End one of the actor's sessions (loaded through access_session), audited."""
+    await revoke_session(record, now=now, reason="revoked_by_user")
+    await record_event(
+        session,
+        actor=actor,
+        action="session.revoked",
+        target=record,
+        details={"reason": "revoked_by_user"},
+    )
+
+
+async def revoke_all_own_sessions(session: AsyncSession, *, actor: Actor, now: datetime) -> int:
+    """Sign the actor out everywhere, this session included, audited; how many ended."""
+    if actor.user_id is None:  # pragma: no cover - SignedIn rules it out
+        raise SignInRequired()
+    user_id = actor.user_id
+    count = await revoke_user_sessions(session, user_id, now=now, reason="signed_out_everywhere")
+    await record_event(
+        session,
+        actor=actor,
+        action="session.revoked_all",
+        target=("users", user_id),
+        details={"count": count},
+    )
+    return count
 
 
 def csrf_token(session_token: str) -> str:

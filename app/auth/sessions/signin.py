@@ -9,12 +9,18 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.actors import ANONYMOUS
+from app.actors import ANONYMOUS, SessionState
 from app.audit import record_event
 from app.auth import throttle
+from app.auth.dependencies import session_state
 from app.auth.errors import InvalidCredentials
 from app.auth.hashing import PasswordHashing
-from app.auth.repository import find_user_by_email
+from app.auth.repository import (
+    find_user_by_email,
+    get_user,
+    has_second_factor,
+    platform_roles_of,
+)
 from app.auth.sessions.service import IssuedSession, open_signed_in_session
 from app.config import Settings
 from app.db import unit_of_work
@@ -27,6 +33,8 @@ class SignInResult:
     issued: IssuedSession | None
     user: User | None
     refusal: AppError | None
+    # What the new session may do (None without one): see dependencies.session_state.
+    state: SessionState | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ async def sign_in_with_password(
         return SignInResult(None, None, refusal)
 
     matched = await hashing.verify(candidate.password_hash, password)
-    user = await session.get(User, candidate.user_id) if candidate.user_id else None
+    user = await get_user(session, candidate.user_id) if candidate.user_id else None
     if not matched or user is None or user.status != UserStatus.ACTIVE:
         await record_event(
             session,
@@ -104,4 +112,10 @@ async def sign_in_with_password(
         settings=settings.session,
         user_agent=user_agent,
     )
-    return SignInResult(issued, user, None)
+    # A password is the first factor only.
+    state = session_state(
+        second_factor_proven=False,
+        enrolled=await has_second_factor(session, user.id),
+        roles=await platform_roles_of(session, user.id),
+    )
+    return SignInResult(issued, user, None, state)
