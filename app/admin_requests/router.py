@@ -36,7 +36,7 @@ router = APIRouter(prefix="/admin-requests", tags=["admin requests"], route_clas
         409: {
             "description": "user_suspended, already_admin, not_admin,"
             " admin_grant_request_pending, last_admin"
-        }
+        },
     },
 )
 async def request_admin_grant(

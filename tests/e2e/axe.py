@@ -68,13 +68,15 @@ OVERFLOW = """
   const describe = (e) => {
     const name = e.tagName.toLowerCase();
     const id = e.id ? '#' + e.id : '';
-    const classes = typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '';
+    const names = typeof e.className === 'string' ? e.className.trim() : '';
+    const classes = names ? '.' + names.split(/\\s+/).join('.') : '';
     return `${name}${id}${classes} reaches ${Math.round(e.getBoundingClientRect().right)} px`;
   };
   const wide = [...document.body.querySelectorAll('*')]
     .filter((e) => e.getBoundingClientRect().right > width + 1)
     .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
-  return [`the page is ${document.documentElement.scrollWidth} px wide`, ...wide.slice(0, 6).map(describe)];
+  const page = `the page is ${document.documentElement.scrollWidth} px wide`;
+  return [page, ...wide.slice(0, 6).map(describe)];
 }
 """
 
