@@ -190,8 +190,11 @@ async def signs_in_with(world: World, user: User, method: str, code: str) -> htt
         await browser.aclose()
 
 
-async def session_state(browser: httpx.AsyncClient) -> int:
-    return (await browser.get("/api/auth/session")).status_code
+async def session_state(browser: httpx.AsyncClient) -> str:
+    """What the server says of the browser's session: "full", …, or "anonymous"."""
+    response = await browser.get("/api/auth/session")
+    assert response.status_code == 200, response.text
+    return str(response.json()["state"])
 
 
 async def open_challenge(world: World) -> str:
@@ -316,8 +319,8 @@ async def test_old_version_retires_once_its_tokens_have_expired(world: World) ->
     assert [e.action for e in await audit_events(world)] == ["key.rotated", "key.reencrypted"]
 
     # Sessions made under version 1 keep working while it is in the keyring.
-    assert await session_state(alice_browser) == 200
-    assert await session_state(bob_browser) == 200
+    assert await session_state(alice_browser) == "full"
+    assert await session_state(bob_browser) == "full"
 
     # 2. Status and retire say what still needs version 1, and until when.
     status = world.cli("keys", "status")
@@ -369,7 +372,7 @@ async def test_old_version_retires_once_its_tokens_have_expired(world: World) ->
     }
 
     # 4. Everything works without version 1.
-    assert await session_state(alice_browser) == 401  # expired long ago, as it should
+    assert await session_state(alice_browser) == "anonymous"  # expired long ago, as it should
     await alice_browser.aclose()
     await bob_browser.aclose()
     recovered = await signs_in_with(world, alice, "recovery-code", codes[0])
@@ -380,7 +383,7 @@ async def test_old_version_retires_once_its_tokens_have_expired(world: World) ->
     with_totp_code = await signs_in_with(world, alice, "totp", code_at(secret, world.clock.now()))
     assert with_totp_code.status_code == 200, with_totp_code.text
     again = await signed_in(world, "bob@example.org")
-    assert await session_state(again) == 200
+    assert await session_state(again) == "full"
     await again.aclose()
     async with world.session() as session:
         found = await find_by_credential_id(session, credential_id)
@@ -403,7 +406,7 @@ async def test_force_ends_what_still_needs_the_version_now(world: World) -> None
     handle = await open_challenge(world)
     invitation_token = await pending_invitation(world)
     rotate(world)
-    assert await session_state(alice_browser) == 200
+    assert await session_state(alice_browser) == "full"
 
     forced = world.cli("keys", "retire", "1", "--force")
 
@@ -419,7 +422,7 @@ async def test_force_ends_what_still_needs_the_version_now(world: World) -> None
     assert keyring.versions == (NEW,)
 
     # Revoked, not merely unmatched: the rows say why.
-    assert await session_state(alice_browser) == 401
+    assert await session_state(alice_browser) == "anonymous"
     await alice_browser.aclose()
     async with world.session() as session:
         reasons = (await session.scalars(select(AuthSession.revoked_reason))).all()
@@ -467,7 +470,7 @@ async def test_force_cannot_stand_in_for_rotation(world: World) -> None:
     async with world.session() as session:
         reasons = (await session.scalars(select(AuthSession.revoked_reason))).all()
         assert "key_retired" not in reasons
-    assert await session_state(browser) == 200
+    assert await session_state(browser) == "full"
     await browser.aclose()
 
 

@@ -29,6 +29,7 @@ from app.auth.sessions.service import (
     second_factor_fresh,
     session_is_live,
     session_token_macs,
+    why_ended,
 )
 from app.config import Settings
 from app.db import DbSession
@@ -87,10 +88,12 @@ async def resolve_actor(
     macs = session_token_macs(token)
     # One round trip: session, user, roles, memberships and factor state together.
     context = await load_session_context(session, macs) if macs else None
-    if context is None or not session_is_live(context.record, now, settings.session):
+    if context is None:
         return ANONYMOUS
     record, user = context.record, context.user
-    if user.status != UserStatus.ACTIVE:
+    if user.status != UserStatus.ACTIVE or not session_is_live(record, now, settings.session):
+        # Told once, on the next GET /api/auth/session, which also drops the dead cookie.
+        request.state.session_ended = why_ended(record, user, now, settings.session)
         return ANONYMOUS
     if request.method not in SAFE_METHODS and not csrf_matches(
         token, request.headers.get("x-csrf-token")
@@ -156,6 +159,17 @@ async def loaded_session_context(actor: AnySession, request: Request) -> Session
 
 
 LoadedSessionContext = Annotated[SessionContext, Depends(loaded_session_context)]
+
+
+async def session_context_if_any(actor: CurrentActor, request: Request) -> SessionContext | None:
+    """As :func:`loaded_session_context`, for routes that also answer nobody signed in."""
+    if not actor.is_authenticated:
+        return None
+    context: SessionContext = request.state.session_context
+    return context
+
+
+SessionContextIfAny = Annotated[SessionContext | None, Depends(session_context_if_any)]
 
 
 async def require_fresh_second_factor(actor: SignedIn) -> Actor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -49,6 +49,27 @@ class UserRead(BaseModel):
 class SessionMembership(BaseModel):
     organization_id: uuid.UUID
     role: str
+
+
+# Why the session this browser held ended, said once on the next page load so that the
+# sign-in page can tell the person (app/auth/sessions/service.py why_ended).
+SessionEnded = Literal[
+    "expired",
+    "signed_out_elsewhere",
+    "ended_by_admin",
+    "access_changed",
+    "password_changed",
+    "suspended",
+]
+
+
+class AnonymousSession(BaseModel):
+    """Nobody is signed in in this browser."""
+
+    state: Literal["anonymous"]
+    ended: SessionEnded | None = Field(
+        description="Why the session this browser held has ended; null when there was none"
+    )
 
 
 class SessionInfo(BaseModel):

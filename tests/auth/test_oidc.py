@@ -26,6 +26,7 @@ from app.models.users import PlatformRole, UserStatus
 from tests.auth.factories import make_user
 from tests.auth.oidc_provider import CLIENT_ID, CLIENT_SECRET, OpenIdProvider, running_provider
 from tests.conftest import make_settings
+from tests.support.signed_out import signed_out
 
 CALLBACK = "https://localhost/api/auth/oidc/callback"
 EMAIL = "someone@example.org"
@@ -219,7 +220,7 @@ class TestNoAccountIsEverCreated:
         before = await count_users(session)
         _refused_with(await single_sign_on(client, at_provider), "sso_no_account")
         assert await count_users(session) == before
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
         assert [f["reason"] for f in await _failures(session)] == ["no_account"]
 
     @pytest.mark.parametrize("verified", [False, "true", None])
@@ -232,7 +233,7 @@ class TestNoAccountIsEverCreated:
         else:
             provider.behaviour.user["email_verified"] = verified
         _refused_with(await single_sign_on(client, at_provider), "sso_failed")
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
         assert [f["reason"] for f in await _failures(session)] == ["email_unverified"]
 
     async def test_a_suspended_user_is_refused_like_a_stranger(
@@ -242,7 +243,7 @@ class TestNoAccountIsEverCreated:
         user.status = UserStatus.SUSPENDED
         await session.commit()
         _refused_with(await single_sign_on(client, at_provider), "sso_no_account")
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
         assert [f["reason"] for f in await _failures(session)] == ["account_suspended"]
 
 
@@ -278,7 +279,7 @@ class TestState:
         callback = await _to_callback(client, at_provider)
         async with _browser(app) as victim:
             _refused_with(await victim.get(callback), "sso_failed")
-            assert (await victim.get("/api/auth/session")).status_code == 401
+            assert await signed_out(victim)
         assert [f["reason"] for f in await _failures(session)] == ["browser_mismatch"]
 
     async def test_an_expired_state_is_refused(self, client, session, clock, at_provider) -> None:  # type: ignore[no-untyped-def]
@@ -320,7 +321,7 @@ class TestForgedTokens:
         for name, value in misbehaviour.items():
             setattr(provider.behaviour, name, value)
         _refused_with(await single_sign_on(client, at_provider), "sso_failed")
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
         assert [f["reason"] for f in await _failures(session)] == ["id_token_invalid"]
 
     async def test_a_denial_at_the_provider_is_not_echoed(
@@ -457,7 +458,7 @@ class TestClaimsFromUserinfo:
         provider.behaviour.userinfo_subject = "someone-else"
         await make_user(session, email=EMAIL)
         _refused_with(await single_sign_on(client, at_provider), "sso_failed")
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
         assert await _links(session) == []
         assert [f["reason"] for f in await _failures(session)] == ["userinfo_subject_mismatch"]
 

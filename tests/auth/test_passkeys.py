@@ -17,6 +17,7 @@ from app.models.users import PlatformRole, User
 from tests.auth.conftest import sign_in
 from tests.auth.factories import PASSWORD, make_user
 from tests.auth.softauthn import SoftAuthenticator, b64url, unb64url
+from tests.support.signed_out import signed_out
 
 COOKIE = "__Host-accord_session"
 BASE = "/api/auth/passkeys"
@@ -133,7 +134,7 @@ class TestRegistration:
         # The pre-enrolment cookie is dead.
         client.cookies.clear()
         client.cookies.set(COOKIE, before, domain="localhost")
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
         assert "passkey.registered" in await actions(session)
         assert "credential_changed" in await mail_kinds(session)
 
@@ -449,7 +450,7 @@ class TestPasswordlessSignIn:
         assert response.status_code == 401
         assert response.json()["code"] == "passkey_rejected"
         assert "set-cookie" not in response.headers
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
         event = await last_event(session, "passkey.authentication_failed")
         assert json.loads(event.details_json) == {"reason": "passkey_rejected"}
 
@@ -465,7 +466,7 @@ class TestPasswordlessSignIn:
         assert response.json()["code"] == "passkey_sign_count_regressed"
         event = await last_event(session, "passkey.sign_count_regressed")
         assert json.loads(event.details_json) == {"stored": 7, "presented": 5}
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
 
     async def test_a_forged_assertion_with_a_low_count_is_no_clone_alarm(
         self, client, session, device, clock
@@ -577,7 +578,7 @@ class TestPasswordlessSignIn:
         assert (await authenticate(client, device)).status_code == 200
         client.cookies.clear()
         client.cookies.set(COOKIE, previous, domain="localhost")
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
 
 
 class TestSecondFactor:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.models.identity import AuthSession
 from tests.auth.conftest import sign_in, signed_in_client
 from tests.auth.factories import make_user
+from tests.support.signed_out import signed_out
 
 
 async def _signed_in(client, session):  # type: ignore[no-untyped-def]
@@ -26,14 +27,48 @@ class TestSessionInfo:
         assert info["state"] == "full"
         assert info["csrf_token"] == client.headers["x-csrf-token"]
 
-    async def test_anonymous_gets_401(self, client) -> None:  # type: ignore[no-untyped-def]
+    async def test_nobody_is_an_answer_not_an_error(self, client) -> None:  # type: ignore[no-untyped-def]
+        # A signed-out visitor's page load logs no failed request in the browser console.
         response = await client.get("/api/auth/session")
-        assert response.status_code == 401
-        assert response.json()["code"] == "sign_in_required"
+        assert response.status_code == 200
+        assert response.json() == {"state": "anonymous", "ended": None}
+        assert "set-cookie" not in response.headers
+
+    async def test_the_browser_is_told_once_why_its_session_ended(  # type: ignore[no-untyped-def]
+        self, client, session, clock, settings
+    ) -> None:
+        await _signed_in(client, session)
+        clock.advance(timedelta(minutes=settings.session.idle_minutes, seconds=1))
+        first = await client.get("/api/auth/session")
+        assert first.json() == {"state": "anonymous", "ended": "expired"}
+        # The dead cookie is dropped with the answer: the next load says nothing more.
+        assert "max-age=0" in first.headers["set-cookie"].lower()
+        assert (await client.get("/api/auth/session")).json() == {
+            "state": "anonymous",
+            "ended": None,
+        }
+
+    async def test_signing_out_everywhere_tells_the_other_browsers(  # type: ignore[no-untyped-def]
+        self, app, client, session
+    ) -> None:
+        user = await _signed_in(client, session)
+        laptop = await signed_in_client(app, user.email)
+        try:
+            assert (await laptop.post("/api/auth/sessions/revoke-all")).status_code == 200
+            answer = (await client.get("/api/auth/session")).json()
+            assert answer == {"state": "anonymous", "ended": "signed_out_elsewhere"}
+        finally:
+            await laptop.aclose()
+
+    async def test_a_stolen_dead_cookie_learns_nothing_about_a_live_one(  # type: ignore[no-untyped-def]
+        self, client
+    ) -> None:
+        client.cookies.set("__Host-accord_session", "forged-token-value", domain="localhost")
+        assert (await client.get("/api/auth/session")).json()["ended"] is None
 
     async def test_a_forged_cookie_is_anonymous(self, client) -> None:  # type: ignore[no-untyped-def]
         client.cookies.set("__Host-accord_session", "forged-token-value", domain="localhost")
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
 
     async def test_only_a_mac_of_the_token_is_stored(self, client, session) -> None:  # type: ignore[no-untyped-def]
         await _signed_in(client, session)
@@ -66,7 +101,7 @@ class TestExpiry:
         clock.advance(timedelta(minutes=settings.session.idle_minutes - 1))
         assert (await client.get("/api/auth/session")).status_code == 200  # activity renewed it
         clock.advance(timedelta(minutes=settings.session.idle_minutes, seconds=1))
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
 
     async def test_active_sessions_still_end_at_the_absolute_limit(
         self, client, session, clock, settings
@@ -79,7 +114,7 @@ class TestExpiry:
             elapsed += step
             assert (await client.get("/api/auth/session")).status_code == 200
         clock.advance(step)
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
 
     async def test_sign_in_issues_a_new_token_each_time(self, client, session) -> None:  # type: ignore[no-untyped-def]
         user = await _signed_in(client, session)
@@ -96,7 +131,7 @@ class TestRevocation:
         stolen = client.cookies.get("__Host-accord_session")
         assert (await client.post("/api/auth/sign-out")).status_code == 200
         client.cookies.set("__Host-accord_session", stolen, domain="localhost")
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)
 
     async def test_sessions_are_listed_and_one_can_be_revoked(self, app, client, session) -> None:  # type: ignore[no-untyped-def]
         user = await _signed_in(client, session)
@@ -106,7 +141,7 @@ class TestRevocation:
             assert len(listed) == 2
             other = next(s for s in listed if not s["current"])
             assert (await client.delete(f"/api/auth/sessions/{other['id']}")).status_code == 200
-            assert (await laptop.get("/api/auth/session")).status_code == 401
+            assert await signed_out(laptop)
             assert (await client.get("/api/auth/session")).status_code == 200
         finally:
             await laptop.aclose()
@@ -117,8 +152,8 @@ class TestRevocation:
         try:
             response = await client.post("/api/auth/sessions/revoke-all")
             assert response.json()["revoked"] == 2
-            assert (await laptop.get("/api/auth/session")).status_code == 401
-            assert (await client.get("/api/auth/session")).status_code == 401
+            assert await signed_out(laptop)
+            assert await signed_out(client)
         finally:
             await laptop.aclose()
 
@@ -139,4 +174,4 @@ class TestRevocation:
         assert (await client.get("/api/auth/session")).status_code == 200
         user.status = "suspended"
         await session.commit()
-        assert (await client.get("/api/auth/session")).status_code == 401
+        assert await signed_out(client)

@@ -266,8 +266,8 @@ async def test_a_writer_that_read_before_another_committed_is_refused(fresh_data
     from app.actors import SYSTEM
     from app.db import create_engine, create_sessionmaker, unit_of_work
     from app.kit.preconditions import PreconditionFailed
-    from app.memberships import service
     from app.models.memberships import Organization
+    from app.organizations import service
     from app.organizations.schemas import OrganizationUpdate
 
     engine = create_engine(fresh_database_url)

@@ -15,6 +15,7 @@ from tests.support.people import (
     make_organization,
     make_person,
 )
+from tests.support.signed_out import signed_out
 
 
 class TestList:
@@ -68,7 +69,10 @@ class TestSuspension:
         assert response.status_code == 200, response.text
         assert response.json()["status"] == "suspended"
 
-        assert (await member_browser.get("/api/auth/session")).status_code == 401
+        # Signed out, and told why (once).
+        ended = (await member_browser.get("/api/auth/session")).json()
+        assert ended == {"state": "anonymous", "ended": "suspended"}
+        assert await signed_out(member_browser)
         async with anonymous_browser(app) as again:
             assert (await sign_in(again, member.email)).status_code == 401
         assert "user.suspended" in await actions(session)
@@ -138,8 +142,10 @@ class TestSessions:
         response = await signed_in_admin.post(f"/api/users/{member.id}/sessions/revoke")
         assert response.status_code == 200
         assert response.json() == {"revoked": 2}
-        assert (await phone.get("/api/auth/session")).status_code == 401
-        assert (await laptop.get("/api/auth/session")).status_code == 401
+        ended = (await phone.get("/api/auth/session")).json()
+        assert ended == {"state": "anonymous", "ended": "ended_by_admin"}
+        assert await signed_out(phone)
+        assert await signed_out(laptop)
         # The account itself still works.
         assert (await (await browse(member)).get("/api/auth/session")).status_code == 200
         assert "session.revoked_all" in await actions(session)
@@ -162,7 +168,9 @@ class TestPlatformRoles:
         response = await signed_in_admin.put(f"/api/users/{person.id}/platform-roles/coordinator")
         assert response.status_code == 200, response.text
         assert response.json()["platform_roles"] == ["coordinator"]
-        assert (await old_browser.get("/api/auth/session")).status_code == 401
+        ended = (await old_browser.get("/api/auth/session")).json()
+        assert ended == {"state": "anonymous", "ended": "access_changed"}
+        assert await signed_out(old_browser)
         # A new coordinator has no second factor yet: enrolment comes first.
         new_browser = await browse(person)
         info = (await new_browser.get("/api/auth/session")).json()

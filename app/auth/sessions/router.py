@@ -12,13 +12,15 @@ from app.auth.dependencies import (
     AnySession,
     AppClock,
     AppSettings,
-    LoadedSessionContext,
+    CurrentActor,
+    SessionContextIfAny,
     SignedIn,
     signed_in_user_id,
 )
 from app.auth.errors import InvalidCredentials
 from app.auth.network import client_address
 from app.auth.schemas import (
+    AnonymousSession,
     SessionInfo,
     SessionList,
     SessionMembership,
@@ -29,6 +31,7 @@ from app.auth.schemas import (
 )
 from app.auth.sessions.access import access_session
 from app.auth.sessions.service import (
+    COOKIE_NAME,
     csrf_token,
     end_current_session,
     list_live_sessions,
@@ -99,11 +102,19 @@ async def sign_out(
     return Outcome()
 
 
-@router.get("/session", operation_id="getSession", response_model=SessionInfo)
+@router.get("/session", operation_id="getSession", response_model=SessionInfo | AnonymousSession)
 async def get_session(
-    actor: AnySession, context: LoadedSessionContext, request: Request
-) -> SessionInfo:
-    """Who is signed in, what the session may do now, and the CSRF token for writes."""
+    actor: CurrentActor, context: SessionContextIfAny, request: Request, response: Response
+) -> SessionInfo | AnonymousSession:
+    """Who is signed in, what the session may do now, and the CSRF token for writes; or
+    nobody, and why the session this browser held has ended (said once: the dead cookie is
+    dropped with this answer)."""
+    if context is None:
+        if request.cookies.get(COOKIE_NAME):
+            clear_session_cookie(response)
+        return AnonymousSession(
+            state="anonymous", ended=getattr(request.state, "session_ended", None)
+        )
     # Loaded with the session by resolve_actor: this answer costs no query of its own.
     user = context.user
     return SessionInfo(

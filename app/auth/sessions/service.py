@@ -195,6 +195,32 @@ def seconds_left(record: AuthSession, now: datetime) -> int:
     return max(0, int((as_utc(record.expires_at) - now).total_seconds()))
 
 
+# Revocation reasons (AuthSession.revoked_reason) the person is told about, in the words of
+# app/auth/schemas.py SessionEnded. A session replaced in the same browser (rotated,
+# elevated, replaced) or signed out there says nothing: that browser holds the new cookie
+# or none.
+_ENDED_BECAUSE = {
+    "revoked_by_user": "signed_out_elsewhere",
+    "signed_out_everywhere": "signed_out_elsewhere",
+    "revoked_by_admin": "ended_by_admin",
+    PRIVILEGE_CHANGED: "access_changed",
+    "password_changed": "password_changed",
+    "suspended": "suspended",
+}
+
+
+def why_ended(
+    record: AuthSession, user: User, now: datetime, settings: SessionSettings
+) -> str | None:
+    """Why a session that is no longer live ended, for the person who held it (its cookie
+    proves that); ``None`` when there is nothing to tell."""
+    if user.status != "active":
+        return "suspended"
+    if record.revoked_at is not None:
+        return _ENDED_BECAUSE.get(record.revoked_reason or "")
+    return "expired" if not session_is_live(record, now, settings) else None
+
+
 async def revoke_session(record: AuthSession, *, now: datetime, reason: str) -> None:
     if record.revoked_at is None:
         record.revoked_at = now

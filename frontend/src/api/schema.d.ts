@@ -419,7 +419,9 @@ export interface paths {
         };
         /**
          * Get Session
-         * @description Who is signed in, what the session may do now, and the CSRF token for writes.
+         * @description Who is signed in, what the session may do now, and the CSRF token for writes; or
+         *     nobody, and why the session this browser held has ended (said once: the dead cookie is
+         *     dropped with this answer).
          */
         get: operations["getSession"];
         put?: never;
@@ -1085,6 +1087,22 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
+        };
+        /**
+         * AnonymousSession
+         * @description Nobody is signed in in this browser.
+         */
+        AnonymousSession: {
+            /**
+             * Ended
+             * @description Why the session this browser held has ended; null when there was none
+             */
+            ended: ("expired" | "signed_out_elsewhere" | "ended_by_admin" | "access_changed" | "password_changed" | "suspended") | null;
+            /**
+             * State
+             * @constant
+             */
+            state: "anonymous";
         };
         /** AuthenticationFinish */
         AuthenticationFinish: {
@@ -3310,16 +3328,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionInfo"];
-                };
-            };
-            /** @description sign_in_required */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["SessionInfo"] | components["schemas"]["AnonymousSession"];
                 };
             };
         };

@@ -102,7 +102,7 @@ POLICY: dict[tuple[str, str], Rule] = {
         everyone(), body=lambda cast, actor, scope: {"email": "x@example.org", "password": "y"}
     ),
     ("POST", "/api/auth/sign-out"): Rule(signed_in()),
-    ("GET", "/api/auth/session"): Rule(signed_in()),
+    ("GET", "/api/auth/session"): Rule(everyone()),
     ("GET", "/api/auth/sessions"): Rule(signed_in()),
     ("DELETE", "/api/auth/sessions/{session_id}"): Rule(
         signed_in(),

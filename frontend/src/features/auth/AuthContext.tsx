@@ -2,14 +2,15 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { onSessionProblem } from "../../api/authEvents";
 import { setCsrfToken } from "../../api/csrf";
 import { adoptAccountLanguage } from "../../i18n";
-import { signOut as endSession } from "./api";
+import { signOut as endSession, type SessionEnded } from "./api";
 import { fetchSession, type Session } from "./session";
 
 export type AuthState =
   | { status: "loading" }
   | { status: "unavailable" } // the session could not be read (server down): try again
   // signedOut: the user ended the session here (not expired): no way back to the last page.
-  | { status: "anonymous"; signedOut?: boolean }
+  // ended: why the session this browser held ended elsewhere (the sign-in page says so).
+  | { status: "anonymous"; signedOut?: boolean; ended?: SessionEnded | null }
   | { status: "signed_in"; session: Session };
 
 interface Auth {
@@ -33,12 +34,14 @@ const AuthContext = createContext<Auth | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: "loading" });
   const latest = useRef(0);
+  const askingWhy = useRef(false);
 
   const refresh = useCallback(async () => {
     const call = ++latest.current; // only the newest answer counts
     try {
-      const session = await fetchSession();
-      if (call === latest.current) setState(session ? { status: "signed_in", session } : { status: "anonymous" });
+      const { session, ended } = await fetchSession();
+      if (call === latest.current)
+        setState(session ? { status: "signed_in", session } : { status: "anonymous", ended });
       return session;
     } catch {
       if (call === latest.current) setState({ status: "unavailable" });
@@ -73,8 +76,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
     return onSessionProblem((problem) => {
-      if (problem === "sign_in_required") forget(false);
-      else void refresh();
+      if (problem !== "sign_in_required") {
+        void refresh();
+        return;
+      }
+      // The session ended under the user's feet: forget it at once, then ask the server why
+      // (it says so once), for the sign-in page to tell them. Once: should that question be
+      // refused with a 401 too, it must not ask again.
+      forget(false);
+      if (askingWhy.current) return;
+      askingWhy.current = true;
+      void refresh().finally(() => {
+        askingWhy.current = false;
+      });
     });
   }, [refresh, forget]);
 

@@ -16,6 +16,39 @@ async function signIn(email = "ales@example.org", password = "correct horse batt
 }
 
 describe("sign-in page", () => {
+  it("says why the session ended, in the user's language", async () => {
+    await setLanguage("be");
+    fakeServer({ "GET /api/auth/session": { body: { state: "anonymous", ended: "access_changed" } } });
+    renderApp("/sign-in");
+    expect((await screen.findByTestId("session-ended")).textContent).toBe(
+      "Вашы правы змяніліся, таму вы выйшлі з сістэмы. Увайдзіце зноў, каб працягнуць.",
+    );
+  });
+
+  it("says nothing to a visitor who was not signed in", async () => {
+    fakeServer({ "GET /api/auth/session": { body: { state: "anonymous", ended: null } } });
+    renderApp("/sign-in");
+    await waitFor(() => expect(heading().textContent).toBe("Sign in"));
+    expect(screen.queryByTestId("session-ended")).toBeNull();
+  });
+
+  it("asks the server why when a request finds the session gone, then tells the person", async () => {
+    let ended = false;
+    fakeServer({
+      "GET /api/auth/session": () =>
+        ended ? { body: { state: "anonymous", ended: "ended_by_admin" } } : { body: sessionBody({ state: "full" }) },
+      "GET /api/auth/sessions": () => {
+        ended = true;
+        return problem(401, "sign_in_required");
+      },
+      "GET /api/auth/recovery-codes": { body: { remaining: 7 } },
+      "GET /api/auth/email/pending": { body: { pending: null } },
+      "GET /api/auth/passkeys": { body: { items: [] } },
+    });
+    renderApp("/account");
+    expect((await screen.findByTestId("session-ended")).textContent).toBe("An administrator ended your session.");
+    expect(heading().textContent).toBe("Sign in");
+  });
   it("shows the translated message for a wrong password, never the server's text", async () => {
     fakeServer({
       "GET /api/auth/session": problem(401, "sign_in_required"),

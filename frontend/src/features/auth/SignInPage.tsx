@@ -9,13 +9,19 @@ import { SsoError, SsoSignIn } from "./SsoSignIn";
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const { completeStep } = useAuth();
+  const { completeStep, state } = useAuth();
+  const ended = state.status === "anonymous" ? state.ended : null;
   const [params] = useSearchParams();
   return (
     <RequireSignedOut>
       <section className="page page--narrow" aria-labelledby="page-heading">
         <PageTitle page={t("signIn.title")} />
         <h1 id="page-heading">{t("signIn.title")}</h1>
+        {ended ? (
+          <p role="status" className="alert alert--warning" data-testid="session-ended">
+            {t(`signIn.ended.${ended}`)}
+          </p>
+        ) : null}
         <SsoError code={params.get("error")} />
         <div className="card">
           <PasswordSignInForm />

@@ -8,6 +8,8 @@ import type { components } from "../../api/schema";
 
 type Schemas = components["schemas"];
 export type Session = Schemas["SessionInfo"];
+/** Why the session this browser held ended (said once, by GET /api/auth/session). */
+export type SessionEnded = NonNullable<Schemas["AnonymousSession"]["ended"]>;
 export type OidcConfig = Schemas["OidcConfig"];
 export type TotpEnrolment = Schemas["TotpEnrolmentRead"];
 export type TotpConfirmed = Schemas["TotpEnrolmentConfirmed"];

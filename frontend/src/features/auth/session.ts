@@ -1,6 +1,6 @@
 import { setCsrfToken } from "../../api/csrf";
 import { isApiError } from "../../api/problem";
-import { getSession, type Session } from "./api";
+import { getSession, type Session, type SessionEnded } from "./api";
 
 export type { Session };
 
@@ -41,15 +41,23 @@ export function isAdmin(session: Session): boolean {
   return session.user.platform_roles.includes("admin");
 }
 
-/** GET /api/auth/session: the session (and its CSRF token), or null when signed out. */
-export async function fetchSession(): Promise<Session | null> {
+/**
+ * GET /api/auth/session: the session (and its CSRF token), or nobody, and then why the
+ * session this browser held has ended, if it just did.
+ */
+export async function fetchSession(): Promise<{ session: Session | null; ended: SessionEnded | null }> {
+  let answer;
   try {
-    const session = await getSession();
-    setCsrfToken(session.csrf_token);
-    return session;
+    answer = await getSession();
   } catch (error) {
+    // The server answers nobody with 200 "anonymous"; a 401 (from a proxy, say) means the same.
     if (!(isApiError(error) && error.status === 401)) throw error;
-    setCsrfToken(null);
-    return null;
+    answer = { state: "anonymous", ended: null } as const;
   }
+  if (answer.state === "anonymous") {
+    setCsrfToken(null);
+    return { session: null, ended: answer.ended };
+  }
+  setCsrfToken(answer.csrf_token);
+  return { session: answer, ended: null };
 }
