@@ -11,6 +11,7 @@ from app.kit.email import email_index_candidates
 from app.models.identity import AuthSession, Passkey, TotpFactor
 from app.models.memberships import Membership
 from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRoleGrant, User
+from app.permissions import PlatformRole
 
 
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -29,7 +30,7 @@ async def count_admins(session: AsyncSession) -> int:
         await session.scalar(
             select(func.count())
             .select_from(PlatformRoleGrant)
-            .where(PlatformRoleGrant.role == "admin")
+            .where(PlatformRoleGrant.role == PlatformRole.ADMIN)
         )
         or 0
     )
