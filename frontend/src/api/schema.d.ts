@@ -1223,11 +1223,7 @@ export interface components {
             organization_id: string;
             /** Platform Role */
             platform_role?: "coordinator" | null;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
         };
         /** InvitationPage */
         InvitationPage: {
@@ -1254,11 +1250,7 @@ export interface components {
             organization_name: string;
             /** Platform Role */
             platform_role: "coordinator" | null;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
         };
         /** InvitationRead */
         InvitationRead: {
@@ -1297,11 +1289,7 @@ export interface components {
             platform_role: "coordinator" | null;
             /** Revoked At */
             revoked_at: string | null;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
             /** Sent Count */
             sent_count: number;
             /**
@@ -1378,11 +1366,7 @@ export interface components {
              * Format: uuid
              */
             organization_id: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
             /**
              * User Id
              * Format: uuid
@@ -1408,11 +1392,7 @@ export interface components {
              * Format: uuid
              */
             organization_id: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
             /**
              * User Id
              * Format: uuid
@@ -1421,11 +1401,7 @@ export interface components {
         };
         /** MembershipUpdate */
         MembershipUpdate: {
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
         };
         /** OidcConfig */
         OidcConfig: {
@@ -1434,6 +1410,12 @@ export interface components {
             /** Enabled */
             enabled: boolean;
         };
+        /**
+         * OrgRole
+         * @description A role held through a membership; it counts only in that organization.
+         * @enum {string}
+         */
+        OrgRole: "representative" | "member";
         /** OrganizationCreate */
         OrganizationCreate: {
             /**
@@ -1562,6 +1544,7 @@ export interface components {
         };
         /**
          * PlatformRole
+         * @description A role held by a user account; it counts in every organization.
          * @enum {string}
          */
         PlatformRole: "admin" | "coordinator";
@@ -1709,8 +1692,7 @@ export interface components {
              * Format: uuid
              */
             organization_id: string;
-            /** Role */
-            role: string;
+            role: components["schemas"]["OrgRole"];
         };
         /** SessionRead */
         SessionRead: {
@@ -1810,7 +1792,7 @@ export interface components {
             /** Memberships */
             memberships: components["schemas"]["UserMembership"][];
             /** Platform Roles */
-            platform_roles: ("admin" | "coordinator")[];
+            platform_roles: components["schemas"]["PlatformRole"][];
             /** Sso Linked */
             sso_linked: boolean;
             /**
@@ -1831,11 +1813,7 @@ export interface components {
              * Format: uuid
              */
             organization_id: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
         };
         /** UserPage */
         UserPage: {
@@ -1860,7 +1838,7 @@ export interface components {
             /** Password Change Required */
             password_change_required: boolean;
             /** Platform Roles */
-            platform_roles: string[];
+            platform_roles: components["schemas"]["PlatformRole"][];
         };
     };
     responses: never;
