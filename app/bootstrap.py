@@ -11,7 +11,7 @@ from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.keys import install_keys, load_keys
 from app.kit.private_files import private_directory
 from app.migrate import upgrade
-from app.models.users import PlatformRole
+from app.permissions import PlatformRole
 
 FIRST_ADMIN_EMAIL = "admin@accord.localhost"
 

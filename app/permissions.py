@@ -2,16 +2,20 @@
 
 Roles come in two kinds: platform roles (admin, coordinator) held by a user, and
 organization roles (representative, member) held through a membership of one
-organization. An org role's permissions hold only inside its organization: a
-representative of A is a plain stranger to B. ``permissions_in_organization`` applies
-that rule; ``access_*`` functions in each domain combine it with the object at hand, and
-nothing else in the code checks a role.
+organization. ``PlatformRole`` and ``OrgRole`` below are their one definition: models
+(and their CHECK constraints), schemas and services import them from here.
+
+An org role's permissions hold only inside its organization: a representative of A is a
+plain stranger to B. ``permissions_in_organization`` applies that rule; ``access_*``
+functions in each domain combine it with the object at hand, and nothing else in the code
+checks a role.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Literal, get_args
 
 
 class Permission(StrEnum):
@@ -35,15 +39,29 @@ class Permission(StrEnum):
     OUTREACH_TRACK = "outreach:track"
 
 
-class Role(StrEnum):
+class PlatformRole(StrEnum):
+    """A role held by a user account; it counts in every organization."""
+
     ADMIN = "admin"
     COORDINATOR = "coordinator"
+
+
+class OrgRole(StrEnum):
+    """A role held through a membership; it counts only in that organization."""
+
     REPRESENTATIVE = "representative"
     MEMBER = "member"
 
 
+# The platform roles an invitation may offer (invitations.platform_role): admin only ever
+# comes through a second admin's approval (app/admin_requests), never with a link.
+InvitablePlatformRole = Literal[PlatformRole.COORDINATOR]
+INVITABLE_PLATFORM_ROLES: tuple[PlatformRole, ...] = get_args(InvitablePlatformRole)
+
+Role = PlatformRole | OrgRole
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(
+    PlatformRole.ADMIN: frozenset(
         {
             Permission.AUDIT_READ,
             Permission.USERS_READ,
@@ -58,7 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ADMIN_GRANTS_APPROVE,
         }
     ),
-    Role.COORDINATOR: frozenset(
+    PlatformRole.COORDINATOR: frozenset(
         {
             Permission.ORGANIZATIONS_READ,
             Permission.APPEALS_RUN,
@@ -66,7 +84,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.OUTREACH_TRACK,
         }
     ),
-    Role.REPRESENTATIVE: frozenset(
+    OrgRole.REPRESENTATIVE: frozenset(
         {
             Permission.ORGANIZATIONS_READ,
             Permission.MEMBERSHIPS_READ,
@@ -74,7 +92,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.APPEALS_SIGN_FOR_ORG,
         }
     ),
-    Role.MEMBER: frozenset({Permission.ORGANIZATIONS_READ, Permission.APPEALS_DRAFT}),
+    OrgRole.MEMBER: frozenset({Permission.ORGANIZATIONS_READ, Permission.APPEALS_DRAFT}),
 }
 
 # Permissions whose every use needs a second factor proven within the step-up window
@@ -91,20 +109,21 @@ STEP_UP: frozenset[Permission] = frozenset(
     }
 )
 
-PLATFORM_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
-ORG_ROLES = frozenset({Role.REPRESENTATIVE, Role.MEMBER})
+PLATFORM_ROLES: frozenset[PlatformRole] = frozenset(PlatformRole)
+ORG_ROLES: frozenset[OrgRole] = frozenset(OrgRole)
 # Roles whose holders see sensitive data: a second factor is mandatory for them.
-PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+PRIVILEGED_ROLES: frozenset[Role] = frozenset({PlatformRole.ADMIN, PlatformRole.COORDINATOR})
+# Looked up by plain name: roles arrive as the strings stored in the database.
+_PERMISSIONS_BY_NAME: dict[str, frozenset[Permission]] = {
+    role.value: granted for role, granted in ROLE_PERMISSIONS.items()
+}
 
 
 def permissions_for(roles: Iterable[str]) -> frozenset[Permission]:
     """The union of the permissions of ``roles``; unknown role names grant nothing."""
     granted: set[Permission] = set()
     for name in roles:
-        try:
-            granted |= ROLE_PERMISSIONS[Role(name)]
-        except ValueError:
-            continue
+        granted |= _PERMISSIONS_BY_NAME.get(name, frozenset())
     return frozenset(granted)
 
 

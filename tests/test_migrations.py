@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import CheckConstraint, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import app.models  # noqa: F401
@@ -48,6 +48,33 @@ async def test_models_and_migrations_agree(fresh_database_url) -> None:  # type:
     finally:
         await engine.dispose()
     assert differences == []
+
+
+async def test_check_constraints_agree_with_the_models(fresh_database_url) -> None:  # type: ignore[no-untyped-def]
+    # compare_metadata does not look at CHECK constraints: compare their names here.
+    expected = {
+        (table.name, constraint.name)
+        for table in Base.metadata.tables.values()
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint)
+    }
+    assert ("memberships", "ck_memberships_role") in expected
+    engine = create_async_engine(fresh_database_url)
+    try:
+        async with engine.connect() as conn:
+
+            def checks(sync_conn):  # type: ignore[no-untyped-def]
+                inspector = inspect(sync_conn)
+                return {
+                    (table, check["name"])
+                    for table in Base.metadata.tables
+                    for check in inspector.get_check_constraints(table)
+                }
+
+            found = await conn.run_sync(checks)
+    finally:
+        await engine.dispose()
+    assert found == expected
 
 
 def test_migration_files_are_named_by_date_and_slug() -> None:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from app.permissions import (
+    INVITABLE_PLATFORM_ROLES,
+    ORG_ROLES,
+    PLATFORM_ROLES,
     ROLE_PERMISSIONS,
+    OrgRole,
     Permission,
-    Role,
+    PlatformRole,
     permissions_for,
     permissions_in_organization,
     platform_permissions,
@@ -12,7 +16,7 @@ from app.permissions import (
 
 
 def test_every_role_has_a_row_and_every_permission_a_holder() -> None:
-    assert set(ROLE_PERMISSIONS) == set(Role)
+    assert set(ROLE_PERMISSIONS) == {*PlatformRole, *OrgRole}
     held = set().union(*ROLE_PERMISSIONS.values())
     assert held == set(Permission)
 
@@ -62,3 +66,21 @@ def test_a_role_in_the_wrong_slot_grants_nothing() -> None:
     assert permissions_in_organization(["representative"], None) == frozenset()
     assert permissions_in_organization([], "admin") == frozenset()
     assert platform_permissions(["member"]) == frozenset()
+
+
+def test_platform_and_org_roles_never_share_a_name() -> None:
+    # permissions_in_organization tells the two kinds apart by name alone.
+    assert {str(r) for r in PlatformRole}.isdisjoint({str(r) for r in OrgRole})
+    assert PLATFORM_ROLES == set(PlatformRole) and ORG_ROLES == set(OrgRole)
+
+
+def test_an_invitation_offers_no_more_than_coordinator() -> None:
+    assert set(INVITABLE_PLATFORM_ROLES) == {PlatformRole.COORDINATOR}
+
+
+def test_roles_stored_as_plain_strings_still_count() -> None:
+    # Rows come back from the database as str, not as the enum.
+    assert permissions_for(["admin"]) == permissions_for([PlatformRole.ADMIN])
+    assert permissions_in_organization([], "member") == permissions_in_organization(
+        [], OrgRole.MEMBER
+    )

@@ -19,7 +19,8 @@ from app.admin_requests.rules import ADMIN_GRANT_REQUEST_TTL, grant_request_stat
 from app.admin_requests.schemas import AdminGrantRequestPage, AdminGrantRequestRead
 from app.audit import record_event
 from app.models.memberships import AdminGrantRequest
-from app.models.users import PlatformRole, User, UserStatus
+from app.models.users import User, UserStatus
+from app.permissions import PlatformRole
 from app.users import service as users
 from app.users.errors import (
     AlreadyAdmin,

@@ -14,6 +14,7 @@ from app.kit.email import email_index_candidates
 from app.models.identity import AuthChallenge, AuthSession, Passkey, TotpFactor
 from app.models.memberships import Membership
 from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRoleGrant, User
+from app.permissions import PlatformRole
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
@@ -37,7 +38,7 @@ async def count_admins(session: AsyncSession) -> int:
         await session.scalar(
             select(func.count())
             .select_from(PlatformRoleGrant)
-            .where(PlatformRoleGrant.role == "admin")
+            .where(PlatformRoleGrant.role == PlatformRole.ADMIN)
         )
         or 0
     )

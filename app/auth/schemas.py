@@ -15,6 +15,7 @@ from app.auth.passkeys import AuthenticationPurpose
 from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from app.kit.email import EmailAddress
 from app.kit.schemas import Input
+from app.permissions import OrgRole, PlatformRole
 
 
 class SessionIssued(BaseModel):
@@ -41,14 +42,14 @@ class UserRead(BaseModel):
     email: str
     display_name: str
     language: str
-    platform_roles: list[str]
+    platform_roles: list[PlatformRole]
     password_change_required: bool
 
 
 # Not "MembershipRead": that name is app.memberships' (schema names are unique).
 class SessionMembership(BaseModel):
     organization_id: uuid.UUID
-    role: str
+    role: OrgRole
 
 
 # Why the session this browser held ended, said once on the next page load so that the

@@ -38,7 +38,8 @@ from app.memberships.errors import AlreadyMember
 from app.memberships.service import add_membership
 from app.models.identity import AuthSession
 from app.models.memberships import Invitation
-from app.models.users import PlatformRole, PlatformRoleGrant, User
+from app.models.users import PlatformRoleGrant, User
+from app.permissions import PlatformRole
 from app.users import service as users
 
 

@@ -15,7 +15,7 @@ from app.auth.schemas import NewPassword
 from app.kit.email import EmailAddress
 from app.kit.pagination import Page
 from app.kit.schemas import DisplayName, Input, Language, Token
-from app.memberships.schemas import OrgRole
+from app.permissions import InvitablePlatformRole, OrgRole
 
 InvitationStatus = Literal["pending", "accepted", "expired", "revoked"]
 
@@ -24,7 +24,7 @@ class InvitationCreate(Input):
     email: EmailAddress
     organization_id: uuid.UUID
     role: OrgRole
-    platform_role: Literal["coordinator"] | None = None
+    platform_role: InvitablePlatformRole | None = None
     language: Language = "en"
 
 
@@ -33,7 +33,7 @@ class InvitationRead(BaseModel):
     email: str
     organization_id: uuid.UUID
     role: OrgRole
-    platform_role: Literal["coordinator"] | None
+    platform_role: InvitablePlatformRole | None
     language: Language
     status: InvitationStatus
     invited_by: uuid.UUID | None
@@ -57,7 +57,7 @@ class InvitationPreview(BaseModel):
 
     organization_name: str
     role: OrgRole
-    platform_role: Literal["coordinator"] | None
+    platform_role: InvitablePlatformRole | None
     email: str
     expires_at: datetime
     account_exists: bool

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -13,8 +12,7 @@ from pydantic import (
 
 from app.kit.pagination import Page
 from app.kit.schemas import Input
-
-OrgRole = Literal["representative", "member"]
+from app.permissions import OrgRole
 
 
 class MemberRead(BaseModel):

@@ -20,10 +20,11 @@ column is stored readable.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import DateTime, LargeBinary, MetaData, Uuid
+from sqlalchemy import CheckConstraint, DateTime, LargeBinary, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from uuid_utils.compat import uuid7
 
@@ -48,6 +49,15 @@ def classified(
 
 
 METADATA = classified("metadata")
+
+
+def one_of(column: str, values: Iterable[str]) -> CheckConstraint:
+    """CHECK that ``column`` holds one of ``values`` (NULL passes: nullability is separate).
+
+    Named after the column, so the naming convention makes it ``ck_<table>_<column>``.
+    """
+    listed = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=column)
 
 
 def new_id() -> uuid.UUID:

@@ -24,7 +24,9 @@ from app.models.base import (
     TimestampMixin,
     classified,
     encrypted_column,
+    one_of,
 )
+from app.permissions import INVITABLE_PLATFORM_ROLES, OrgRole
 
 INVITATION_EMAIL_DOMAIN = "invitation.email"
 
@@ -55,7 +57,7 @@ class Organization(IdMixin, TimestampMixin, Base):
 
 class Membership(IdMixin, TimestampMixin, Base):
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "organization_id"), one_of("role", OrgRole))
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
@@ -68,6 +70,10 @@ class Membership(IdMixin, TimestampMixin, Base):
 
 class Invitation(IdMixin, TimestampMixin, Base):
     __tablename__ = "invitations"
+    __table_args__ = (
+        one_of("role", OrgRole),
+        one_of("platform_role", INVITABLE_PLATFORM_ROLES),
+    )
 
     email_ct: Mapped[bytes] = encrypted_column()
     email_index: Mapped[bytes] = mapped_column(
@@ -81,7 +87,7 @@ class Invitation(IdMixin, TimestampMixin, Base):
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True, info=METADATA
     )
     role: Mapped[str] = mapped_column(String(32), info=METADATA)
-    # Platform role offered with the invitation (coordinator), if any.
+    # Platform role offered with the invitation (coordinator, never admin), if any.
     platform_role: Mapped[str | None] = mapped_column(String(32), info=METADATA)
     language: Mapped[str] = mapped_column(String(8), default="en", info=METADATA)
     token_mac: Mapped[bytes] = mapped_column(

@@ -15,7 +15,19 @@ from app.models.base import (
     TimestampMixin,
     classified,
     encrypted_column,
+    one_of,
 )
+from app.permissions import PlatformRole
+
+# PlatformRole is defined in app.permissions; re-exported for existing imports.
+__all__ = [
+    "EMAIL_INDEX_DOMAIN",
+    "EmailChange",
+    "PlatformRole",
+    "PlatformRoleGrant",
+    "User",
+    "UserStatus",
+]
 
 EMAIL_INDEX_DOMAIN = "user.email"
 
@@ -23,11 +35,6 @@ EMAIL_INDEX_DOMAIN = "user.email"
 class UserStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
-
-
-class PlatformRole(StrEnum):
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
 
 
 class User(IdMixin, TimestampMixin, Base):
@@ -57,7 +64,7 @@ class User(IdMixin, TimestampMixin, Base):
 
 class PlatformRoleGrant(IdMixin, TimestampMixin, Base):
     __tablename__ = "platform_role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "role"),)
+    __table_args__ = (UniqueConstraint("user_id", "role"), one_of("role", PlatformRole))
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.keys import current_keyring
 from app.kit.email import email_index_candidates
 from app.kit.pagination import keyset_page
-from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRole, PlatformRoleGrant, User, UserStatus
+from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRoleGrant, User, UserStatus
+from app.permissions import PlatformRole
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:

@@ -12,8 +12,7 @@ from app.auth.guards import require_permission
 from app.db import DbSession, UnitOfWorkRoute
 from app.kit.pagination import Cursor, Limit
 from app.kit.schemas import SessionsRevoked
-from app.models.users import PlatformRole
-from app.permissions import Permission
+from app.permissions import Permission, PlatformRole
 from app.users import service
 from app.users.access import access_user
 from app.users.schemas import UserAdminRead, UserPage

@@ -11,7 +11,7 @@ from pydantic import (
 )
 
 from app.kit.pagination import Page
-from app.memberships.schemas import OrgRole
+from app.permissions import OrgRole, PlatformRole
 
 
 class UserMembership(BaseModel):
@@ -25,7 +25,7 @@ class UserAdminRead(BaseModel):
     email: str
     display_name: str
     status: Literal["active", "suspended"]
-    platform_roles: list[Literal["admin", "coordinator"]]
+    platform_roles: list[PlatformRole]
     memberships: list[UserMembership]
     # Linked to a single sign-on subject (which then decides who signs in; an admin may
     # unlink it so that the next sign-in links again by verified email).

@@ -14,7 +14,8 @@ from app.audit import record_event
 from app.auth.oidc import linked_user_ids, unlink_identities
 from app.auth.sessions.service import PRIVILEGE_CHANGED, revoke_user_sessions
 from app.memberships import service as membership_service
-from app.models.users import PlatformRole, PlatformRoleGrant, User, UserStatus
+from app.models.users import PlatformRoleGrant, User, UserStatus
+from app.permissions import PlatformRole
 from app.users import repository as repo
 from app.users.errors import (
     AdminChangeRequiresApproval,

@@ -44,6 +44,7 @@ from app.errors import problem_response
 from app.kit.email import canonical_email_or_none
 from app.kit.schemas import Outcome, SessionsRevoked
 from app.models.identity import AuthSession
+from app.permissions import OrgRole, PlatformRole
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=UnitOfWorkRoute)
 
@@ -125,11 +126,11 @@ async def get_session(
             email=user.email,
             display_name=user.display_name,
             language=user.language,
-            platform_roles=sorted(actor.platform_roles),
+            platform_roles=sorted(map(PlatformRole, actor.platform_roles)),
             password_change_required=user.password_change_required,
         ),
         memberships=[
-            SessionMembership(organization_id=org, role=role)
+            SessionMembership(organization_id=org, role=OrgRole(role))
             for org, role in actor.memberships.items()
         ],
         totp_enabled=context.totp_enabled,

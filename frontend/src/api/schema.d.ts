@@ -1241,11 +1241,7 @@ export interface components {
             organization_id: string;
             /** Platform Role */
             platform_role?: "coordinator" | null;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
         };
         /** InvitationPage */
         InvitationPage: {
@@ -1272,11 +1268,7 @@ export interface components {
             organization_name: string;
             /** Platform Role */
             platform_role: "coordinator" | null;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
         };
         /** InvitationRead */
         InvitationRead: {
@@ -1315,11 +1307,7 @@ export interface components {
             platform_role: "coordinator" | null;
             /** Revoked At */
             revoked_at: string | null;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
             /** Sent Count */
             sent_count: number;
             /**
@@ -1396,11 +1384,7 @@ export interface components {
              * Format: uuid
              */
             organization_id: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
             /**
              * User Id
              * Format: uuid
@@ -1426,11 +1410,7 @@ export interface components {
              * Format: uuid
              */
             organization_id: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
             /**
              * User Id
              * Format: uuid
@@ -1439,11 +1419,7 @@ export interface components {
         };
         /** MembershipUpdate */
         MembershipUpdate: {
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
         };
         /** OidcConfig */
         OidcConfig: {
@@ -1452,6 +1428,12 @@ export interface components {
             /** Enabled */
             enabled: boolean;
         };
+        /**
+         * OrgRole
+         * @description A role held through a membership; it counts only in that organization.
+         * @enum {string}
+         */
+        OrgRole: "representative" | "member";
         /** OrganizationCreate */
         OrganizationCreate: {
             /**
@@ -1580,6 +1562,7 @@ export interface components {
         };
         /**
          * PlatformRole
+         * @description A role held by a user account; it counts in every organization.
          * @enum {string}
          */
         PlatformRole: "admin" | "coordinator";
@@ -1727,8 +1710,7 @@ export interface components {
              * Format: uuid
              */
             organization_id: string;
-            /** Role */
-            role: string;
+            role: components["schemas"]["OrgRole"];
         };
         /** SessionRead */
         SessionRead: {
@@ -1828,7 +1810,7 @@ export interface components {
             /** Memberships */
             memberships: components["schemas"]["UserMembership"][];
             /** Platform Roles */
-            platform_roles: ("admin" | "coordinator")[];
+            platform_roles: components["schemas"]["PlatformRole"][];
             /** Sso Linked */
             sso_linked: boolean;
             /**
@@ -1849,11 +1831,7 @@ export interface components {
              * Format: uuid
              */
             organization_id: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "representative" | "member";
+            role: components["schemas"]["OrgRole"];
         };
         /** UserPage */
         UserPage: {
@@ -1878,7 +1856,7 @@ export interface components {
             /** Password Change Required */
             password_change_required: boolean;
             /** Platform Roles */
-            platform_roles: string[];
+            platform_roles: components["schemas"]["PlatformRole"][];
         };
     };
     responses: never;
