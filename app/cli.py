@@ -190,6 +190,7 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
     of adding another version. Restart the servers after a new version is added. MACs of
     tokens the server never keeps cannot be re-keyed: `keys status` says when they end.
     """
+    from app.audit.actions import AuditAction
     from app.key_lifecycle import record_key_event
     from app.keys import current_keys, install_keys
     from app.kit.crypto.keystore import save_keyring_file
@@ -217,7 +218,7 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
             _with_engine(
                 settings,
                 record_key_event,
-                "key.rotated",
+                AuditAction.KEY_ROTATED,
                 {"version": keyring.current_version, "previous": previous},
                 admin=True,
             )
@@ -238,7 +239,7 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
         _with_engine(
             settings,
             record_key_event,
-            "key.reencrypted",
+            AuditAction.KEY_REENCRYPTED,
             {"version": keyring.current_version, "rewritten": rewritten},
             admin=True,
         )

@@ -48,7 +48,7 @@ from sqlalchemy import ColumnElement, and_, delete, distinct, func, or_, select,
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.actors import SYSTEM
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.config import Settings
 from app.db import create_sessionmaker
 from app.kit.clock import as_utc
@@ -499,7 +499,7 @@ async def retire_in_database(
         await record_event(
             session,
             actor=SYSTEM,
-            action="key.retired",
+            action=AuditAction.KEY_RETIRED,
             target=("key_version", str(version)),
             details={
                 "version": version,
@@ -536,7 +536,9 @@ async def retire_version(
     return remaining, ended
 
 
-async def record_key_event(engine: AsyncEngine, action: str, details: dict[str, Any]) -> None:
+async def record_key_event(
+    engine: AsyncEngine, action: AuditAction, details: dict[str, Any]
+) -> None:
     """An audit event of ``accord keys`` (``key.rotated``, ``key.reencrypted``), by the
     system, on the key version ``details["version"]``."""
     async with create_sessionmaker(engine)() as session:

@@ -17,7 +17,7 @@ from app.admin_requests.errors import (
 )
 from app.admin_requests.rules import ADMIN_GRANT_REQUEST_TTL, grant_request_status
 from app.admin_requests.schemas import AdminGrantRequestPage, AdminGrantRequestRead
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.models.memberships import AdminGrantRequest
 from app.models.users import PlatformRole, User, UserStatus
 from app.users import service as users
@@ -89,7 +89,7 @@ async def request_admin_grant(
     await record_event(
         session,
         actor=actor,
-        action="admin_grant_request.created",
+        action=AuditAction.ADMIN_GRANT_REQUEST_CREATED,
         target=request,
         details={"user_id": str(user.id), "kind": kind},
     )
@@ -120,7 +120,7 @@ async def approve_admin_grant(
     await record_event(
         session,
         actor=actor,
-        action="admin_grant_request.approved",
+        action=AuditAction.ADMIN_GRANT_REQUEST_APPROVED,
         target=request,
         details={
             "user_id": str(user.id),
@@ -153,7 +153,7 @@ async def reject_admin_grant(
     await record_event(
         session,
         actor=actor,
-        action="admin_grant_request.rejected",
+        action=AuditAction.ADMIN_GRANT_REQUEST_REJECTED,
         target=request,
         details={"user_id": str(request.user_id)},
     )

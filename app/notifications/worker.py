@@ -38,7 +38,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.actors import SYSTEM
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.housekeeping import purge_expired
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker, unit_of_work
@@ -303,7 +303,7 @@ async def _audit_failure(
     await record_event(
         session,
         actor=SYSTEM,
-        action="outbox.delivery_failed",
+        action=AuditAction.OUTBOX_DELIVERY_FAILED,
         target=(OutboxMessage.__tablename__, message_id),
         details={"attempts": attempts, "error": error},
     )

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.cookies import clear_session_cookie, set_session_cookie
 from app.auth.dependencies import (
     AnySession,
@@ -107,7 +107,7 @@ async def sign_out(
     await record_event(
         session,
         actor=actor,
-        action="session.revoked",
+        action=AuditAction.SESSION_REVOKED,
         target=record,
         details={"reason": "signed_out"},
     )
@@ -176,7 +176,7 @@ async def revoke_one_session(
     await record_event(
         session,
         actor=actor,
-        action="session.revoked",
+        action=AuditAction.SESSION_REVOKED,
         target=record,
         details={"reason": "revoked_by_user"},
     )
@@ -197,7 +197,7 @@ async def revoke_all_sessions(
     await record_event(
         session,
         actor=actor,
-        action="session.revoked_all",
+        action=AuditAction.SESSION_REVOKED_ALL,
         target=("users", user_id),
         details={"count": count},
     )

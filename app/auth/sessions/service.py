@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.errors import SignInRequired
 from app.config import SessionSettings
 from app.keys import current_keyring
@@ -95,7 +95,7 @@ async def open_signed_in_session(
     await record_event(
         session,
         actor=Actor(type="user", user_id=user.id, session_id=issued.record.id),
-        action="user.signed_in",
+        action=AuditAction.USER_SIGNED_IN,
         target=user,
         details={"method": method, **(details or {}), "session_id": str(issued.record.id)},
     )
