@@ -115,12 +115,14 @@ def _print_admin(email: str, password: str, *, first: bool) -> None:
 
 
 def _load_keys(settings: Settings) -> None:
+    from app.audit.service import checkpoints_from, configure_checkpoints
     from app.keys import KeysUnavailable, install_keys, load_keys
 
     try:
         install_keys(load_keys(settings))
     except KeysUnavailable as exc:
         _fail(str(exc))
+    configure_checkpoints(checkpoints_from(settings.audit))
 
 
 # --- keys -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api import api_router, root_router
+from app.audit.service import checkpoints_from, configure_checkpoints
 from app.auth.hashing import PasswordHashing
 from app.config import Environment, Settings, get_settings, production_problems
 from app.db import create_engine, create_sessionmaker
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
     check_startable(settings)
     # Fail closed: no keys, no server.
     install_keys(keys or load_keys(settings))
+    configure_checkpoints(checkpoints_from(settings.audit))
 
     engine = create_engine(
         settings.database_url, echo=settings.database.echo, pool_size=settings.database.pool_size
