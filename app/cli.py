@@ -421,13 +421,14 @@ def audit_checkpoint(output: Path | None) -> None:
 
 
 @main.command("worker")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--once", is_flag=True, help="Deliver what is due now, run every job once, exit.")
 def worker(once: bool) -> None:
-    """Send queued email until SIGTERM/SIGINT. Any number may run (each message goes out
-    once); set ACCORD_MAIL__EMBEDDED_WORKER=false on the servers when this runs."""
+    """Run the background jobs until SIGTERM/SIGINT: send queued email, purge expired
+    sign-in state, sign audit checkpoints. Any number may run (each message goes out once);
+    set ACCORD_MAIL__EMBEDDED_WORKER=false on the servers when this runs."""
+    from app.jobs.worker import run_worker_process
     from app.logs import configure_logging
     from app.main import ConfigurationError, check_startable
-    from app.notifications.worker import run_worker_process
 
     settings = get_settings()
     configure_logging(settings.log.level, text=settings.log.text_for(settings.env))

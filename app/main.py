@@ -61,19 +61,21 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from app.notifications.worker import EmbeddedWorker
+        from app.jobs.worker import EmbeddedWorker
 
         await check_single_sign_on(app, settings)
 
-        # Embedded mode sends mail from inside the server; tests drive delivery themselves.
-        app.state.outbox_worker = (
+        # Embedded mode runs the worker's jobs (mail, housekeeping, audit checkpoints) inside
+        # the server; tests drive them themselves.
+        app.state.worker = (
             EmbeddedWorker.start(app.state.sessionmaker, settings, app.state.clock)
             if settings.mail.embedded_worker and settings.env != Environment.TEST
             else None
         )
+        app.state.outbox_worker = app.state.worker  # the name it had when it only sent mail
         yield
-        if app.state.outbox_worker is not None:
-            await app.state.outbox_worker.stop()
+        if app.state.worker is not None:
+            await app.state.worker.stop()
         await engine.dispose()
 
     hide_docs = settings.is_production
