@@ -63,12 +63,25 @@ def db_downgrade(revision: str) -> None:
 @click.argument("role")
 def db_grant_app_role(role: str) -> None:
     """PostgreSQL: give ROLE what the app needs and no more (audit rows stay append-only)."""
+    from app.audit.actions import AuditAction
     from app.dbroles import grant_app_role
+    from app.key_lifecycle import record_operator_event
 
     settings = get_settings()
     if is_sqlite(settings.database_admin_url):
         _fail("roles exist only on PostgreSQL")
+    _load_keys(settings)  # the audit event's details are encrypted, its checkpoint signed
     _run(grant_app_role(settings.database_admin_url, role))
+    _run(
+        _with_engine(
+            settings,
+            record_operator_event,
+            AuditAction.DATABASE_ROLE_GRANTED,
+            ("database_role", role),
+            {"role": role},
+            admin=True,
+        )
+    )
     click.echo(f"granted application privileges to {role}")
 
 

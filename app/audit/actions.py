@@ -130,6 +130,10 @@ class AuditAction(StrEnum):
         "Stored values were re-encrypted to the current key version (keys rotate).",
     )
     KEY_RETIRED = "key.retired", "An operator removed a key version (keys retire)."
+    DATABASE_ROLE_GRANTED = (
+        "database_role.granted",
+        "An operator gave a PostgreSQL role the app's privileges (db grant-app-role).",
+    )
 
 
 def audit_action(value: object) -> AuditAction:
