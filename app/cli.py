@@ -409,6 +409,11 @@ def audit_verify(checkpoint_files: tuple[Path, ...]) -> None:
     for problem in report.problems:
         click.echo(f"PROBLEM: {problem}")
     click.echo(f"{report.events} events, {report.checkpoints} checkpoints checked")
+    if report.unsigned_tail:
+        click.echo(
+            f"{report.unsigned_tail} events after the last checkpoint: covered by the hash"
+            " chain only until the next one"
+        )
     if not report.ok:
         click.echo("audit log verification FAILED")
         sys.exit(1)

@@ -171,6 +171,8 @@ class TestTailAfterTheLastCheckpoint:
         await append_at(sessions, clock, 3)  # checkpoint at 1; events 2 and 3 unsigned
         assert [c.size for c in await stored_checkpoints(engine)] == [1]
 
+        assert (await verify(sessions, test_keys)).unsigned_tail == 2
+
         await tamper(engine, set_event(2, action="membership.removed"))
         await tamper(engine, set_event(3, target_id="o-someone-else"))
 

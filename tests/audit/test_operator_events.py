@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from pathlib import Path
 
+import asyncpg
+import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from app.db import create_engine
 from app.kit.crypto import Keyring
 from app.kit.crypto.aead import decrypt_text
 from app.kit.crypto.keystore import load_keyring_file
 from app.models.audit import AuditEvent
+from tests.support.databases import using_postgres
 from tests.test_cli_keys import Setup, described, two_versions
 
 EVENTS = AuditEvent.__table__
@@ -101,3 +106,29 @@ async def test_create_admin_is_audited_by_the_system(
     assert details == {"platform_roles": ["admin"]}
     verified = setup.cli("audit", "verify")
     assert verified.returncode == 0, described(verified)
+
+
+@pytest.mark.skipif(not using_postgres(), reason="needs PostgreSQL: roles and GRANTs")
+async def test_grant_app_role_is_audited(fresh_database_url: str, tmp_path: Path) -> None:
+    keyring, _ = two_versions()
+    setup = Setup(tmp_path, fresh_database_url, keyring)
+    role = f"accord_app_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(
+        make_url(fresh_database_url)
+        .set(drivername="postgresql")
+        .render_as_string(hide_password=False)
+    )
+    try:
+        await admin.execute(f'CREATE ROLE "{role}" LOGIN')
+        granted = setup.cli("db", "grant-app-role", role)
+        assert granted.returncode == 0, described(granted)
+
+        ((action, actor, user, details),) = await recorded(fresh_database_url, keyring)
+        assert (action, actor, user) == ("database_role.granted", "system", None)
+        assert details == {"role": role}
+        verified = setup.cli("audit", "verify")
+        assert verified.returncode == 0, described(verified)
+    finally:
+        await admin.execute(f'DROP OWNED BY "{role}"')
+        await admin.execute(f'DROP ROLE "{role}"')
+        await admin.close()
