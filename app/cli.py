@@ -63,12 +63,25 @@ def db_downgrade(revision: str) -> None:
 @click.argument("role")
 def db_grant_app_role(role: str) -> None:
     """PostgreSQL: give ROLE what the app needs and no more (audit rows stay append-only)."""
+    from app.audit.actions import AuditAction
     from app.dbroles import grant_app_role
+    from app.key_lifecycle import record_operator_event
 
     settings = get_settings()
     if is_sqlite(settings.database_admin_url):
         _fail("roles exist only on PostgreSQL")
+    _load_keys(settings)  # the audit event's details are encrypted, its checkpoint signed
     _run(grant_app_role(settings.database_admin_url, role))
+    _run(
+        _with_engine(
+            settings,
+            record_operator_event,
+            AuditAction.DATABASE_ROLE_GRANTED,
+            ("database_role", role),
+            {"role": role},
+            admin=True,
+        )
+    )
     click.echo(f"granted application privileges to {role}")
 
 
@@ -115,12 +128,14 @@ def _print_admin(email: str, password: str, *, first: bool) -> None:
 
 
 def _load_keys(settings: Settings) -> None:
+    from app.audit.service import checkpoints_from, configure_checkpoints
     from app.keys import KeysUnavailable, install_keys, load_keys
 
     try:
         install_keys(load_keys(settings))
     except KeysUnavailable as exc:
         _fail(str(exc))
+    configure_checkpoints(checkpoints_from(settings.audit))
 
 
 # --- keys -------------------------------------------------------------------------------
@@ -190,6 +205,7 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
     of adding another version. Restart the servers after a new version is added. MACs of
     tokens the server never keeps cannot be re-keyed: `keys status` says when they end.
     """
+    from app.audit.actions import AuditAction
     from app.key_lifecycle import record_key_event
     from app.keys import current_keys, install_keys
     from app.kit.crypto.keystore import save_keyring_file
@@ -217,7 +233,7 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
             _with_engine(
                 settings,
                 record_key_event,
-                "key.rotated",
+                AuditAction.KEY_ROTATED,
                 {"version": keyring.current_version, "previous": previous},
                 admin=True,
             )
@@ -238,7 +254,7 @@ def keys_rotate(resume: bool, batch_size: int) -> None:
         _with_engine(
             settings,
             record_key_event,
-            "key.reencrypted",
+            AuditAction.KEY_REENCRYPTED,
             {"version": keyring.current_version, "rewritten": rewritten},
             admin=True,
         )
@@ -393,6 +409,11 @@ def audit_verify(checkpoint_files: tuple[Path, ...]) -> None:
     for problem in report.problems:
         click.echo(f"PROBLEM: {problem}")
     click.echo(f"{report.events} events, {report.checkpoints} checkpoints checked")
+    if report.unsigned_tail:
+        click.echo(
+            f"{report.unsigned_tail} events after the last checkpoint: covered by the hash"
+            " chain only until the next one"
+        )
     if not report.ok:
         click.echo("audit log verification FAILED")
         sys.exit(1)
@@ -418,13 +439,14 @@ def audit_checkpoint(output: Path | None) -> None:
 
 
 @main.command("worker")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--once", is_flag=True, help="Deliver what is due now, run every job once, exit.")
 def worker(once: bool) -> None:
-    """Send queued email until SIGTERM/SIGINT. Any number may run (each message goes out
-    once); set ACCORD_MAIL__EMBEDDED_WORKER=false on the servers when this runs."""
+    """Run the background jobs until SIGTERM/SIGINT: send queued email, purge expired
+    sign-in state, sign audit checkpoints. Any number may run (each message goes out once);
+    set ACCORD_MAIL__EMBEDDED_WORKER=false on the servers when this runs."""
+    from app.jobs.worker import run_worker_process
     from app.logs import configure_logging
     from app.main import ConfigurationError, check_startable
-    from app.notifications.worker import run_worker_process
 
     settings = get_settings()
     configure_logging(settings.log.level, text=settings.log.text_for(settings.env))

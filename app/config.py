@@ -110,6 +110,15 @@ class MailSettings(BaseModel):
     embedded_worker: bool = True
 
 
+class AuditSettings(BaseModel):
+    # A signed checkpoint over the chain head once this many events wait for one ...
+    checkpoint_every_events: int = Field(default=100, ge=1)
+    # ... or once the last one is this old and events wait (the worker's audit.checkpoint
+    # job): whichever comes first. Events after the last checkpoint are covered by the hash
+    # chain only; an attacker with write access to the database could cut them off.
+    checkpoint_every_seconds: float = Field(default=60, gt=0)
+
+
 class OidcSettings(BaseModel):
     # Single sign-on is optional: it signs in existing (invited) accounts only.
     enabled: bool = False
@@ -160,6 +169,7 @@ class Settings(BaseSettings):
     session: SessionSettings = SessionSettings()
     throttle: ThrottleSettings = ThrottleSettings()
     mail: MailSettings = MailSettings()
+    audit: AuditSettings = AuditSettings()
     oidc: OidcSettings = OidcSettings()
     log: LogSettings = LogSettings()
 

@@ -29,7 +29,12 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import await_
 
 from app.config import is_sqlite
+from app.kit.clock import Clock, SystemClock
 from app.kit.private_files import private_file, tighten
+
+# session.info key of the clock of a unit of work (see bind_clock, session_clock).
+SESSION_CLOCK = "accord.clock"
+_SYSTEM_CLOCK = SystemClock()
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
@@ -179,12 +184,27 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
+def bind_clock(session: AsyncSession, clock: Clock) -> None:
+    """Make ``clock`` the time of this unit of work: what code without a ``now`` of its own
+    (the audit log's timestamps and checkpoints) reads through :func:`session_clock`."""
+    session.info[SESSION_CLOCK] = clock
+
+
+def session_clock(session: AsyncSession | Any) -> Clock:
+    """The clock bound to ``session`` (a request's app clock, a job's clock); the system
+    clock for a session opened without one (scripts, tests of a single service)."""
+    clock: Clock | None = session.info.get(SESSION_CLOCK)
+    return clock if clock is not None else _SYSTEM_CLOCK
+
+
 @asynccontextmanager
 async def unit_of_work(
-    sessionmaker: async_sessionmaker[AsyncSession],
+    sessionmaker: async_sessionmaker[AsyncSession], *, clock: Clock | None = None
 ) -> AsyncIterator[AsyncSession]:
     """One transaction for a job or a CLI command: commit at the end, roll back on error."""
     async with sessionmaker() as session:
+        if clock is not None:
+            bind_clock(session, clock)
         try:
             yield session
             await session.commit()
@@ -202,6 +222,7 @@ class UnitOfWorkRoute(APIRoute):
         async def handle(request: Request) -> Response:
             sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
             async with sessionmaker() as session:
+                bind_clock(session, request.app.state.clock)
                 request.state.db = session
                 try:
                     response = await handler(request)

@@ -48,10 +48,10 @@ from sqlalchemy import ColumnElement, and_, delete, distinct, func, or_, select,
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.actors import SYSTEM
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.config import Settings
-from app.db import create_sessionmaker
-from app.kit.clock import as_utc
+from app.db import create_sessionmaker, unit_of_work
+from app.kit.clock import Clock, SystemClock, as_utc
 from app.kit.crypto import Keyring
 from app.kit.crypto.keystore import save_keyring_file
 from app.models.identity import (
@@ -499,8 +499,9 @@ async def retire_in_database(
         await record_event(
             session,
             actor=SYSTEM,
-            action="key.retired",
+            action=AuditAction.KEY_RETIRED,
             target=("key_version", str(version)),
+            now=now,
             details={
                 "version": version,
                 "versions_left": list(versions_left),
@@ -536,15 +537,24 @@ async def retire_version(
     return remaining, ended
 
 
-async def record_key_event(engine: AsyncEngine, action: str, details: dict[str, Any]) -> None:
+async def record_key_event(
+    engine: AsyncEngine, action: AuditAction, details: dict[str, Any]
+) -> None:
     """An audit event of ``accord keys`` (``key.rotated``, ``key.reencrypted``), by the
-    system, on the key version ``details["version"]``."""
-    async with create_sessionmaker(engine)() as session:
-        await record_event(
-            session,
-            actor=SYSTEM,
-            action=action,
-            target=("key_version", str(details["version"])),
-            details=details,
-        )
-        await session.commit()
+    system, on the key version ``details["version"]``: versions and counts, never key
+    material."""
+    await record_operator_event(engine, action, ("key_version", str(details["version"])), details)
+
+
+async def record_operator_event(
+    engine: AsyncEngine,
+    action: AuditAction,
+    target: tuple[str, str],
+    details: dict[str, Any],
+    *,
+    clock: Clock | None = None,
+) -> None:
+    """An audit event of an ``accord`` command, in a transaction of its own, by the system
+    actor (no user: the operator is whoever runs the server's command line)."""
+    async with unit_of_work(create_sessionmaker(engine), clock=clock or SystemClock()) as session:
+        await record_event(session, actor=SYSTEM, action=action, target=target, details=details)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api import api_router, root_router
+from app.audit.service import checkpoints_from, configure_checkpoints
 from app.auth.hashing import PasswordHashing
 from app.config import Environment, Settings, get_settings, production_problems
 from app.db import create_engine, create_sessionmaker
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
     check_startable(settings)
     # Fail closed: no keys, no server.
     install_keys(keys or load_keys(settings))
+    configure_checkpoints(checkpoints_from(settings.audit))
 
     engine = create_engine(
         settings.database_url, echo=settings.database.echo, pool_size=settings.database.pool_size
@@ -59,19 +61,21 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from app.notifications.worker import EmbeddedWorker
+        from app.jobs.worker import EmbeddedWorker
 
         await check_single_sign_on(app, settings)
 
-        # Embedded mode sends mail from inside the server; tests drive delivery themselves.
-        app.state.outbox_worker = (
+        # Embedded mode runs the worker's jobs (mail, housekeeping, audit checkpoints) inside
+        # the server; tests drive them themselves.
+        app.state.worker = (
             EmbeddedWorker.start(app.state.sessionmaker, settings, app.state.clock)
             if settings.mail.embedded_worker and settings.env != Environment.TEST
             else None
         )
+        app.state.outbox_worker = app.state.worker  # the name it had when it only sent mail
         yield
-        if app.state.outbox_worker is not None:
-            await app.state.outbox_worker.stop()
+        if app.state.worker is not None:
+            await app.state.worker.stop()
         await engine.dispose()
 
     hide_docs = settings.is_production

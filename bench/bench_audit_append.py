@@ -11,7 +11,7 @@ import time
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table
 
 from app.actors import SYSTEM
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.keys import KeyMaterial, install_keys
 from app.kit.crypto import Keyring
@@ -29,7 +29,9 @@ async def run(url: str, n: int, writers: int) -> None:
     async def append(count: int) -> None:
         for i in range(count):
             async with unit_of_work(sessions) as session:
-                await record_event(session, actor=SYSTEM, action="bench.appended", details={"i": i})
+                await record_event(
+                    session, actor=SYSTEM, action=AuditAction.ORGANIZATION_UPDATED, details={"i": i}
+                )
 
     start = time.perf_counter()
     await asyncio.gather(*(append(n // writers) for _ in range(writers)))

@@ -17,7 +17,7 @@ from app.admin_requests.errors import (
 )
 from app.admin_requests.rules import ADMIN_GRANT_REQUEST_TTL, grant_request_status
 from app.admin_requests.schemas import AdminGrantRequestPage, AdminGrantRequestRead
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.models.memberships import AdminGrantRequest
 from app.models.users import User, UserStatus
 from app.permissions import PlatformRole
@@ -90,7 +90,7 @@ async def request_admin_grant(
     await record_event(
         session,
         actor=actor,
-        action="admin_grant_request.created",
+        action=AuditAction.ADMIN_GRANT_REQUEST_CREATED,
         target=request,
         details={"user_id": str(user.id), "kind": kind},
     )
@@ -121,7 +121,7 @@ async def approve_admin_grant(
     await record_event(
         session,
         actor=actor,
-        action="admin_grant_request.approved",
+        action=AuditAction.ADMIN_GRANT_REQUEST_APPROVED,
         target=request,
         details={
             "user_id": str(user.id),
@@ -154,7 +154,7 @@ async def reject_admin_grant(
     await record_event(
         session,
         actor=actor,
-        action="admin_grant_request.rejected",
+        action=AuditAction.ADMIN_GRANT_REQUEST_REJECTED,
         target=request,
         details={"user_id": str(request.user_id)},
     )

@@ -16,13 +16,15 @@ from app.audit.service import make_checkpoint
 from app.audit.verify import Checkpoint
 from app.db import create_sessionmaker, unit_of_work
 from app.keys import current_keys
+from app.kit.clock import Clock, SystemClock
 from app.models.audit import AuditHead
 
 
-async def checkpoint_now(engine: AsyncEngine) -> dict[str, Any]:
-    async with unit_of_work(create_sessionmaker(engine)) as session:
+async def checkpoint_now(engine: AsyncEngine, *, clock: Clock | None = None) -> dict[str, Any]:
+    clock = clock or SystemClock()
+    async with unit_of_work(create_sessionmaker(engine), clock=clock) as session:
         head = (await session.scalars(select(AuditHead).where(AuditHead.id == 1))).one()
-        checkpoint = make_checkpoint(head.seq, bytes(head.hash))
+        checkpoint = make_checkpoint(head.seq, bytes(head.hash), now=clock.now())
         session.add(checkpoint)
     return {
         "format": "accord-audit-checkpoint/1",

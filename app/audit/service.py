@@ -3,20 +3,75 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.actors import Actor
+from app.audit.actions import AuditAction, audit_action
 from app.audit.chain import ACTION_PATTERN, chain_hash, checkpoint_message, event_body
+from app.config import AuditSettings
+from app.db import session_clock
 from app.keys import current_keys
+from app.kit.clock import as_utc
 from app.kit.crypto.signing import sign
 from app.models.audit import AuditCheckpoint, AuditEvent, AuditHead
-from app.models.base import new_id, utcnow
+from app.models.base import new_id
 
 _TIP_KEY = "accord.audit_tip"
+
+
+@dataclass(frozen=True)
+class CheckpointCadence:
+    """Sign a checkpoint once ``every_events`` events wait for one, or once the last
+    checkpoint is ``every_seconds`` old and events wait, whichever comes first.
+
+    The event count is checked when a transaction that appended commits; the age also by
+    the worker's ``audit.checkpoint`` job, so a quiet log still gets its tail signed.
+    """
+
+    every_events: int = 100
+    every_seconds: float = 60.0
+
+    def due(self, *, pending: int, last_at: datetime | None, now: datetime) -> bool:
+        if pending <= 0:
+            return False
+        if last_at is None or pending >= self.every_events:
+            return True
+        return as_utc(now) - as_utc(last_at) >= timedelta(seconds=self.every_seconds)
+
+
+_cadence = CheckpointCadence()
+
+
+def checkpoints_from(settings: AuditSettings) -> CheckpointCadence:
+    return CheckpointCadence(settings.checkpoint_every_events, settings.checkpoint_every_seconds)
+
+
+def configure_checkpoints(cadence: CheckpointCadence) -> CheckpointCadence:
+    """Set this process's cadence (from settings: server, worker, CLI); returns the old one."""
+    global _cadence
+    previous, _cadence = _cadence, cadence
+    return previous
+
+
+def checkpoint_cadence() -> CheckpointCadence:
+    return _cadence
+
+
+@dataclass
+class _Tip:
+    """The transaction's newest event, and the newest checkpoint when it began appending
+    (read under the append lock, so no other writer can add one meanwhile)."""
+
+    seq: int
+    hash: bytes
+    last_size: int
+    last_at: datetime | None
 
 
 def _target_of(target: Any) -> tuple[str | None, str | None]:
@@ -32,9 +87,10 @@ async def record_event(
     session: AsyncSession,
     *,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     target: Any = None,
     details: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> AuditEvent:
     """Append one event to the chain, in the same transaction as the change it records.
 
@@ -44,8 +100,13 @@ async def record_event(
     Appends are serialized by the row lock on ``audit_head`` (PostgreSQL) or the write lock
     (SQLite), taken by the UPDATE below and held until commit, so two writers can never
     build on the same predecessor.
+
+    ``action`` must be an :class:`AuditAction` (or the value of one): anything else raises
+    ValueError before anything is written. ``occurred_at`` is ``now`` when given, else the
+    time of the clock bound to the session (the request's or job's; app/db.py).
     """
-    if not ACTION_PATTERN.fullmatch(action):  # match() would let "x.y\n" through
+    action = audit_action(action)
+    if not ACTION_PATTERN.fullmatch(action.value):  # match() would let "x.y\n" through
         raise ValueError(f"audit action must look like entity.past_participle: {action!r}")
     details = details or {}
     # Round-trip through JSON so the hashed document equals what decryption returns.
@@ -60,7 +121,7 @@ async def record_event(
     ).one()
     seq, prev_hash = int(row.seq), bytes(row.hash)
     target_type, target_id = _target_of(target)
-    occurred_at = utcnow()
+    occurred_at = now if now is not None else session_clock(session).now()
     event_id = new_id()
     body = event_body(
         seq=seq,
@@ -68,7 +129,7 @@ async def record_event(
         occurred_at=occurred_at,
         actor_type=actor.type,
         actor_id=actor.user_id,
-        action=action,
+        action=action.value,
         target_type=target_type,
         target_id=target_id,
         details=details,
@@ -80,7 +141,7 @@ async def record_event(
         occurred_at=occurred_at,
         actor_type=actor.type,
         actor_id=actor.user_id,
-        action=action,
+        action=action.value,
         target_type=target_type,
         target_id=target_id,
         prev_hash=prev_hash,
@@ -89,12 +150,62 @@ async def record_event(
     audit_event.details_json = json.dumps(details, sort_keys=True)
     session.add(audit_event)
     await session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
-    session.sync_session.info[_TIP_KEY] = (seq, digest)
+    tip: _Tip | None = session.sync_session.info.get(_TIP_KEY)
+    if tip is None:
+        last_size, last_at = await _last_checkpoint(session)
+        tip = _Tip(seq, digest, last_size, last_at)
+    tip.seq, tip.hash = seq, digest
+    session.sync_session.info[_TIP_KEY] = tip
     return audit_event
 
 
-def make_checkpoint(size: int, head_hash: bytes) -> AuditCheckpoint:
-    created_at = utcnow()
+async def _last_checkpoint(session: AsyncSession) -> tuple[int, datetime | None]:
+    """Size and time of the newest stored checkpoint, for scheduling only: verification
+    checks every checkpoint, and a bad row here can only make a checkpoint come early."""
+    try:
+        row = (
+            await session.execute(
+                select(AuditCheckpoint.size, AuditCheckpoint.created_at)
+                .order_by(AuditCheckpoint.size.desc(), AuditCheckpoint.created_at.desc())
+                .limit(1)
+            )
+        ).first()
+        if row is None:
+            return 0, None
+        return int(row.size), as_utc(row.created_at)
+    except (TypeError, ValueError):
+        return 0, None
+
+
+async def checkpoint_if_due(
+    session: AsyncSession, *, now: datetime, cadence: CheckpointCadence | None = None
+) -> AuditCheckpoint | None:
+    """The ``audit.checkpoint`` job: sign the chain head if events wait and the cadence
+    says so (the last checkpoint is old enough, or enough events wait).
+
+    Takes the append lock first (the ``audit_head`` row, FOR UPDATE on PostgreSQL; the write
+    lock on SQLite), so concurrent workers and writers serialize here: the second one sees
+    the first one's checkpoint and signs nothing. The head row is signed, not the newest
+    stored event: events deleted from the tail before this runs make the checkpoint
+    disagree with the log, which verification reports as truncation.
+    """
+    cadence = cadence or _cadence
+    head = (
+        await session.execute(
+            select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+        )
+    ).one()
+    last_size, last_at = await _last_checkpoint(session)
+    if not cadence.due(pending=int(head.seq) - last_size, last_at=last_at, now=now):
+        return None
+    checkpoint = make_checkpoint(int(head.seq), bytes(head.hash), now=now)
+    session.add(checkpoint)
+    await session.flush()
+    return checkpoint
+
+
+def make_checkpoint(size: int, head_hash: bytes, *, now: datetime) -> AuditCheckpoint:
+    created_at = now
     signature = sign(
         current_keys().audit_signing_key, checkpoint_message(size, head_hash, created_at)
     )
@@ -105,12 +216,16 @@ def make_checkpoint(size: int, head_hash: bytes) -> AuditCheckpoint:
 
 @event.listens_for(Session, "before_commit")
 def _checkpoint_before_commit(session: Session) -> None:
-    # One signed checkpoint per transaction that appended events, covering its last event:
-    # an attacker who rewrites the tail and re-hashes it cannot forge the signature.
-    tip = session.info.pop(_TIP_KEY, None)
-    if tip is not None:
-        size, head_hash = tip
-        session.add(make_checkpoint(size, head_hash))
+    # A transaction that appended events signs a checkpoint over its last event when the
+    # cadence says so (enough events or time since the last one): an attacker who rewrites
+    # the tail and re-hashes it cannot forge the signature. Events after the last
+    # checkpoint are covered by the chain, and the job signs them within every_seconds.
+    tip: _Tip | None = session.info.pop(_TIP_KEY, None)
+    if tip is None:
+        return
+    now = session_clock(session).now()
+    if _cadence.due(pending=tip.seq - tip.last_size, last_at=tip.last_at, now=now):
+        session.add(make_checkpoint(tip.seq, tip.hash, now=now))
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -128,4 +243,13 @@ def event_details(audit_event: AuditEvent) -> dict[str, Any]:
     return value
 
 
-__all__ = ["event_details", "make_checkpoint", "record_event"]
+__all__ = [
+    "CheckpointCadence",
+    "checkpoint_cadence",
+    "checkpoint_if_due",
+    "checkpoints_from",
+    "configure_checkpoints",
+    "event_details",
+    "make_checkpoint",
+    "record_event",
+]

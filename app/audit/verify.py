@@ -44,6 +44,9 @@ class VerificationReport:
     events: int = 0
     checkpoints: int = 0
     problems: list[str] = field(default_factory=list)
+    # Events after the newest valid checkpoint: covered by the hash chain only (an edit
+    # shows, a cut tail does not until a later checkpoint or one kept elsewhere).
+    unsigned_tail: int = 0
 
     @property
     def ok(self) -> bool:
@@ -233,6 +236,7 @@ def _check_checkpoints(
     hashes_at: dict[int, bytes],
 ) -> VerificationReport:
     count = report.events
+    covered = 0
     for cp in checkpoints:
         report.checkpoints += 1
         label = f"checkpoint at {cp.size} ({cp.source})"
@@ -254,6 +258,9 @@ def _check_checkpoints(
             )
         elif hashes_at.get(cp.size) != cp.head_hash:
             report.problems.append(f"{label}: the event it signed has been rewritten")
+        else:
+            covered = max(covered, cp.size)
+    report.unsigned_tail = max(count - covered, 0)
     return report
 
 

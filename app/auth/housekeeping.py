@@ -1,5 +1,6 @@
 """Deleting sign-in state nobody can use any more: expired challenges, dead sessions,
-stale throttles, expired email changes. Run periodically by the background worker.
+stale throttles, expired email changes. The worker's ``auth.housekeeping`` job runs it
+every PURGE_EVERY, in a unit of work of its own.
 
 Keeping them would only grow the tables (anonymous visitors can create challenges) and
 keep metadata about past sign-ins longer than needed.
@@ -16,6 +17,8 @@ from app.config import Settings
 from app.models.identity import AuthChallenge, AuthSession, AuthThrottle
 from app.models.users import EmailChange
 
+# How often the worker's auth.housekeeping job runs (app/jobs/schedule.py).
+PURGE_EVERY = timedelta(minutes=10)
 # Revoked or expired sessions stay listed this long (for "was that me?" questions).
 SESSION_RETENTION = timedelta(days=30)
 

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.errors import EmailAlreadyRegistered
 from app.auth.passwords import hash_password
 from app.auth.repository import find_user_by_email
@@ -45,7 +45,7 @@ async def create_account(
     await record_event(
         session,
         actor=actor,
-        action="user.created",
+        action=AuditAction.USER_CREATED,
         target=user,
         details={"platform_roles": sorted(str(r) for r in platform_roles)},
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import ANONYMOUS, Actor, SessionState
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.dependencies import require_signed_in, session_state
 from app.auth.errors import WeakPassword
 from app.auth.hashing import PasswordHashing
@@ -155,7 +155,7 @@ async def _accept_as_new_account(
     await record_event(
         session,
         actor=newcomer,
-        action="user.signed_in",
+        action=AuditAction.USER_SIGNED_IN,
         target=user,
         details={"method": "invitation", "session_id": str(issued.record.id)},
     )
@@ -207,7 +207,7 @@ async def _accept_as_existing_account(
         await record_event(
             session,
             actor=actor,
-            action="platform_role.granted",
+            action=AuditAction.PLATFORM_ROLE_GRANTED,
             target=user,
             details={"role": invitation.platform_role, "via": "invitation"},
         )
@@ -250,7 +250,7 @@ async def _mark_accepted(
     await record_event(
         session,
         actor=actor,
-        action="invitation.accepted",
+        action=AuditAction.INVITATION_ACCEPTED,
         target=invitation,
         details={"membership_id": str(membership_id), "new_account": new_account},
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.config import Settings
 from app.invitations import repository as repo
 from app.invitations.errors import InvitationClosed, InvitationInvalid, InvitationPending
@@ -116,7 +116,7 @@ async def create_invitation(
     await record_event(
         session,
         actor=actor,
-        action="invitation.created",
+        action=AuditAction.INVITATION_CREATED,
         target=invitation,
         details={
             "organization_id": str(organization.id),
@@ -144,7 +144,7 @@ async def resend_invitation(
     await record_event(
         session,
         actor=actor,
-        action="invitation.resent",
+        action=AuditAction.INVITATION_RESENT,
         target=invitation,
         details={"sent_count": invitation.sent_count},
     )
@@ -158,7 +158,9 @@ async def revoke_invitation(
         raise InvitationClosed()
     invitation.revoked_at = now
     await session.flush()
-    await record_event(session, actor=actor, action="invitation.revoked", target=invitation)
+    await record_event(
+        session, actor=actor, action=AuditAction.INVITATION_REVOKED, target=invitation
+    )
     return invitation
 
 

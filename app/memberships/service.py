@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.sessions.service import PRIVILEGE_CHANGED, revoke_user_sessions
 from app.memberships import repository as repo
 from app.memberships.schemas import MemberPage, MemberRead
@@ -60,7 +60,7 @@ async def add_membership(
     await record_event(
         session,
         actor=actor,
-        action="membership.created",
+        action=AuditAction.MEMBERSHIP_CREATED,
         target=membership,
         details={
             "user_id": str(user_id),
@@ -85,7 +85,7 @@ async def change_membership_role(
     await record_event(
         session,
         actor=actor,
-        action="membership.role_changed",
+        action=AuditAction.MEMBERSHIP_ROLE_CHANGED,
         target=membership,
         details={
             "user_id": str(membership.user_id),
@@ -114,7 +114,7 @@ async def remove_membership(
     await record_event(
         session,
         actor=actor,
-        action="membership.removed",
+        action=AuditAction.MEMBERSHIP_REMOVED,
         target=target,
         details={**details, "sessions_revoked": revoked},
     )

@@ -66,6 +66,8 @@ def new_id() -> uuid.UUID:
 
 
 def utcnow() -> datetime:
+    """Only the fallback default of ``TimestampMixin.created_at``; code that decides or
+    records a time takes ``now`` from the injected clock (app/kit/clock.py)."""
     return datetime.now(UTC)
 
 

@@ -17,17 +17,15 @@ What leaves this module — logs, ``last_error``, audit details — names messag
 exception classes only: never a recipient, subject, body or the relay's reply text (a
 relay may quote the address back).
 
-The same loop runs inside the server (embedded mode, :class:`EmbeddedWorker`) and in its
-own process (``accord worker``, :func:`run_worker_process`).
+It is the ``outbox.deliver`` job (:func:`outbox_job`) of the worker (app/jobs/worker.py),
+which runs inside the server (embedded mode) or in its own process (``accord worker``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
-import signal
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,11 +36,11 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.actors import SYSTEM
-from app.audit import record_event
-from app.auth.housekeeping import purge_expired
+from app.audit import AuditAction, record_event
 from app.config import Settings
-from app.db import create_engine, create_sessionmaker, unit_of_work
-from app.kit.clock import Clock, SystemClock
+from app.db import unit_of_work
+from app.jobs.runner import Job, JobContext, JobRunner
+from app.kit.clock import Clock
 from app.models.outbox import OutboxMessage
 from app.notifications.mailbox import spool_message
 from app.notifications.smtp import build_message, send_message
@@ -51,8 +49,6 @@ log = logging.getLogger("accord.outbox")
 
 # How often an idle worker looks for due messages.
 POLL_INTERVAL_SECONDS = 2.0
-# Expired challenges, sessions and throttles are deleted this often (app/auth/housekeeping).
-HOUSEKEEPING_EVERY = timedelta(minutes=10)
 # Messages claimed per pass; a full batch means more may be due, so the next pass starts
 # at once.
 BATCH_SIZE = 20
@@ -64,8 +60,6 @@ MAX_RETRY = timedelta(hours=1)
 # Each delay is shortened by up to this fraction at random, so that messages that failed
 # together (a relay outage) do not all come back in the same second.
 JITTER = 0.2
-# On shutdown, how long the embedded worker may finish the message in hand.
-STOP_GRACE_SECONDS = 10.0
 # last_error of a message whose allowed attempts ran out while it was claimed.
 EXHAUSTED = "AttemptsExhausted"
 
@@ -303,7 +297,7 @@ async def _audit_failure(
     await record_event(
         session,
         actor=SYSTEM,
-        action="outbox.delivery_failed",
+        action=AuditAction.OUTBOX_DELIVERY_FAILED,
         target=(OutboxMessage.__tablename__, message_id),
         details={"attempts": attempts, "error": error},
     )
@@ -319,7 +313,28 @@ def _log_failed(message_id: uuid.UUID, attempts: int, error: str) -> None:
     )
 
 
-# --- the loop ---------------------------------------------------------------------------
+# --- the job ---------------------------------------------------------------------------
+
+
+async def deliver_pass(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    clock: Clock,
+    *,
+    stop: asyncio.Event | None = None,
+) -> bool:
+    """One batch (the ``outbox.deliver`` job); True when it was full and more may be due."""
+    batch = await _deliver_batch(sessionmaker, settings, clock, limit=BATCH_SIZE, stop=stop)
+    return batch.claimed >= BATCH_SIZE
+
+
+def outbox_job() -> Job:
+    async def run(ctx: JobContext) -> bool:
+        return await deliver_pass(ctx.sessionmaker, ctx.settings, ctx.clock, stop=ctx.stop)
+
+    # Every pass of the loop (which waits POLL_INTERVAL_SECONDS when nothing is due); a
+    # failed pass is retried on the next one.
+    return Job("outbox.deliver", timedelta(0), run, "outbox pass")
 
 
 async def run_worker(
@@ -331,88 +346,11 @@ async def run_worker(
     interval: float = POLL_INTERVAL_SECONDS,
     after_pass: Callable[[], None] | None = None,
 ) -> None:
-    """Deliver until ``stop`` is set. An error in a pass is logged and the loop goes on:
-    a database restart or a broken relay must not end delivery for good."""
+    """Deliver mail only, until ``stop`` is set. An error in a pass is logged and the loop
+    goes on: a database restart or a broken relay must not end delivery for good.
+
+    The worker proper (app/jobs/worker.py) runs this job among the others."""
     log.info("outbox worker started", extra={"event": "outbox.worker_started"})
-    next_housekeeping = clock.now()
-    while not stop.is_set():
-        busy = False
-        try:
-            batch = await _deliver_batch(sessionmaker, settings, clock, limit=BATCH_SIZE, stop=stop)
-            busy = batch.claimed >= BATCH_SIZE
-        except Exception:
-            log.exception("outbox pass failed", extra={"event": "outbox.pass_failed"})
-        if clock.now() >= next_housekeeping:
-            next_housekeeping = clock.now() + HOUSEKEEPING_EVERY
-            try:
-                async with unit_of_work(sessionmaker) as session:
-                    removed = await purge_expired(session, now=clock.now(), settings=settings)
-                log.info("housekeeping", extra={"event": "auth.purged", "rows": removed})
-            except Exception:
-                log.exception("housekeeping failed", extra={"event": "auth.purge_failed"})
-        if after_pass is not None:
-            after_pass()
-        if busy:
-            continue
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval)
+    context = JobContext(sessionmaker, settings, clock, stop)
+    await JobRunner([outbox_job()], context).run_forever(tick=interval, after_pass=after_pass)
     log.info("outbox worker stopped", extra={"event": "outbox.worker_stopped"})
-
-
-class EmbeddedWorker:
-    """The loop as a task inside the server process (embedded mode)."""
-
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        settings: Settings,
-        clock: Clock,
-    ) -> None:
-        self._stop = asyncio.Event()
-        # Set after every pass (tests wait on it instead of sleeping).
-        self.passed = asyncio.Event()
-        self._task = asyncio.create_task(
-            run_worker(sessionmaker, settings, clock, stop=self._stop, after_pass=self.passed.set),
-            name="accord-outbox-worker",
-        )
-
-    @classmethod
-    def start(
-        cls,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        settings: Settings,
-        clock: Clock,
-    ) -> EmbeddedWorker:
-        return cls(sessionmaker, settings, clock)
-
-    @property
-    def running(self) -> bool:
-        return not self._task.done()
-
-    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
-        """Finish the message in hand, hand back the rest of the batch, then end. After
-        ``grace`` seconds the task is cancelled; a message cut off mid-send stays claimed
-        until its lease ends and is then retried."""
-        self._stop.set()
-        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-            await asyncio.wait_for(self._task, grace)
-
-
-async def run_worker_process(settings: Settings, *, once: bool) -> int:
-    """``accord worker``: the loop in the foreground until SIGTERM or SIGINT, or with
-    ``once`` a single sweep of what is due now. Returns how many were delivered when
-    ``once``, else 0."""
-    engine = create_engine(settings.database_url, pool_size=2)
-    sessionmaker = create_sessionmaker(engine)
-    clock = SystemClock()
-    try:
-        if once:
-            return await deliver_all_due(sessionmaker, settings, clock)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
-        await run_worker(sessionmaker, settings, clock, stop=stop)
-        return 0
-    finally:
-        await engine.dispose()

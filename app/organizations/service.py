@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.kit.preconditions import PreconditionFailed
 from app.models.memberships import Organization
 from app.organizations import repository as repo
@@ -47,7 +47,7 @@ async def create_organization(
     await record_event(
         session,
         actor=actor,
-        action="organization.created",
+        action=AuditAction.ORGANIZATION_CREATED,
         target=organization,
         details={"country": organization.country},
     )
@@ -82,7 +82,7 @@ async def update_organization(
     await record_event(
         session,
         actor=actor,
-        action="organization.updated",
+        action=AuditAction.ORGANIZATION_UPDATED,
         target=organization,
         details={"fields": changed},
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.oidc import linked_user_ids, unlink_identities
 from app.auth.sessions.service import PRIVILEGE_CHANGED, revoke_user_sessions
 from app.memberships import service as membership_service
@@ -101,7 +101,7 @@ async def apply_suspension(
     await record_event(
         session,
         actor=actor,
-        action="user.suspended",
+        action=AuditAction.USER_SUSPENDED,
         target=user,
         details={"sessions_revoked": revoked},
     )
@@ -115,7 +115,7 @@ async def reactivate_user(
     user.status = UserStatus.ACTIVE
     user.updated_at = now
     await session.flush()
-    await record_event(session, actor=actor, action="user.reactivated", target=user)
+    await record_event(session, actor=actor, action=AuditAction.USER_REACTIVATED, target=user)
     return user
 
 
@@ -124,7 +124,7 @@ async def revoke_sessions(session: AsyncSession, *, actor: Actor, user: User, no
     await record_event(
         session,
         actor=actor,
-        action="session.revoked_all",
+        action=AuditAction.SESSION_REVOKED_ALL,
         target=user,
         details={"count": count, "reason": "revoked_by_admin"},
     )
@@ -141,7 +141,7 @@ async def unlink_sso_identity(session: AsyncSession, *, actor: Actor, user: User
         await record_event(
             session,
             actor=actor,
-            action="sso_identity.unlinked",
+            action=AuditAction.SSO_IDENTITY_UNLINKED,
             target=user,
             details={"count": count},
         )
@@ -157,7 +157,7 @@ async def grant_role(
     await record_event(
         session,
         actor=actor,
-        action="platform_role.granted",
+        action=AuditAction.PLATFORM_ROLE_GRANTED,
         target=user,
         details={"role": role, "via": via, "sessions_revoked": revoked},
     )
@@ -203,7 +203,7 @@ async def revoke_role(
     await record_event(
         session,
         actor=actor,
-        action="platform_role.revoked",
+        action=AuditAction.PLATFORM_ROLE_REVOKED,
         target=user,
         details={"role": str(role), "sessions_revoked": revoked},
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +11,8 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.actors import SYSTEM, Actor, user_actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
+from app.audit.service import CheckpointCadence, configure_checkpoints
 from app.audit.verify import Checkpoint, VerificationReport, verify_audit_log
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.keys import KeyMaterial
@@ -20,6 +21,15 @@ from app.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 EVENTS = AuditEvent.__table__
 CHECKPOINTS = AuditCheckpoint.__table__
 HEAD = AuditHead.__table__
+
+
+@pytest.fixture(autouse=True)
+def _checkpoint_every_transaction() -> Iterator[None]:
+    """These tests count checkpoints per committed transaction: a checkpoint whenever one
+    event waits. tests/audit/test_cadence.py covers the configured cadence."""
+    previous = configure_checkpoints(CheckpointCadence(every_events=1))
+    yield
+    configure_checkpoints(previous)
 
 
 @pytest.fixture
@@ -39,7 +49,7 @@ async def append(
     count: int = 1,
     *,
     actor: Actor = SYSTEM,
-    action: str = "thing.created",
+    action: AuditAction = AuditAction.ORGANIZATION_CREATED,
     details: dict[str, Any] | None = None,
 ) -> None:
     """Commit ``count`` events in one transaction, as a request or job would."""
@@ -61,7 +71,7 @@ async def append_one_per_transaction(
         await append(
             sessions,
             actor=user_actor(uuid.uuid4()),
-            action="member.invited",
+            action=AuditAction.INVITATION_CREATED,
             details={"n": n, "org": f"org-{n}"},
         )
 

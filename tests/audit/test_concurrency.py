@@ -8,7 +8,7 @@ import itertools
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.actors import SYSTEM
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.keys import KeyMaterial
 from tests.audit.conftest import stored_checkpoints, stored_events, stored_head, verify
@@ -30,7 +30,7 @@ async def _writer(url: str, number: int, *, fail: bool = False) -> None:
                 await record_event(
                     session,
                     actor=SYSTEM,
-                    action="thing.updated",
+                    action=AuditAction.ORGANIZATION_UPDATED,
                     target=("thing", f"w{number}"),
                     details={"writer": number, "n": n},
                 )

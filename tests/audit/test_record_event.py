@@ -1,4 +1,5 @@
-"""record_event: the chain, one signed checkpoint per transaction, encrypted details."""
+"""record_event: the chain, one signed checkpoint per transaction (at a cadence of one
+event: tests/audit/conftest.py), encrypted details, the vocabulary."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.actors import SYSTEM, user_actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.audit.chain import checkpoint_message
 from app.audit.service import event_details
 from app.db import unit_of_work
@@ -65,14 +66,17 @@ class TestChain:
         actor = user_actor(new_id())
         async with unit_of_work(sessions) as session:
             await record_event(
-                session, actor=actor, action="appeal.published", target=("appeal", "a-42")
+                session,
+                actor=actor,
+                action=AuditAction.ORGANIZATION_UPDATED,
+                target=("organization", "a-42"),
             )
 
         (event,) = await stored_events(engine)
         assert (event.actor_type, event.actor_id) == ("user", actor.user_id)
         assert (event.action, event.target_type, event.target_id) == (
-            "appeal.published",
-            "appeal",
+            "organization.updated",
+            "organization",
             "a-42",
         )
 
@@ -136,7 +140,7 @@ class TestDetails:
         self, sessions: async_sessionmaker[AsyncSession]
     ) -> None:
         async with unit_of_work(sessions) as session:
-            await record_event(session, actor=SYSTEM, action="backup.created")
+            await record_event(session, actor=SYSTEM, action=AuditAction.KEY_ROTATED)
 
         async with sessions() as session:
             event = (await session.scalars(select(AuditEvent))).one()
@@ -169,13 +173,29 @@ class TestActionNames:
 
         assert (await session.scalars(select(AuditEvent))).all() == []
 
-    @pytest.mark.parametrize("action", ["user.created", "sealed_data.opened", "a.b"])
-    async def test_an_entity_dot_past_participle_action_is_accepted(
+    @pytest.mark.parametrize("action", ["user.created", AuditAction.USER_CREATED])
+    async def test_a_listed_action_is_accepted_as_member_or_value(
         self, session: AsyncSession, action: str
     ) -> None:
-        event = await record_event(session, actor=SYSTEM, action=action)
+        event = await record_event(session, actor=SYSTEM, action=action)  # type: ignore[arg-type]
 
-        assert event.action == action
+        assert event.action == "user.created"
+        assert type(event.action) is str  # stored as the plain value
+
+    @pytest.mark.parametrize("action", ["made.up", "sealed_data.opened", "a.b", "user.creatd"])
+    async def test_an_unlisted_action_is_refused_and_nothing_is_written(
+        self,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        action: str,
+    ) -> None:
+        with pytest.raises(ValueError, match="not in the vocabulary"):
+            async with unit_of_work(sessions) as session:
+                await record_event(session, actor=SYSTEM, action=action)  # type: ignore[arg-type]
+
+        assert await stored_events(engine) == []
+        assert await stored_checkpoints(engine) == []
+        assert (await stored_head(engine)).seq == 0
 
 
 class TestRollback:
@@ -190,7 +210,7 @@ class TestRollback:
 
         with pytest.raises(RuntimeError, match="handler failed"):
             async with unit_of_work(sessions) as session:
-                await record_event(session, actor=SYSTEM, action="thing.deleted")
+                await record_event(session, actor=SYSTEM, action=AuditAction.ORGANIZATION_UPDATED)
                 await session.flush()
                 raise RuntimeError("handler failed")
 
@@ -206,7 +226,7 @@ class TestRollback:
     ) -> None:
         await append(sessions, 1)
         async with sessions() as session:
-            await record_event(session, actor=SYSTEM, action="thing.deleted")
+            await record_event(session, actor=SYSTEM, action=AuditAction.ORGANIZATION_UPDATED)
             await session.rollback()
             # The same session goes on to commit other work: no checkpoint for the lost tip.
             await session.commit()
@@ -224,7 +244,7 @@ class TestSavepoints:
         self, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
     ) -> None:
         async with unit_of_work(sessions) as session:
-            await record_event(session, actor=SYSTEM, action="thing.created")
+            await record_event(session, actor=SYSTEM, action=AuditAction.ORGANIZATION_CREATED)
             savepoint = await session.begin_nested()
             await savepoint.rollback()
         async with engine.connect() as conn:

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from app.actors import SYSTEM
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.passwords import password_hasher
 from app.auth.service import create_account
 from app.db import create_engine, create_sessionmaker, unit_of_work
@@ -40,7 +40,7 @@ async def _plant(url: str, canaries: dict[str, str]) -> PlantedCanaries:
             await record_event(
                 session,
                 actor=SYSTEM,
-                action="canary.planted",
+                action=AuditAction.USER_CREATED,
                 target=user,
                 details={"note": canaries["detail"]},
             )

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import app.models  # noqa: F401 - every model on the metadata
 from app.actors import SYSTEM
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.passwords import hash_password, password_hasher
 from app.keys import current_keyring
 from app.kit.crypto.blind_index import blind_index
@@ -204,7 +204,9 @@ async def plant_everywhere(session: AsyncSession) -> PlantedCanaries:
                     session, cls, table, [*required, column], planted, ids, now
                 )
     detail = f"canary {planted.tag} audit_events.details_ct"
-    await record_event(session, actor=SYSTEM, action="canary.planted", details={"note": detail})
+    await record_event(
+        session, actor=SYSTEM, action=AuditAction.USER_CREATED, details={"note": detail}
+    )
     planted.values["audit_events.details_ct"] = detail
     await session.flush()
     return planted

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.account import repository as repo
 from app.auth.account.errors import EmailChangeInvalid, EmailChangeTooSoon, EmailUnchanged
 from app.auth.errors import EmailAlreadyRegistered
@@ -117,7 +117,7 @@ async def request_email_change(
     await record_event(
         session,
         actor=actor,
-        action="user.email_change_requested",
+        action=AuditAction.USER_EMAIL_CHANGE_REQUESTED,
         target=user,
         details={"replaced_pending": replaced},
     )
@@ -147,7 +147,9 @@ async def confirm_email_change(
         await record_event(
             session,
             actor=actor,
-            action="user.email_change_cancelled" if ended else "user.email_change_code_rejected",
+            action=AuditAction.USER_EMAIL_CHANGE_CANCELLED
+            if ended
+            else AuditAction.USER_EMAIL_CHANGE_CODE_REJECTED,
             target=user,
             details={"attempts": row.attempts, "reason": "wrong_codes"} if ended else {},
         )
@@ -173,7 +175,9 @@ async def confirm_email_change(
     await notify_user(
         session, user=user, kind="credential_changed", now=now, change="email_changed"
     )
-    await record_event(session, actor=actor, action="user.email_changed", target=user, details={})
+    await record_event(
+        session, actor=actor, action=AuditAction.USER_EMAIL_CHANGED, target=user, details={}
+    )
     return None
 
 
@@ -188,7 +192,7 @@ async def cancel_email_change(session: AsyncSession, *, actor: Actor, user: User
     await record_event(
         session,
         actor=actor,
-        action="user.email_change_cancelled",
+        action=AuditAction.USER_EMAIL_CHANGE_CANCELLED,
         target=user,
         details={"reason": "cancelled"},
     )

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth import throttle
 from app.auth.account.errors import CurrentPasswordRequired, CurrentPasswordWrong
 from app.auth.errors import StepUpRequired, WeakPassword
@@ -88,7 +88,7 @@ async def check_current_password(
         await record_event(
             session,
             actor=actor,
-            action="user.reauthentication_throttled",
+            action=AuditAction.USER_REAUTHENTICATION_THROTTLED,
             target=user,
             details={"method": "password"},
         )
@@ -99,7 +99,7 @@ async def check_current_password(
     await record_event(
         session,
         actor=actor,
-        action="user.reauthentication_failed",
+        action=AuditAction.USER_REAUTHENTICATION_FAILED,
         target=user,
         details={"method": "password"},
     )
@@ -141,7 +141,7 @@ async def change_password(
     await record_event(
         session,
         actor=actor,
-        action="user.password_changed",
+        action=AuditAction.USER_PASSWORD_CHANGED,
         target=user,
         details={"other_sessions_revoked": revoked, "session_id": str(issued.record.id)},
     )

@@ -19,7 +19,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth import throttle
 from app.auth.challenges import issue_challenge
 from app.auth.errors import StepUpRequired
@@ -188,7 +188,7 @@ async def confirm_totp_enrolment(
     await record_event(
         session,
         actor=actor,
-        action="totp.enrolled",
+        action=AuditAction.TOTP_ENROLLED,
         target=user,
         details={"replaced": replaced, "session_id": str(issued.record.id)},
     )
@@ -209,7 +209,9 @@ async def remove_totp(session: AsyncSession, *, actor: Actor, user: User, now: d
         raise TotpNotEnabled()
     last = await count_passkeys(session, user.id) == 0
     await remove_second_factor(session, actor=actor, user_id=user.id, factor=factor, last=last)
-    await record_event(session, actor=actor, action="totp.removed", target=user, details={})
+    await record_event(
+        session, actor=actor, action=AuditAction.TOTP_REMOVED, target=user, details={}
+    )
     await notify_user(session, user=user, kind="credential_changed", now=now, change="totp_removed")
 
 
@@ -265,7 +267,7 @@ async def verify_second_factor(
         await record_event(
             session,
             actor=actor,
-            action="user.second_factor_throttled",
+            action=AuditAction.USER_SECOND_FACTOR_THROTTLED,
             target=user,
             details={"method": method},
         )
@@ -286,7 +288,7 @@ async def verify_second_factor(
         await record_event(
             session,
             actor=actor,
-            action="user.second_factor_failed",
+            action=AuditAction.USER_SECOND_FACTOR_FAILED,
             target=user,
             details={"method": method},
         )
@@ -297,7 +299,7 @@ async def verify_second_factor(
     await record_event(
         session,
         actor=actor,
-        action="user.second_factor_verified",
+        action=AuditAction.USER_SECOND_FACTOR_VERIFIED,
         target=user,
         details={"method": method, "session_id": str(issued.record.id)},
     )
@@ -324,7 +326,7 @@ async def regenerate_recovery_codes(
     await record_event(
         session,
         actor=actor,
-        action="recovery_codes.regenerated",
+        action=AuditAction.RECOVERY_CODES_REGENERATED,
         target=user,
         details={"count": len(codes)},
     )

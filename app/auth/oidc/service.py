@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import ANONYMOUS, SessionState
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.challenges import ChallengeInvalid, consume_challenge, issue_challenge
 from app.auth.dependencies import session_state
 from app.auth.oidc import repository as repo
@@ -273,7 +273,7 @@ async def finish_sign_in(
         await record_event(
             session,
             actor=ANONYMOUS,
-            action="user.sign_in_failed",
+            action=AuditAction.USER_SIGN_IN_FAILED,
             target=refusal.user,
             details={"method": "oidc", "reason": refusal.reason},
         )

@@ -28,7 +28,7 @@ from webauthn.helpers.structs import (
 )
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.challenges import ChallengeInvalid, consume_challenge, issue_challenge
 from app.auth.errors import SignInRequired
 from app.auth.passkeys.ceremony import CEREMONY_TIMEOUT_MS, Ceremony, descriptors, record_refusal
@@ -120,7 +120,7 @@ async def finish_authentication(
     """
 
     async def refuse(error: AppError, *, target: Any = None) -> AuthenticationOutcome:
-        action = "passkey.authentication_failed"
+        action = AuditAction.PASSKEY_AUTHENTICATION_FAILED
         await record_refusal(session, actor, error, action=action, target=target)
         return AuthenticationOutcome(refusal=error)
 
@@ -164,7 +164,7 @@ async def finish_authentication(
             await record_event(
                 session,
                 actor=actor,
-                action="passkey.sign_count_regressed",
+                action=AuditAction.PASSKEY_SIGN_COUNT_REGRESSED,
                 target=passkey,
                 details={"stored": passkey.sign_count, "presented": presented},
             )
@@ -182,7 +182,7 @@ async def finish_authentication(
         await record_event(
             session,
             actor=actor,
-            action="user.second_factor_verified",
+            action=AuditAction.USER_SECOND_FACTOR_VERIFIED,
             target=user,
             details={"method": "passkey", "passkey_id": str(passkey.id)},
         )

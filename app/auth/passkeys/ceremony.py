@@ -13,7 +13,7 @@ from webauthn.helpers.cose import COSEAlgorithmIdentifier
 from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.passkeys.repository import credential_id_of
 from app.errors import AppError
 from app.models.identity import Passkey
@@ -49,7 +49,7 @@ def descriptors(passkeys: list[Passkey]) -> list[PublicKeyCredentialDescriptor]:
 
 
 async def record_refusal(
-    session: AsyncSession, actor: Actor, error: AppError, *, action: str, target: Any
+    session: AsyncSession, actor: Actor, error: AppError, *, action: AuditAction, target: Any
 ) -> None:
     """Audit a refused ceremony with the code the client is told (and nothing it sent)."""
     await record_event(

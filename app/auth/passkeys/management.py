@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.errors import SignInRequired
 from app.auth.factors.service import confirmed_totp, remove_second_factor
 from app.auth.passkeys.access import access_passkey
@@ -31,7 +31,7 @@ async def rename_passkey(
     passkey = await access_passkey(session, actor, passkey_id)
     passkey.name = name
     await session.flush()
-    await record_event(session, actor=actor, action="passkey.renamed", target=passkey)
+    await record_event(session, actor=actor, action=AuditAction.PASSKEY_RENAMED, target=passkey)
     return passkey
 
 
@@ -48,7 +48,7 @@ async def remove_passkey(
     await remove_second_factor(
         session, actor=actor, user_id=passkey.user_id, factor=passkey, last=last
     )
-    await record_event(session, actor=actor, action="passkey.removed", target=passkey)
+    await record_event(session, actor=actor, action=AuditAction.PASSKEY_REMOVED, target=passkey)
     user = await session_user(session, actor)
     await notify_user(
         session, user=user, kind="credential_changed", now=now, change="passkey_removed"

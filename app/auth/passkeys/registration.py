@@ -20,7 +20,7 @@ from webauthn.helpers.structs import (
 )
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.challenges import ChallengeInvalid, consume_challenge, issue_challenge
 from app.auth.factors.service import require_step_up_if_enrolled
 from app.auth.passkeys.ceremony import (
@@ -107,7 +107,7 @@ async def finish_registration(
     challenge and the audit event are committed."""
 
     async def refuse(error: AppError) -> RegistrationOutcome:
-        action = "passkey.registration_failed"
+        action = AuditAction.PASSKEY_REGISTRATION_FAILED
         await record_refusal(session, actor, error, action=action, target=("users", actor.user_id))
         return RegistrationOutcome(refusal=error)
 
@@ -161,7 +161,7 @@ async def finish_registration(
     await record_event(
         session,
         actor=actor,
-        action="passkey.registered",
+        action=AuditAction.PASSKEY_REGISTERED,
         target=passkey,
         details={"session_id": str(issued.record.id)},
     )

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth.errors import SignInRequired
 from app.auth.repository import get_user
 from app.auth.sessions import repository as repo
@@ -96,7 +96,7 @@ async def open_signed_in_session(
     await record_event(
         session,
         actor=Actor(type="user", user_id=user.id, session_id=issued.record.id),
-        action="user.signed_in",
+        action=AuditAction.USER_SIGNED_IN,
         target=user,
         details={"method": method, **(details or {}), "session_id": str(issued.record.id)},
     )
@@ -259,7 +259,7 @@ async def end_current_session(
     await record_event(
         session,
         actor=actor,
-        action="session.revoked",
+        action=AuditAction.SESSION_REVOKED,
         target=record,
         details={"reason": "signed_out"},
     )
@@ -273,7 +273,7 @@ async def revoke_own_session(
     await record_event(
         session,
         actor=actor,
-        action="session.revoked",
+        action=AuditAction.SESSION_REVOKED,
         target=record,
         details={"reason": "revoked_by_user"},
     )
@@ -288,7 +288,7 @@ async def revoke_all_own_sessions(session: AsyncSession, *, actor: Actor, now: d
     await record_event(
         session,
         actor=actor,
-        action="session.revoked_all",
+        action=AuditAction.SESSION_REVOKED_ALL,
         target=("users", user_id),
         details={"count": count},
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.actors import ANONYMOUS, SessionState
-from app.audit import record_event
+from app.audit import AuditAction, record_event
 from app.auth import throttle
 from app.auth.dependencies import session_state
 from app.auth.errors import InvalidCredentials
@@ -84,7 +84,9 @@ async def sign_in_with_password(
                 found.password_hash if usable and found is not None else None,
             )
     except throttle.TooManyAttempts as refusal:
-        await record_event(session, actor=ANONYMOUS, action="user.sign_in_throttled", details={})
+        await record_event(
+            session, actor=ANONYMOUS, action=AuditAction.USER_SIGN_IN_THROTTLED, details={}
+        )
         return SignInResult(None, None, refusal)
 
     matched = await hashing.verify(candidate.password_hash, password)
@@ -93,7 +95,7 @@ async def sign_in_with_password(
         await record_event(
             session,
             actor=ANONYMOUS,
-            action="user.sign_in_failed",
+            action=AuditAction.USER_SIGN_IN_FAILED,
             target=user,
             details={"method": "password"},
         )

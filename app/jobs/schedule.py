@@ -1,0 +1,48 @@
+"""The jobs the worker runs, by name. A new periodic duty (deadlines, reminders) adds its
+``Job`` here: a coroutine in its domain, an interval, and nothing else to wire."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from app.audit.service import checkpoint_if_due, checkpoints_from
+from app.auth.housekeeping import PURGE_EVERY, purge_expired
+from app.config import Settings
+from app.jobs.runner import Job, JobContext
+from app.notifications.worker import outbox_job
+
+log = logging.getLogger("accord.jobs")
+
+
+async def purge_auth_state(ctx: JobContext) -> None:
+    async with ctx.unit_of_work() as session:
+        removed = await purge_expired(session, now=ctx.now(), settings=ctx.settings)
+    log.info("housekeeping", extra={"event": "auth.purged", "rows": removed})
+
+
+def audit_checkpoint_job(settings: Settings) -> Job:
+    cadence = checkpoints_from(settings.audit)
+
+    async def sign_pending(ctx: JobContext) -> None:
+        async with ctx.unit_of_work() as session:
+            checkpoint = await checkpoint_if_due(session, now=ctx.now(), cadence=cadence)
+        if checkpoint is not None:
+            log.info(
+                "audit checkpoint signed",
+                extra={"event": "audit.checkpoint_signed", "count": checkpoint.size},
+            )
+
+    # Looks often (a cheap read; the append lock only when one is due), so that events
+    # wait at most about every_seconds plus this for their checkpoint.
+    every = timedelta(seconds=min(max(cadence.every_seconds / 4, 1.0), 15.0))
+    return Job("audit.checkpoint", every, sign_pending, "audit checkpoint")
+
+
+def worker_jobs(settings: Settings) -> list[Job]:
+    """Every job of the worker, in the order a pass runs them."""
+    return [
+        outbox_job(),
+        Job("auth.housekeeping", PURGE_EVERY, purge_auth_state, "housekeeping"),
+        audit_checkpoint_job(settings),
+    ]
