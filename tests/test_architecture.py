@@ -27,11 +27,7 @@ SESSION_TYPES = frozenset({"AsyncSession", "DbSession", "Session"})
 
 # Modules allowed to query outside a repository for now, each with its reason. An entry
 # whose module no longer queries fails test_known_exceptions_are_still_needed: remove it.
-KNOWN_EXCEPTIONS = {
-    # Owned by the audit actions/jobs work (another branch); its purges move into the
-    # repositories there.
-    "app/auth/housekeeping.py": "expiry purges of the housekeeping job",
-}
+KNOWN_EXCEPTIONS: dict[str, str] = {}
 
 
 def is_repository(path: Path) -> bool:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import housekeeping_repository as repo
 from app.config import Settings
-from app.models.identity import AuthChallenge, AuthSession, AuthThrottle
-from app.models.users import EmailChange
 
 # How often the worker's auth.housekeeping job runs (app/jobs/schedule.py).
 PURGE_EVERY = timedelta(minutes=10)
@@ -24,33 +22,14 @@ SESSION_RETENTION = timedelta(days=30)
 
 
 async def purge_expired(session: AsyncSession, *, now: datetime, settings: Settings) -> int:
-    removed = 0
-    result = await session.execute(
-        delete(AuthChallenge).where(
-            or_(AuthChallenge.expires_at < now, AuthChallenge.used_at.is_not(None))
-        )
-    )
-    removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    result = await session.execute(
-        delete(AuthSession).where(
-            or_(
-                AuthSession.expires_at < now - SESSION_RETENTION,
-                AuthSession.revoked_at < now - SESSION_RETENTION,
-            )
-        )
-    )
-    removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    """Deletes what nobody can use any more; returns how many rows went."""
     stale = now - timedelta(
         minutes=settings.throttle.window_minutes + settings.throttle.block_minutes
     )
-    result = await session.execute(
-        delete(AuthThrottle).where(
-            AuthThrottle.window_started_at < stale,
-            or_(AuthThrottle.blocked_until.is_(None), AuthThrottle.blocked_until < now),
-        )
-    )
-    removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
     # An unconfirmed new address (encrypted) is personal data with no use left.
-    result = await session.execute(delete(EmailChange).where(EmailChange.expires_at < now))
-    removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return removed
+    return (
+        await repo.delete_spent_challenges(session, now=now)
+        + await repo.delete_sessions_ended_before(session, before=now - SESSION_RETENTION)
+        + await repo.delete_stale_throttles(session, window_started_before=stale, now=now)
+        + await repo.delete_expired_email_changes(session, now=now)
+    )

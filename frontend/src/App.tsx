@@ -10,6 +10,7 @@ import { ConfirmProvider } from "./shared/Confirm";
 import { StatusPage } from "./features/health/StatusPage";
 import { InvitationPage } from "./features/invitations/InvitationPage";
 import { MailboxPage } from "./features/notifications/MailboxPage";
+import { OrganizationProfilePage } from "./features/organizations/OrganizationProfilePage";
 import { AdminPage } from "./shell/AdminPage";
 import { HomePage } from "./shell/HomePage";
 import { Layout } from "./shell/Layout";
@@ -30,6 +31,7 @@ export function App() {
               <Route path="/sign-in/new-password" element={<NewPasswordPage />} />
               <Route path="/sign-in/enrol" element={<EnrolmentPage />} />
               <Route path="/account" element={<AccountSecurityPage />} />
+              <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
               <Route path="/admin/*" element={<AdminPage />} />
               <Route path="/invitation" element={<InvitationPage />} />
               <Route path="/dev/mailbox" element={<MailboxPage />} />

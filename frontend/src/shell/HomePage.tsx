@@ -3,6 +3,7 @@ import { Link, Navigate } from "react-router";
 import { useAuth } from "../features/auth/AuthContext";
 import { STEP_PATHS, isAdmin, stepOf } from "../features/auth/session";
 import { pendingInvitationToken } from "../features/invitations/invitationToken";
+import { YourOrganizations } from "../features/organizations/YourOrganizations";
 import { PageTitle } from "./PageTitle";
 
 /** Who is signed in, and where to go from here. */
@@ -26,19 +27,22 @@ function Welcome() {
   // Signed in on the way to accepting an invitation opened in this tab: back to it.
   if (pendingInvitationToken()) return <Navigate to="/invitation" replace />;
   return (
-    <div className="card" data-testid="welcome">
-      <p>{t("home.signedInAs", { name: session.user.display_name })}</p>
-      <ul className="links">
-        <li>
-          <Link to="/account">{t("home.accountLink")}</Link>
-        </li>
-        {isAdmin(session) ? (
+    <>
+      <div className="card" data-testid="welcome">
+        <p>{t("home.signedInAs", { name: session.user.display_name })}</p>
+        <ul className="links">
           <li>
-            <Link to="/admin">{t("home.adminLink")}</Link>
+            <Link to="/account">{t("home.accountLink")}</Link>
           </li>
-        ) : null}
-      </ul>
-    </div>
+          {isAdmin(session) ? (
+            <li>
+              <Link to="/admin">{t("home.adminLink")}</Link>
+            </li>
+          ) : null}
+        </ul>
+      </div>
+      <YourOrganizations session={session} />
+    </>
   );
 }
 

@@ -11,8 +11,10 @@ export const ORG_ROLES: readonly OrgRole[] = ["member", "representative"];
 export function MemberRow({
   member,
   onChanged,
+  readOnly = false,
 }: {
   member: Member;
+  readOnly?: boolean;
   /** After a change: what happened, for the section's status region. */
   onChanged: (message: string) => void;
 }) {
@@ -57,29 +59,42 @@ export function MemberRow({
         <ErrorAlert error={error} />
       </td>
       <td>
-        <label htmlFor={roleId} className="visually-hidden">
-          {t("admin.members.roleOf", { name: member.display_name })}
-        </label>
-        <select id={roleId} value={member.role} disabled={busy} onChange={(e) => changeRole(e.target.value as OrgRole)}>
-          {ORG_ROLES.map((role) => (
-            <option key={role} value={role}>
-              {t(`roles.${role}`)}
-            </option>
-          ))}
-        </select>
+        {readOnly ? (
+          t(`roles.${member.role}`)
+        ) : (
+          <>
+            <label htmlFor={roleId} className="visually-hidden">
+              {t("admin.members.roleOf", { name: member.display_name })}
+            </label>
+            <select
+              id={roleId}
+              value={member.role}
+              disabled={busy}
+              onChange={(e) => changeRole(e.target.value as OrgRole)}
+            >
+              {ORG_ROLES.map((role) => (
+                <option key={role} value={role}>
+                  {t(`roles.${role}`)}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
       </td>
       <td>{member.user_status === "suspended" ? t("admin.users.status.suspended") : t("admin.users.status.active")}</td>
-      <td>
-        <button
-          type="button"
-          className="button button--danger"
-          disabled={busy}
-          onClick={remove}
-          aria-label={t("admin.members.removeNamed", { name: member.display_name })}
-        >
-          {t("admin.members.remove")}
-        </button>
-      </td>
+      {readOnly ? null : (
+        <td>
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={busy}
+            onClick={remove}
+            aria-label={t("admin.members.removeNamed", { name: member.display_name })}
+          >
+            {t("admin.members.remove")}
+          </button>
+        </td>
+      )}
     </tr>
   );
 }

@@ -9,7 +9,8 @@ import { useLoad } from "../../shared/useLoad";
 import { listMembers } from "./api";
 import { MemberRow } from "./MemberRow";
 
-export function MembersSection({ organizationId }: { organizationId: string }) {
+/** The organization's members; `readOnly` for those who may see them but not change them. */
+export function MembersSection({ organizationId, readOnly = false }: { organizationId: string; readOnly?: boolean }) {
   const { t } = useTranslation();
   const [notice, setNotice] = useState<string | null>(null);
   const members = useLoad(() => loadAll((cursor) => listMembers(organizationId, cursor)), [organizationId]);
@@ -28,7 +29,7 @@ export function MembersSection({ organizationId }: { organizationId: string }) {
               <th scope="col">{t("admin.members.person")}</th>
               <th scope="col">{t("admin.members.role")}</th>
               <th scope="col">{t("admin.members.status")}</th>
-              <th scope="col">{t("admin.actions")}</th>
+              {readOnly ? null : <th scope="col">{t("admin.actions")}</th>}
             </tr>
           </thead>
           <tbody>
@@ -36,6 +37,7 @@ export function MembersSection({ organizationId }: { organizationId: string }) {
               <MemberRow
                 key={member.id}
                 member={member}
+                readOnly={readOnly}
                 onChanged={(message) => {
                   setNotice(message);
                   members.reload();
@@ -46,11 +48,13 @@ export function MembersSection({ organizationId }: { organizationId: string }) {
         </table>
       ) : null}
       {members.data?.length === 0 ? <p className="muted">{t("admin.members.none")}</p> : null}
-      <p>
-        <Link to="/admin/invitations" state={{ organizationId }}>
-          {t("admin.members.invite")}
-        </Link>
-      </p>
+      {readOnly ? null : (
+        <p>
+          <Link to="/admin/invitations" state={{ organizationId }}>
+            {t("admin.members.invite")}
+          </Link>
+        </p>
+      )}
     </section>
   );
 }
