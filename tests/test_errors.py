@@ -132,9 +132,11 @@ class TestDocumentedProblems:
         for code in ("step_up_required", "permission_denied", "csrf_failed"):
             assert code in create["403"]["description"]
         assert {"400", "413", "422"} <= set(create)
-        # Any session, safe method, no parameters: only the 401.
-        session = paths["/api/auth/session"]["get"]["responses"]
-        assert set(session) == {"200", "401"}
+        # Any session (signing out): nobody is refused with 401.
+        sign_out = paths["/api/auth/sign-out"]["post"]["responses"]
+        assert "sign_in_required" in sign_out["401"]["description"]
+        # Nobody is an answer there, not a refusal.
+        assert set(paths["/api/auth/session"]["get"]["responses"]) == {"200"}
         # Public: nobody is refused for not being signed in.
         lookup = paths["/api/invitations/lookup"]["post"]["responses"]
         assert "401" not in lookup and "403" not in lookup

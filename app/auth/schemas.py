@@ -184,6 +184,11 @@ class RegistrationResult(BaseModel):
     # The session was elevated: a new cookie, hence a new CSRF token.
     state: SessionState
     csrf_token: str
+    recovery_codes: list[str] | None = Field(
+        default=None,
+        description="New recovery codes, shown once: issued with a passkey when the account "
+        "had none (losing the only passkey must not lock the person out)",
+    )
 
 
 class AuthenticationResult(SessionIssued):

@@ -381,6 +381,23 @@ class TestManagement:
         assert (await client.get(BASE)).json()["items"] == []
         assert (await session.scalars(select(RecoveryCode.id))).all() == []
 
+    async def test_a_first_passkey_comes_with_recovery_codes_and_a_second_keeps_them(
+        self, client, session, device, clock
+    ) -> None:  # type: ignore[no-untyped-def]
+        # A member (no second factor required) adds a passkey from the account page: losing
+        # it must not lock them out, so the codes come with it, once.
+        user = await make_user(session)
+        await password_sign_in(client, user)
+        first = (await register(client, device, "Phone")).json()
+        codes = first["recovery_codes"]
+        assert codes is not None and len(codes) == 10 and len(set(codes)) == 10
+        remaining = await client.get("/api/auth/recovery-codes")
+        assert remaining.json()["remaining"] == 10
+        second = (await register(client, another(device), "Laptop")).json()
+        assert second["recovery_codes"] is None  # the saved ones still stand
+        stored = (await session.scalars(select(RecoveryCode.id))).all()
+        assert len(stored) == 10
+
     async def test_a_blank_name_is_refused(self, client, session, device, clock) -> None:  # type: ignore[no-untyped-def]
         user = await make_user(session)
         await password_sign_in(client, user)

@@ -13,6 +13,7 @@ import asyncio
 import email
 import email.policy
 import json
+import os
 import re
 import threading
 import time
@@ -42,6 +43,8 @@ ORGANIZATION = "Belarusian Human Rights House"
 MAIL_FROM = "Accord Coalition <noreply@accord.example.org>"
 BE_INVITATION_SUBJECT = "Запрашэнне ў Accord"  # app/notifications/templates.py
 SESSION_PROBE = "/api/auth/session"
+# Where to save screenshots of some pages for a person to look at (ACCORD_E2E_SCREENSHOTS).
+SCREENSHOTS = os.environ.get("ACCORD_E2E_SCREENSHOTS")
 
 
 @pytest.fixture(autouse=True)
@@ -474,6 +477,18 @@ async def check_admin_side(page: Page, language: str) -> None:
     await expect(page.get_by_role("heading", level=2, name=ORGANIZATION)).to_be_visible()
     await settled(page, language)
     await assert_accessible(page, f"administration: one organization ({language})")
+
+    # Home: the coalition's organizations, each opening its read-only profile.
+    await page.locator("header a.brand").click()
+    organizations = page.get_by_test_id("your-organizations")
+    await organizations.get_by_role("link", name=ORGANIZATION).click()
+    await expect(page.get_by_role("heading", level=1, name=ORGANIZATION)).to_be_visible()
+    await settled(page, language)
+    await assert_accessible(page, f"organization profile ({language})")
+    if SCREENSHOTS:
+        await page.set_viewport_size({"width": 390, "height": 844})
+        await page.screenshot(path=f"{SCREENSHOTS}/profile-{language}.png", full_page=True)
+        await page.set_viewport_size({"width": 1280, "height": 800})
 
     await page.locator('nav a[href="/status"]').click()
     await expect(page.get_by_test_id("health-status")).to_have_attribute("data-state", "healthy")

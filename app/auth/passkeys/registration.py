@@ -22,6 +22,7 @@ from webauthn.helpers.structs import (
 from app.actors import Actor
 from app.audit import AuditAction, record_event
 from app.auth.challenges import ChallengeInvalid, consume_challenge, issue_challenge
+from app.auth.factors import recovery_codes
 from app.auth.factors.service import require_step_up_if_enrolled
 from app.auth.passkeys.ceremony import (
     ALGORITHMS,
@@ -48,6 +49,8 @@ class RegistrationOutcome:
     passkey: Passkey | None = None
     issued: IssuedSession | None = None
     refusal: AppError | None = None
+    # Shown once: issued with the account's first passkey when it holds no recovery codes.
+    recovery_codes: list[str] | None = None
 
 
 async def start_registration(
@@ -153,6 +156,11 @@ async def finish_registration(
     session.add(passkey)
     await session.flush()
 
+    # Losing the only passkey must not lock the person out: an account without recovery
+    # codes gets them now, with its factor just proven (as a first authenticator app does).
+    codes = None
+    if await recovery_codes.count_remaining(session, actor.user_id) == 0:
+        codes = await recovery_codes.replace_codes(session, actor.user_id)
     issued = await elevate_session(session, current, now=now)
     user = await session_user(session, actor)
     await notify_user(
@@ -163,9 +171,9 @@ async def finish_registration(
         actor=actor,
         action=AuditAction.PASSKEY_REGISTERED,
         target=passkey,
-        details={"session_id": str(issued.record.id)},
+        details={"session_id": str(issued.record.id), "recovery_codes_issued": codes is not None},
     )
-    return RegistrationOutcome(passkey=passkey, issued=issued)
+    return RegistrationOutcome(passkey=passkey, issued=issued, recovery_codes=codes)
 
 
 def _transports(credential: dict[str, Any]) -> str | None:

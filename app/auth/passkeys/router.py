@@ -109,7 +109,10 @@ async def registration_verify(
         # Returned, not raised: the used challenge and the audit event are committed.
         return refusal_response(outcome.refusal or passkeys.PasskeyRegistrationRejected())
     result = RegistrationResult(
-        passkey=_read(outcome.passkey), state="full", csrf_token=csrf_token(outcome.issued.token)
+        passkey=_read(outcome.passkey),
+        state="full",
+        csrf_token=csrf_token(outcome.issued.token),
+        recovery_codes=outcome.recovery_codes,
     )
     return with_session_cookie(result, outcome.issued, now=now)
 

@@ -1652,6 +1652,11 @@ export interface components {
             csrf_token: string;
             passkey: components["schemas"]["PasskeyRead"];
             /**
+             * Recovery Codes
+             * @description New recovery codes, shown once: issued with a passkey when the account had none (losing the only passkey must not lock the person out)
+             */
+            recovery_codes?: string[] | null;
+            /**
              * State
              * @enum {string}
              */

@@ -4,7 +4,6 @@ import { setCsrfToken } from "../../api/csrf";
 import { FocusHeading } from "../../shared/FocusHeading";
 import { RecoveryCodes } from "../../shared/RecoveryCodes";
 import { PageTitle } from "../../shell/PageTitle";
-import { issueRecoveryCodes } from "./api";
 import { useAuth } from "./AuthContext";
 import { RequireStep } from "./guards";
 import { PasskeySetup } from "./PasskeySetup";
@@ -90,13 +89,9 @@ function EnrolmentStep() {
           <PasskeySetup
             onRegistered={async (result) => {
               setCsrfToken(result.csrf_token);
-              // A passkey comes without recovery codes: make them now, while the factor is
-              // fresh. Should that fail, the passkey still stands; codes can be made later.
-              try {
-                setCodes((await issueRecoveryCodes()).recovery_codes);
-              } catch {
-                await refresh();
-              }
+              // The server issues recovery codes with an account's first passkey.
+              if (result.recovery_codes) setCodes(result.recovery_codes);
+              else await refresh();
             }}
           />
         ) : null}

@@ -1,6 +1,8 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { setCsrfToken } from "../../../api/csrf";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
+import { RecoveryCodes } from "../../../shared/RecoveryCodes";
 import { useLoad } from "../../../shared/useLoad";
 import { listPasskeys } from "../api";
 import { useAuth } from "../AuthContext";
@@ -14,6 +16,8 @@ export function PasskeysSection() {
   const { refresh } = useAuth();
   const stepUp = useStepUp();
   const list = useLoad(listPasskeys);
+  // An account's first passkey comes with recovery codes when it had none: shown once.
+  const [codes, setCodes] = useState<string[] | null>(null);
 
   const changed = async () => {
     list.reload();
@@ -37,9 +41,11 @@ export function PasskeysSection() {
         wrap={stepUp}
         onRegistered={async (result) => {
           setCsrfToken(result.csrf_token);
+          setCodes(result.recovery_codes ?? null);
           await changed();
         }}
       />
+      {codes ? <RecoveryCodes codes={codes} /> : null}
     </Section>
   );
 }
