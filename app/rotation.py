@@ -25,6 +25,7 @@ from app.kit.crypto import Keyring
 from app.kit.crypto.aead import decrypt_field, encrypt_field, key_version_of
 from app.kit.crypto.blind_index import blind_index, index_version_of
 from app.kit.crypto.tokens import token_mac
+from app.kit.names import NORMALIZERS
 from app.models.base import Base
 
 log = logging.getLogger("accord.keys")
@@ -133,7 +134,11 @@ async def reencrypt_all(
     for name, columns in tables.items():
         table = columns[0].table
         pk = table.c.id
-        stale = or_(*[_version_expr(kc) != wanted for kc in columns])
+        # A blind index added after its rows were written is NULL there: filled in too.
+        stale = or_(
+            *[_version_expr(kc) != wanted for kc in columns],
+            *[kc.column.is_(None) for kc in columns if kc.protection == "blind_index"],
+        )
         aead_columns = {kc.column.name for kc in columns if kc.protection == "aead"}
         last_id = None
         while True:
@@ -182,14 +187,19 @@ def _rotated_values(
     for kc in columns:
         name = kc.column.name
         blob = getattr(row, name)
-        if not kc.derived or blob is None:
+        if not kc.derived:
             continue
-        if index_version_of(bytes(blob)) == current:
+        # A blind index added after its rows were written (NULL) is filled in here too.
+        if blob is None and kc.protection != "blind_index":
+            continue
+        if blob is not None and index_version_of(bytes(blob)) == current:
             continue
         source = kc.column.info["source"]
         if source not in aead_columns or source not in plaintexts:
             raise RuntimeError(f"{kc.protection} {table_name}.{name} has no readable source")
         text = plaintexts[source].decode()
+        if normalize := kc.column.info.get("normalize"):
+            text = NORMALIZERS[normalize](text)
         if kc.protection == "blind_index":
             values[name] = blind_index(keyring, text, domain=kc.column.info["domain"])
         else:

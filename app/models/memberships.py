@@ -29,6 +29,7 @@ from app.models.base import (
 from app.permissions import INVITABLE_PLATFORM_ROLES, OrgRole
 
 INVITATION_EMAIL_DOMAIN = "invitation.email"
+ORGANIZATION_NAME_DOMAIN = "organization.name"
 
 
 class Organization(IdMixin, TimestampMixin, Base):
@@ -36,6 +37,21 @@ class Organization(IdMixin, TimestampMixin, Base):
 
     # Belonging to the coalition can itself endanger an organization: names are internal.
     name_ct: Mapped[bytes] = encrypted_column()
+    # One organization per name, compared as people read names (app/kit/names.py): two
+    # organizations that look the same in every list would be signed for by mistake.
+    # NULL only for rows written before the index existed (filled by `accord keys rotate`).
+    name_index: Mapped[bytes | None] = mapped_column(
+        LargeBinary(36),
+        unique=True,
+        nullable=True,
+        info=classified(
+            "internal",
+            "blind_index",
+            source="name_ct",
+            domain=ORGANIZATION_NAME_DOMAIN,
+            normalize="name",
+        ),
+    )
     short_name_ct: Mapped[bytes] = encrypted_column()
     description_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
     contact_ct: Mapped[bytes | None] = encrypted_column(nullable=True)

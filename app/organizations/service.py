@@ -5,14 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.actors import Actor
 from app.audit import AuditAction, record_event
+from app.keys import current_keyring
+from app.kit.crypto.blind_index import blind_index
+from app.kit.names import comparable_name
 from app.kit.preconditions import PreconditionFailed
-from app.models.memberships import Organization
+from app.models.memberships import ORGANIZATION_NAME_DOMAIN, Organization
 from app.organizations import repository as repo
+from app.organizations.errors import OrganizationNameTaken
 from app.organizations.schemas import (
     OrganizationCreate,
     OrganizationPage,
@@ -34,16 +39,34 @@ def organization_read(organization: Organization) -> OrganizationRead:
     )
 
 
+def _name(organization: Organization, name: str) -> None:
+    organization.name = name
+    organization.name_index = blind_index(
+        current_keyring(), comparable_name(name), domain=ORGANIZATION_NAME_DOMAIN
+    )
+
+
+async def _flush(session: AsyncSession) -> None:
+    """Flush; a name another organization holds is refused (the unique blind index decides,
+    so two requests racing with one name cannot both win)."""
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        if "name_index" in str(error.orig):
+            raise OrganizationNameTaken() from None
+        raise
+
+
 async def create_organization(
     session: AsyncSession, *, actor: Actor, data: OrganizationCreate, now: datetime
 ) -> Organization:
     organization = Organization(country=data.country, created_at=now)
-    organization.name = data.name
+    _name(organization, data.name)
     organization.short_name = data.short_name
     organization.description = data.description
     organization.contact = data.contact
     session.add(organization)
-    await session.flush()
+    await _flush(session)
     await record_event(
         session,
         actor=actor,
@@ -70,10 +93,13 @@ async def update_organization(
     if not changed:
         return organization
     for name in changed:
-        setattr(organization, name, getattr(changes, name))
+        if name == "name":
+            _name(organization, str(changes.name))  # never None: see OrganizationUpdate
+        else:
+            setattr(organization, name, getattr(changes, name))
     organization.updated_at = now
     try:
-        await session.flush()
+        await _flush(session)
     except StaleDataError:
         # Another writer committed since this request read the row: its UPDATE ... WHERE
         # version = <read> matched nothing.

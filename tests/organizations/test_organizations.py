@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -190,15 +191,11 @@ class TestUpdate:
         assert response.status_code == 404
 
 
-async def test_concurrent_edits_with_one_if_match_let_exactly_one_win(
-    two_servers, fresh_database_url
-) -> None:  # type: ignore[no-untyped-def]
-    """Ten PATCHes holding the same ETag, at once, over two server processes: one is saved,
-    the other nine get 412, and the version moves by exactly one."""
-    import asyncio
-    from collections import Counter
-
-    import httpx
+async def signed_in_admin_headers(
+    database_url: str, **organization: str
+) -> tuple[dict[str, str], Any]:
+    """Headers of a fully signed-in admin for servers on ``database_url`` (made directly in
+    the database), and an organization made with ``organization``'s fields, if any."""
     import pyotp
 
     from app.auth.sessions.service import csrf_token, open_session
@@ -208,14 +205,14 @@ async def test_concurrent_edits_with_one_if_match_let_exactly_one_win(
     from app.models.users import PlatformRole
     from tests.auth.factories import make_user
 
-    engine = create_engine(fresh_database_url)
+    engine = create_engine(database_url)
     try:
         async with unit_of_work(create_sessionmaker(engine)) as session:
             admin = await make_user(session, roles=frozenset({PlatformRole.ADMIN}))
             factor = TotpFactor(user_id=admin.id, confirmed_at=datetime.now().astimezone())
             factor.secret = pyotp.random_base32()
             session.add(factor)
-            organization = await make_organization(session, name="Contested")
+            made = await make_organization(session, **organization) if organization else None
             issued = await open_session(
                 session,
                 user_id=admin.id,
@@ -231,6 +228,20 @@ async def test_concurrent_edits_with_one_if_match_let_exactly_one_win(
         "cookie": f"__Host-accord_session={issued.token}",
         "x-csrf-token": csrf_token(issued.token),
     }
+    return headers, made
+
+
+async def test_concurrent_edits_with_one_if_match_let_exactly_one_win(
+    two_servers, fresh_database_url
+) -> None:  # type: ignore[no-untyped-def]
+    """Ten PATCHes holding the same ETag, at once, over two server processes: one is saved,
+    the other nine get 412, and the version moves by exactly one."""
+    import asyncio
+    from collections import Counter
+
+    import httpx
+
+    headers, organization = await signed_in_admin_headers(fresh_database_url, name="Contested")
     url = f"/api/organizations/{organization.id}"
     async with httpx.AsyncClient(timeout=60) as http:
         read = await http.get(two_servers[0] + url, headers=headers)
@@ -301,5 +312,121 @@ async def test_a_writer_that_read_before_another_committed_is_refused(fresh_data
         async with unit_of_work(sessions) as session:
             saved = await session.get(Organization, organization_id)
             assert saved is not None and saved.description == "first"
+    finally:
+        await engine.dispose()
+
+
+async def test_one_name_raced_in_many_spellings_over_two_processes_is_created_once(
+    two_servers, fresh_database_url
+) -> None:  # type: ignore[no-untyped-def]
+    """Eight creations of one name at once (capitals, spacing, full-width letters), over two
+    server processes: the unique blind index lets exactly one in, the rest get 409."""
+    import asyncio
+    from collections import Counter
+
+    import httpx
+
+    headers, _ = await signed_in_admin_headers(fresh_database_url)
+    spellings = [
+        "Viasna",
+        "VIASNA",
+        " viasna ",
+        "Ｖｉａｓｎａ",
+        "viaSNA",
+        "Viasna",
+        "VIASna",
+        "viasna",
+    ]
+    async with httpx.AsyncClient(timeout=60) as http:
+        responses = await asyncio.gather(
+            *(
+                http.post(
+                    two_servers[i % 2] + "/api/organizations",
+                    json={"name": name, "short_name": f"V{i}"},
+                    headers=headers,
+                )
+                for i, name in enumerate(spellings)
+            )
+        )
+        counts = Counter(r.status_code for r in responses)
+        assert counts == {201: 1, 409: 7}, [r.text for r in responses]
+        assert {r.json()["code"] for r in responses if r.status_code == 409} == {
+            "organization_name_taken"
+        }
+        listed = (await http.get(two_servers[1] + "/api/organizations", headers=headers)).json()
+        assert len(listed["items"]) == 1
+
+
+class TestUniqueNames:
+    async def test_a_name_is_taken_whatever_its_capitals_spacing_or_width(  # type: ignore[no-untyped-def]
+        self, signed_in_admin
+    ) -> None:
+        first = await signed_in_admin.post(
+            "/api/organizations", json={"name": "Forum of the Free", "short_name": "FF"}
+        )
+        assert first.status_code == 201, first.text
+        for again in ("forum of the free", "  FORUM   of the  Free ", "Ｆｏｒｕｍ of the Free"):
+            response = await signed_in_admin.post(
+                "/api/organizations", json={"name": again, "short_name": "FF2"}
+            )
+            assert response.status_code == 409, (again, response.text)
+            assert response.json()["code"] == "organization_name_taken"
+        other = await signed_in_admin.post(
+            "/api/organizations", json={"name": "Forum of the Freed", "short_name": "FF3"}
+        )
+        assert other.status_code == 201
+
+    async def test_renaming_onto_another_name_is_refused_and_recasing_ones_own_is_not(  # type: ignore[no-untyped-def]
+        self, signed_in_admin
+    ) -> None:
+        taken = await signed_in_admin.post(
+            "/api/organizations", json={"name": "Viasna", "short_name": "V"}
+        )
+        mine = await signed_in_admin.post(
+            "/api/organizations", json={"name": "Dissidentby", "short_name": "D"}
+        )
+        url = f"/api/organizations/{mine.json()['id']}"
+        etag = (await signed_in_admin.get(url)).headers["etag"]
+        refused = await signed_in_admin.patch(
+            url, json={"name": "VIASNA"}, headers={"if-match": etag}
+        )
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "organization_name_taken"
+        recased = await signed_in_admin.patch(
+            url, json={"name": "DissidentBY"}, headers={"if-match": etag}
+        )
+        assert recased.status_code == 200, recased.text
+        assert recased.json()["name"] == "DissidentBY"
+        assert taken.status_code == 201
+
+
+async def test_key_rotation_fills_in_the_name_index_of_rows_written_before_it(
+    fresh_database_url,
+) -> None:  # type: ignore[no-untyped-def]
+    """Rows created before the unique name index existed hold NULL there; `accord keys
+    rotate` computes it from the decrypted name, in its compared form."""
+    from sqlalchemy import select, update
+
+    from app.db import create_engine, create_sessionmaker, unit_of_work
+    from app.keys import current_keyring
+    from app.kit.crypto.blind_index import blind_index
+    from app.models.memberships import ORGANIZATION_NAME_DOMAIN, Organization
+    from app.rotation import reencrypt_all
+
+    engine = create_engine(fresh_database_url)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            organization = await make_organization(session, name="  Forum OF the Free ")
+        async with engine.begin() as conn:
+            await conn.execute(update(Organization).values(name_index=None))
+        assert await reencrypt_all(engine, current_keyring()) >= 1
+        async with engine.connect() as conn:
+            stored = await conn.scalar(
+                select(Organization.name_index).where(Organization.id == organization.id)
+            )
+        expected = blind_index(
+            current_keyring(), "forum of the free", domain=ORGANIZATION_NAME_DOMAIN
+        )
+        assert stored == expected
     finally:
         await engine.dispose()

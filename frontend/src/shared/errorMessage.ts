@@ -60,6 +60,7 @@ export const ERROR_CODES = [
   "password_not_expected",
   "if_match_required",
   "version_mismatch",
+  "organization_name_taken",
   "validation_failed",
   "not_found",
   "forbidden",
