@@ -37,6 +37,9 @@ class Permission(StrEnum):
     APPEALS_DRAFT = "appeals:draft"
     APPEALS_SIGN_FOR_ORG = "appeals:sign_for_org"
     OUTREACH_TRACK = "outreach:track"
+    # Removing one's own second factor or making new recovery codes: every signed-in
+    # person may, for their own account only (SELF_PERMISSIONS).
+    OWN_FACTORS_MANAGE = "own_factors:manage"
 
 
 class PlatformRole(StrEnum):
@@ -99,15 +102,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 # (ACCORD_SESSION__STEP_UP_MINUTES): what a stolen or unattended session must not do
 # without the person's factor at hand. access_* functions and require_permission check it
 # after the permission itself (app/auth/guards.py), so a refusal says "not allowed" before
-# "confirm again". Changes to one's own credentials need it too (SteppedUp in app/auth).
+# "confirm again". Step-up is never chosen per route: it follows from this table.
 STEP_UP: frozenset[Permission] = frozenset(
     {
         Permission.USERS_MANAGE,
         Permission.MEMBERSHIPS_MANAGE,
         Permission.INVITATIONS_MANAGE,
         Permission.ADMIN_GRANTS_APPROVE,
+        Permission.OWN_FACTORS_MANAGE,
     }
 )
+
+# What every signed-in person may do to their own account, whatever their roles (checked
+# by app/auth/dependencies.py require_own_factors, step-up included).
+SELF_PERMISSIONS: frozenset[Permission] = frozenset({Permission.OWN_FACTORS_MANAGE})
 
 PLATFORM_ROLES: frozenset[PlatformRole] = frozenset(PlatformRole)
 ORG_ROLES: frozenset[OrgRole] = frozenset(OrgRole)

@@ -5,6 +5,7 @@ from app.permissions import (
     ORG_ROLES,
     PLATFORM_ROLES,
     ROLE_PERMISSIONS,
+    SELF_PERMISSIONS,
     OrgRole,
     Permission,
     PlatformRole,
@@ -17,7 +18,8 @@ from app.permissions import (
 
 def test_every_role_has_a_row_and_every_permission_a_holder() -> None:
     assert set(ROLE_PERMISSIONS) == {*PlatformRole, *OrgRole}
-    held = set().union(*ROLE_PERMISSIONS.values())
+    # Held through a role, or by every signed-in person for their own account.
+    held = set().union(*ROLE_PERMISSIONS.values(), SELF_PERMISSIONS)
     assert held == set(Permission)
 
 

@@ -20,8 +20,8 @@ from app.auth.errors import (
     PasswordChangeRequired,
     SecondFactorRequired,
     SignInRequired,
-    StepUpRequired,
 )
+from app.auth.guards import require_granted
 from app.auth.repository import SessionContext, load_session_context
 from app.auth.sessions.service import (
     COOKIE_NAME,
@@ -35,7 +35,7 @@ from app.config import Settings
 from app.db import DbSession
 from app.kit.clock import Clock, as_utc
 from app.models.users import UserStatus
-from app.permissions import requires_second_factor
+from app.permissions import SELF_PERMISSIONS, Permission, requires_second_factor
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Writing last_seen_at on every request would make every read a write.
@@ -173,11 +173,10 @@ SessionContextIfAny = Annotated[SessionContext | None, Depends(session_context_i
 
 
 async def require_fresh_second_factor(actor: SignedIn) -> Actor:
-    """For changes to one's own credentials: a second factor proven within the last few
-    minutes. Permissions that need the same are listed in app/permissions.py STEP_UP and
-    checked by access_* (app/auth/guards.py), not per route."""
-    if not actor.second_factor_fresh:
-        raise StepUpRequired()
+    """Changes to one's own second factors (removing one, new recovery codes): a
+    SELF_PERMISSIONS permission, and in STEP_UP, so a second factor proven within the last
+    few minutes (app/auth/guards.py require_granted decides, as for every permission)."""
+    require_granted(actor, SELF_PERMISSIONS, Permission.OWN_FACTORS_MANAGE)
     return actor
 
 

@@ -113,12 +113,16 @@ POLICY: dict[tuple[str, str], Rule] = {
     # --- second factors and account (app/auth/factors/router.py, app/auth/account/router.py)
     ("POST", "/api/auth/totp/enrolment"): Rule(signed_in(), credential_step_up=True),
     ("POST", "/api/auth/totp/enrolment/confirm"): Rule(signed_in(), body=body({"code": "000000"})),
-    ("DELETE", "/api/auth/totp"): Rule(signed_in(), credential_step_up=True),
+    ("DELETE", "/api/auth/totp"): Rule(
+        signed_in(), permission=Permission.OWN_FACTORS_MANAGE, credential_step_up=True
+    ),
     ("POST", "/api/auth/second-factor/totp"): Rule(signed_in(), body=body({"code": "000000"})),
     ("POST", "/api/auth/second-factor/recovery-code"): Rule(
         signed_in(), body=body({"code": "aaaa-bbbb-cccc"})
     ),
-    ("POST", "/api/auth/recovery-codes"): Rule(signed_in(), credential_step_up=True),
+    ("POST", "/api/auth/recovery-codes"): Rule(
+        signed_in(), permission=Permission.OWN_FACTORS_MANAGE, credential_step_up=True
+    ),
     ("GET", "/api/auth/recovery-codes"): Rule(signed_in()),
     ("POST", "/api/auth/password"): Rule(signed_in(), body=body({"new_password": "x"})),
     ("POST", "/api/auth/email"): Rule(
@@ -147,6 +151,7 @@ POLICY: dict[tuple[str, str], Rule] = {
         signed_in(**dict.fromkeys(PEOPLE, "404")),
         params={"passkey_id": own_passkey},
         expect_other=signed_in(**dict.fromkeys((*PEOPLE, "admin", "coordinator"), "404")),
+        permission=Permission.OWN_FACTORS_MANAGE,
         credential_step_up=True,
     ),
     ("POST", "/api/auth/passkeys/authentication/options"): Rule(
