@@ -204,7 +204,7 @@ _ENDED_BECAUSE = {
     "signed_out_everywhere": "signed_out_elsewhere",
     "revoked_by_admin": "ended_by_admin",
     PRIVILEGE_CHANGED: "access_changed",
-    "password_changed": "password_changed",
+    "password_changed": "password_changed",  # nosec B105 - a reason, not a password
     "suspended": "suspended",
 }
 
