@@ -182,6 +182,28 @@ class TestFirstSignIn:
         assert info["user"]["password_change_required"] is False
         assert (await client.get("/api/auth/sessions")).status_code == 403
 
+    async def test_the_one_time_password_just_typed_is_not_asked_again(  # type: ignore[no-untyped-def]
+        self, client, session, clock, settings
+    ) -> None:
+        user = await make_user(session)
+        user.password_change_required = True
+        await session.commit()
+        client.headers["x-csrf-token"] = (await sign_in_as(client, user)).json()["csrf_token"]
+        response = await client.post("/api/auth/password", json={"new_password": NEW_PASSWORD})
+        assert response.status_code == 200, response.text
+
+    async def test_a_forced_change_long_after_sign_in_asks_for_the_password(  # type: ignore[no-untyped-def]
+        self, client, session, clock, settings
+    ) -> None:
+        user = await make_user(session)
+        user.password_change_required = True
+        await session.commit()
+        client.headers["x-csrf-token"] = (await sign_in_as(client, user)).json()["csrf_token"]
+        clock.advance(timedelta(minutes=settings.session.step_up_minutes, seconds=1))
+        response = await client.post("/api/auth/password", json={"new_password": NEW_PASSWORD})
+        assert response.status_code == 403
+        assert response.json()["code"] == "current_password_required"
+
     async def test_otherwise_enrolment_comes_first(self, client, session) -> None:  # type: ignore[no-untyped-def]
         admin = await make_user(session, roles=frozenset({PlatformRole.ADMIN}))
         await sign_in_as(client, admin)

@@ -435,10 +435,13 @@ class TestReplay:
             # Same code, still inside its 30 seconds: an eavesdropper's copy is worthless.
             replayed = await second.post("/api/auth/second-factor/totp", json={"code": code})
             assert replayed.status_code == 400
-            assert replayed.json()["code"] == "second_factor_invalid"
+            # Refused, and said so plainly (the person may have typed the code just used).
+            assert replayed.json()["code"] == "second_factor_reused"
             assert (await second.get("/api/auth/session")).json()["state"] == (
                 "second_factor_required"
             )
+            wrong = await second.post("/api/auth/second-factor/totp", json={"code": "000000"})
+            assert wrong.json()["code"] == "second_factor_invalid"
         finally:
             await first.aclose()
             await second.aclose()

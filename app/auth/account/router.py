@@ -30,6 +30,7 @@ from app.auth.schemas import (
 )
 from app.auth.sessions.service import csrf_token, session_user
 from app.db import DbSession, UnitOfWorkRoute
+from app.models.identity import AuthSession
 from app.models.users import User
 
 router = APIRouter(prefix="/auth", tags=["account"], route_class=UnitOfWorkRoute)
@@ -45,6 +46,7 @@ async def _reauthentication_refused(
     clock: AppClock,
 ) -> Response | None:
     """The answer when the caller failed to prove they hold the account, else None."""
+    record: AuthSession = request.state.auth_session
     refusal = await account.reauthenticate(
         session,
         actor=actor,
@@ -53,6 +55,7 @@ async def _reauthentication_refused(
         now=clock.now(),
         settings=settings,
         hashing=request.app.state.hashing,
+        password_proven_at=record.created_at if record.method == "password" else None,
     )
     # Returned, not raised: the failure count and its audit event must be committed.
     return refusal_response(refusal) if refusal is not None else None

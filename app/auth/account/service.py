@@ -43,13 +43,22 @@ async def reauthenticate(
     now: datetime,
     settings: Settings,
     hashing: PasswordHashing,
+    password_proven_at: datetime | None = None,
 ) -> AppError | None:
     """Before a credential changes: a second factor proven within the step-up window when
     the account has one (StepUpRequired, raised), the current password when it has none
-    (see check_current_password). None when the proof holds."""
+    (see check_current_password). None when the proof holds.
+
+    The forced change after a first sign-in with a one-time password does not ask for that
+    password again while the sign-in that proved it (``password_proven_at``) is within the
+    step-up window: it was typed moments ago on this very session."""
     if await has_second_factor(session, user.id):
         if not second_factor_fresh(actor.second_factor_at, now=now, settings=settings.session):
             raise StepUpRequired()
+        return None
+    if user.password_change_required and second_factor_fresh(
+        password_proven_at, now=now, settings=settings.session
+    ):
         return None
     return await check_current_password(
         session,

@@ -9,6 +9,14 @@ class SecondFactorInvalid(AppError):
     status, code, title = 400, "second_factor_invalid", "The code is not valid"
 
 
+class SecondFactorReused(AppError):
+    status, code, title = (
+        400,
+        "second_factor_reused",
+        "This code was already used: wait for the next one from your app",
+    )
+
+
 class NoSecondFactor(Conflict):
     code, title = "no_second_factor", "This account has no such second factor"
 

@@ -158,7 +158,10 @@ async def _verify(
 
 
 _VERIFY_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Wrong code (second_factor_invalid); counts toward the throttle"},
+    400: {
+        "description": "Wrong code (second_factor_invalid) or one already used"
+        " (second_factor_reused); either counts toward the throttle"
+    },
     409: {"description": "The account has no such second factor"},
     429: {"description": "Too many wrong codes; try again after Retry-After seconds"},
 }

@@ -29,6 +29,7 @@ from app.auth.factors.errors import (
     LastSecondFactor,
     NoSecondFactor,
     SecondFactorInvalid,
+    SecondFactorReused,
     TotpEnrolmentExpired,
     TotpNotEnabled,
 )
@@ -273,6 +274,7 @@ async def verify_second_factor(
         )
         return Verification(None, refusal, await recovery_codes.count_remaining(session, user.id))
 
+    reused = False
     if factor is not None:
         step = totp.matching_step(
             factor.secret, code, now=now, last_used_step=factor.last_used_step
@@ -280,6 +282,10 @@ async def verify_second_factor(
         accepted = step is not None
         if step is not None:
             factor.last_used_step = step
+        else:
+            reused = totp.already_used(
+                factor.secret, code, now=now, last_used_step=factor.last_used_step
+            )
     else:
         accepted = await recovery_codes.use_code(session, user.id, code, now=now)
     remaining = await recovery_codes.count_remaining(session, user.id)
@@ -290,9 +296,10 @@ async def verify_second_factor(
             actor=actor,
             action=AuditAction.USER_SECOND_FACTOR_FAILED,
             target=user,
-            details={"method": method},
+            details={"method": method, "reused": reused},
         )
-        return Verification(None, SecondFactorInvalid(), remaining)
+        wrong: AppError = SecondFactorReused() if reused else SecondFactorInvalid()
+        return Verification(None, wrong, remaining)
 
     await throttle.clear(session, key)
     issued = await elevate_session(session, record, now=now)

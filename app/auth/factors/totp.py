@@ -67,6 +67,25 @@ def matching_step(
     return matched
 
 
+def already_used(secret: str, code: str, *, now: datetime, last_used_step: int | None) -> bool:
+    """Whether ``code`` is a right code of a step already used (a replay, or the person
+    typing the code they just signed in with): worth its own message, still a failure."""
+    presented = _normalize(code)
+    if presented is None or last_used_step is None:
+        return False
+    try:
+        totp = pyotp.TOTP(secret, digits=DIGITS, interval=INTERVAL)
+    except ValueError:
+        return False
+    current = step_at(now)
+    used = False
+    for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
+        expected = totp.generate_otp(step)
+        if hmac.compare_digest(expected.encode(), presented.encode()) and step <= last_used_step:
+            used = True
+    return used
+
+
 # Replaced in the account label setting by a tag of the secret (see entry_tag).
 TAG_PLACEHOLDER = "{tag}"
 TAG_CHARS = 4

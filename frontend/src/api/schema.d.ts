@@ -3144,7 +3144,7 @@ export interface operations {
                     "application/json": components["schemas"]["SecondFactorVerified"];
                 };
             };
-            /** @description Wrong code (second_factor_invalid); counts toward the throttle; or bad_request */
+            /** @description Wrong code (second_factor_invalid) or one already used (second_factor_reused); either counts toward the throttle; or bad_request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3231,7 +3231,7 @@ export interface operations {
                     "application/json": components["schemas"]["SecondFactorVerified"];
                 };
             };
-            /** @description Wrong code (second_factor_invalid); counts toward the throttle; or bad_request */
+            /** @description Wrong code (second_factor_invalid) or one already used (second_factor_reused); either counts toward the throttle; or bad_request */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -61,6 +61,7 @@ export const ERROR_CODES = [
   "if_match_required",
   "version_mismatch",
   "organization_name_taken",
+  "second_factor_reused",
   "validation_failed",
   "not_found",
   "forbidden",

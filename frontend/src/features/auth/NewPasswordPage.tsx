@@ -1,15 +1,13 @@
 import { useTranslation } from "react-i18next";
 import { PageTitle } from "../../shell/PageTitle";
 import { PasswordChangeForm } from "./account/PasswordChangeForm";
-import { useAuth, useSession } from "./AuthContext";
+import { useAuth } from "./AuthContext";
 import { RequireStep } from "./guards";
 
 /** A first sign-in with a one-time password: choose your own before anything else. */
 function NewPasswordStep() {
   const { t } = useTranslation();
-  const session = useSession();
   const { refresh, signOut } = useAuth();
-  const hasFactor = session.totp_enabled || session.passkeys > 0;
   return (
     <section className="page page--narrow" aria-labelledby="page-heading">
       <PageTitle page={t("newPassword.title")} />
@@ -17,7 +15,9 @@ function NewPasswordStep() {
       <p className="lead">{t("newPassword.intro")}</p>
       <div className="card">
         <PasswordChangeForm
-          needsCurrentPassword={!hasFactor}
+          // The one-time password was typed a moment ago to sign in: not asked again (the
+          // server asks for it should the sign-in be too long ago).
+          needsCurrentPassword={false}
           onChanged={() => refresh()}
           submitLabel={t("newPassword.submit")}
         />

@@ -132,6 +132,35 @@ describe("sign-in page", () => {
     expect(server.calls("POST", "/api/auth/second-factor/recovery-code")[0]?.body).toEqual({ code: "abcd-efgh-jkmn" });
   });
 
+  it("asks for the one-time password only when the server wants it again", async () => {
+    let asked = false;
+    const server = fakeServer({
+      "GET /api/auth/session": { body: sessionBody({ password_change_required: true }) },
+      "POST /api/auth/password": (seen) => {
+        if (!(seen.body as { current_password?: string }).current_password) {
+          asked = true;
+          return problem(403, "current_password_required");
+        }
+        return { body: { state: "full", csrf_token: "csrf-pw", other_sessions_revoked: 0 } };
+      },
+    });
+    renderApp("/sign-in/new-password");
+    await waitFor(() => expect(heading().textContent).toBe("Choose your own password"));
+    const user = userEvent.setup();
+    expect(screen.queryByLabelText("Current password")).toBeNull();
+    await user.type(screen.getByLabelText("New password"), "violet tram under the bridge");
+    await user.type(screen.getByLabelText("Repeat the new password"), "violet tram under the bridge");
+    await user.click(screen.getByRole("button", { name: "Set password" }));
+    await user.type(await screen.findByLabelText("Current password"), "one-time-password");
+    await user.click(screen.getByRole("button", { name: "Set password" }));
+    await waitFor(() => expect(server.calls("POST", "/api/auth/password")).toHaveLength(2));
+    expect(asked).toBe(true);
+    expect(server.calls("POST", "/api/auth/password")[1]?.body).toEqual({
+      current_password: "one-time-password",
+      new_password: "violet tram under the bridge",
+    });
+  });
+
   it("takes a first admin through a new password and TOTP enrolment to the recovery codes", async () => {
     let session = sessionBody({ state: "enrolment_required", roles: ["admin"], password_change_required: true });
     const server = fakeServer({
@@ -160,7 +189,8 @@ describe("sign-in page", () => {
     renderApp("/sign-in");
     await waitFor(() => expect(heading().textContent).toBe("Choose your own password"));
     const user = userEvent.setup();
-    await user.type(screen.getByLabelText("Current password"), "one-time-password");
+    // The one-time password was typed a moment ago to sign in: not asked again.
+    expect(screen.queryByLabelText("Current password")).toBeNull();
     await user.type(screen.getByLabelText("New password"), "password1234");
     await user.type(screen.getByLabelText("Repeat the new password"), "password1234");
     await user.click(screen.getByRole("button", { name: "Set password" }));
@@ -172,7 +202,6 @@ describe("sign-in page", () => {
     await user.type(screen.getByLabelText("Repeat the new password"), "violet tram under the bridge");
     await user.click(screen.getByRole("button", { name: "Set password" }));
     expect(server.calls("POST", "/api/auth/password").at(-1)?.body).toEqual({
-      current_password: "one-time-password",
       new_password: "violet tram under the bridge",
     });
 

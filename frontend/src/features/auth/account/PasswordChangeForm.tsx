@@ -1,6 +1,7 @@
 import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { setCsrfToken } from "../../../api/csrf";
+import { isApiError } from "../../../api/problem";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import {
   MIN_PASSWORD_LENGTH,
@@ -31,6 +32,8 @@ export function PasswordChangeForm({
   const { t } = useTranslation();
   const stepUp = useStepUp();
   const [current, setCurrent] = useState("");
+  // Asked when the server wants it, too: a forced change long after signing in.
+  const [askCurrent, setAskCurrent] = useState(needsCurrentPassword);
   const [next, setNext] = useState("");
   const [repeat, setRepeat] = useState("");
   const [problem, setProblem] = useState<NewPasswordProblem | null>(null);
@@ -41,9 +44,12 @@ export function PasswordChangeForm({
     const local = checkNewPassword(next, repeat);
     setProblem(local);
     if (local) return;
-    const body = needsCurrentPassword ? { current_password: current, new_password: next } : { new_password: next };
+    const body = askCurrent ? { current_password: current, new_password: next } : { new_password: next };
     void run(async () => {
-      const result = await stepUp(() => changePassword(body));
+      const result = await stepUp(() => changePassword(body)).catch((caught: unknown) => {
+        if (isApiError(caught, "current_password_required")) setAskCurrent(true);
+        throw caught;
+      });
       setCsrfToken(result.csrf_token);
       setCurrent("");
       setNext("");
@@ -54,7 +60,7 @@ export function PasswordChangeForm({
 
   return (
     <form onSubmit={submit} className="form">
-      {needsCurrentPassword ? (
+      {askCurrent ? (
         <TextField
           label={t("password.current")}
           type="password"
