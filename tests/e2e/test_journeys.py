@@ -43,8 +43,8 @@ ORGANIZATION = "Belarusian Human Rights House"
 MAIL_FROM = "Accord Coalition <noreply@accord.example.org>"
 BE_INVITATION_SUBJECT = "Запрашэнне ў Accord"  # app/notifications/templates.py
 SESSION_PROBE = "/api/auth/session"
-# Where to save screenshots of some pages for a person to look at (ACCORD_E2E_SCREENSHOTS).
-SCREENSHOTS = os.environ.get("ACCORD_E2E_SCREENSHOTS")
+# Where to save screenshots for a person to look at (as test_identity_ui.py; only when set).
+SCREENSHOTS = os.environ.get("ACCORD_SCREENSHOT_DIR")
 
 
 @pytest.fixture(autouse=True)
