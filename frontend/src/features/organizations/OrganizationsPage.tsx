@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { countryName } from "../../shared/countries";
 import { ErrorAlert } from "../../shared/ErrorAlert";
+import { ListFilter, matches } from "../../shared/ListFilter";
 import { loadAll } from "../../shared/loadAll";
 import { Loading } from "../../shared/Loading";
 import { Notice } from "../../shared/Notice";
@@ -17,6 +18,10 @@ export function OrganizationsPage() {
   const stepUp = useStepUp();
   const organizations = useLoad(() => loadAll(listOrganizations));
   const [created, setCreated] = useState<string | null>(null);
+  const [query, setQuery] = useState("");
+  const visible = (organizations.data ?? []).filter((org) =>
+    matches(query, org.name, org.short_name, org.country ? countryName(org.country, i18n.language) : null),
+  );
 
   return (
     <>
@@ -40,27 +45,30 @@ export function OrganizationsPage() {
       <ErrorAlert error={organizations.error} />
       {!organizations.data && !organizations.error ? <Loading /> : null}
       {organizations.data ? (
-        <table className="table" data-testid="organizations-table">
-          <caption className="visually-hidden">{t("admin.organizations.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("admin.organizations.name")}</th>
-              <th scope="col">{t("admin.organizations.shortName")}</th>
-              <th scope="col">{t("admin.organizations.country")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {organizations.data.map((org) => (
-              <tr key={org.id}>
-                <td>
-                  <Link to={`/admin/organizations/${org.id}`}>{org.name}</Link>
-                </td>
-                <td>{org.short_name}</td>
-                <td>{org.country ? countryName(org.country, i18n.language) : "—"}</td>
+        <>
+          <ListFilter query={query} onQuery={setQuery} shown={visible.length} total={organizations.data.length} />
+          <table className="table" data-testid="organizations-table">
+            <caption className="visually-hidden">{t("admin.organizations.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("admin.organizations.name")}</th>
+                <th scope="col">{t("admin.organizations.shortName")}</th>
+                <th scope="col">{t("admin.organizations.country")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {visible.map((org) => (
+                <tr key={org.id}>
+                  <td>
+                    <Link to={`/admin/organizations/${org.id}`}>{org.name}</Link>
+                  </td>
+                  <td>{org.short_name}</td>
+                  <td>{org.country ? countryName(org.country, i18n.language) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       ) : null}
       {organizations.data?.length === 0 ? <p className="muted">{t("admin.organizations.none")}</p> : null}
     </>

@@ -7,7 +7,18 @@ import { requestAdminGrant } from "../admin_requests/api";
 import { useStepUp } from "../auth/StepUp";
 import { endUserSessions, reactivateUser, setCoordinator, suspendUser, unlinkSsoIdentity, type AdminUser } from "./api";
 
-export function UserRow({ user, self, onChanged }: { user: AdminUser; self: boolean; onChanged: () => void }) {
+export function UserRow({
+  user,
+  self,
+  organizationNames,
+  onChanged,
+}: {
+  user: AdminUser;
+  self: boolean;
+  /** Names of the organizations behind the user's memberships, where known. */
+  organizationNames?: ReadonlyMap<string, string>;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation();
   const stepUp = useStepUp();
   const confirm = useConfirm();
@@ -50,7 +61,12 @@ export function UserRow({ user, self, onChanged }: { user: AdminUser; self: bool
 
   const roles = [
     ...user.platform_roles.map((role) => t(`roles.${role}`)),
-    t("admin.users.memberships", { number: user.memberships.length }),
+    ...user.memberships.map((membership) =>
+      t("admin.users.membership", {
+        organization: organizationNames?.get(membership.organization_id) ?? t("admin.users.someOrganization"),
+        role: t(`roles.${membership.role}`),
+      }),
+    ),
     ...(user.sso_linked ? [t("admin.users.ssoLinked")] : []),
   ];
 

@@ -156,3 +156,77 @@ describe("changes to another admin", () => {
     expect(server.calls("POST", REQUESTS).map((call) => call.body)).toEqual([{ user_id: ADMIN.id, kind: "revoke" }]);
   });
 });
+
+describe("finding people", () => {
+  const ORG = "0190b7a0-0000-7000-8000-00000000a001";
+  const people = [
+    {
+      ...PERSON,
+      id: "0190b7a0-0000-7000-8000-0000000000d1",
+      display_name: "Ales Bialiacki",
+      email: "ales@example.org",
+    },
+    {
+      ...PERSON,
+      id: "0190b7a0-0000-7000-8000-0000000000d2",
+      display_name: "Nasta Łoika",
+      email: "nasta@example.org",
+      status: "suspended",
+      memberships: [{ id: "m1", organization_id: ORG, role: "representative" }],
+    },
+    {
+      ...PERSON,
+      id: "0190b7a0-0000-7000-8000-0000000000d3",
+      display_name: "Maryna",
+      email: "maryna@example.org",
+      platform_roles: ["coordinator"],
+    },
+  ];
+
+  function peopleServer() {
+    return fakeServer({
+      "GET /api/auth/session": { body: sessionBody({ roles: ["admin"], totp_enabled: true }) },
+      "GET /api/users": { body: { items: people, next_cursor: null } },
+      "GET /api/organizations": {
+        body: {
+          items: [
+            {
+              id: ORG,
+              name: "Viasna",
+              short_name: "V",
+              country: null,
+              description: null,
+              contact: null,
+              created_at: "2026-03-01T10:00:00Z",
+              updated_at: null,
+            },
+          ],
+          next_cursor: null,
+        },
+      },
+    });
+  }
+
+  it("searches names and emails as people type them, and filters by status or role", async () => {
+    peopleServer();
+    renderApp("/admin/users");
+    const user = userEvent.setup();
+    await waitFor(() => expect(screen.getAllByTestId("user-row")).toHaveLength(3));
+    // Accents and capitals do not count.
+    await user.type(screen.getByLabelText("Search"), "LOIKA");
+    expect(screen.getAllByTestId("user-row").map((row) => row.textContent)).toEqual([
+      expect.stringContaining("Nasta Łoika"),
+    ]);
+    expect(screen.getByTestId("list-count").textContent).toBe("Showing 1 of 3");
+    // The organization behind the membership, by name.
+    expect(screen.getByTestId("user-row").textContent).toContain("Representative of Viasna");
+
+    await user.clear(screen.getByLabelText("Search"));
+    await user.selectOptions(screen.getByLabelText("Show"), "coordinator");
+    expect(screen.getAllByTestId("user-row").map((row) => row.textContent)).toEqual([
+      expect.stringContaining("Maryna"),
+    ]);
+    await user.selectOptions(screen.getByLabelText("Show"), "suspended");
+    expect(screen.getByTestId("list-count").textContent).toBe("Showing 1 of 3");
+  });
+});
