@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Uuid, cast, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -64,6 +65,31 @@ async def has_second_factor(session: AsyncSession, user_id: object) -> bool:
         return True
     passkey = await session.scalar(select(Passkey.id).where(Passkey.user_id == user_id).limit(1))
     return passkey is not None
+
+
+async def second_factor_users(session: AsyncSession, user_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Of ``user_ids``, those with a confirmed authenticator app or a passkey."""
+    if not user_ids:
+        return set()
+    totp = select(TotpFactor.user_id).where(
+        TotpFactor.user_id.in_(user_ids), TotpFactor.confirmed_at.is_not(None)
+    )
+    passkeys = select(Passkey.user_id).where(Passkey.user_id.in_(user_ids))
+    return set((await session.scalars(totp.union(passkeys))).all())
+
+
+async def last_seen_of_users(
+    session: AsyncSession, user_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    """When each of ``user_ids`` last used any session still on record."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(AuthSession.user_id, func.max(AuthSession.last_seen_at))
+        .where(AuthSession.user_id.in_(user_ids))
+        .group_by(AuthSession.user_id)
+    )
+    return {user_id: seen for user_id, seen in rows if seen is not None}
 
 
 async def find_challenge_for_update(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
 from app.audit import AuditAction, record_event
+from app.auth import repository
 from app.auth.errors import EmailAlreadyRegistered
 from app.auth.passwords import hash_password
 from app.auth.repository import find_user_by_email
@@ -50,3 +55,24 @@ async def create_account(
         details={"platform_roles": sorted(str(r) for r in platform_roles)},
     )
     return user
+
+
+@dataclass(frozen=True)
+class AccountSecurity:
+    """What an admin sees of an account's sign-in: a second factor or not, last activity."""
+
+    second_factor: bool
+    last_active_at: datetime | None
+
+
+async def account_security_of(
+    session: AsyncSession, user_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, AccountSecurity]:
+    with_factor = await repository.second_factor_users(session, user_ids)
+    seen = await repository.last_seen_of_users(session, user_ids)
+    return {
+        user_id: AccountSecurity(
+            second_factor=user_id in with_factor, last_active_at=seen.get(user_id)
+        )
+        for user_id in user_ids
+    }

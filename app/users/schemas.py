@@ -30,6 +30,9 @@ class UserAdminRead(BaseModel):
     # Linked to a single sign-on subject (which then decides who signs in; an admin may
     # unlink it so that the next sign-in links again by verified email).
     sso_linked: bool
+    # A confirmed authenticator app or a passkey; and when any session was last used.
+    second_factor: bool
+    last_active_at: datetime | None
     created_at: datetime
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.actors import Actor
 from app.audit import AuditAction, record_event
 from app.auth.oidc import linked_user_ids, unlink_identities
+from app.auth.service import account_security_of
 from app.auth.sessions.service import PRIVILEGE_CHANGED, revoke_user_sessions
 from app.memberships import service as membership_service
 from app.models.users import PlatformRoleGrant, User, UserStatus
@@ -32,6 +33,7 @@ async def user_reads(session: AsyncSession, users: list[User]) -> list[UserAdmin
     roles = await repo.platform_roles_of_users(session, ids)
     memberships = await membership_service.memberships_of_users(session, ids)
     linked = await linked_user_ids(session, ids)
+    security = await account_security_of(session, ids)
     return [
         UserAdminRead(
             id=user.id,
@@ -44,6 +46,8 @@ async def user_reads(session: AsyncSession, users: list[User]) -> list[UserAdmin
                 for m in memberships[user.id]
             ],
             sso_linked=user.id in linked,
+            second_factor=security[user.id].second_factor,
+            last_active_at=security[user.id].last_active_at,
             created_at=user.created_at,
         )
         for user in users

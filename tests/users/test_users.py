@@ -42,9 +42,14 @@ class TestList:
                 }
             ],
             "sso_linked": False,
+            "second_factor": False,
+            "last_active_at": None,
             "created_at": users[str(member.id)]["created_at"],
         }
         assert users[str(admin.id)]["platform_roles"] == ["admin"]
+        # The admin signed in (with a second factor) for this request: both show.
+        assert users[str(admin.id)]["second_factor"] is True
+        assert users[str(admin.id)]["last_active_at"] is not None
 
     @pytest.mark.parametrize("roles", [frozenset(), COORDINATOR])
     async def test_nobody_else_may_list_users(self, session, browse, roles) -> None:  # type: ignore[no-untyped-def]

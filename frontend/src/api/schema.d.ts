@@ -1812,10 +1812,14 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /** Last Active At */
+            last_active_at: string | null;
             /** Memberships */
             memberships: components["schemas"]["UserMembership"][];
             /** Platform Roles */
             platform_roles: components["schemas"]["PlatformRole"][];
+            /** Second Factor */
+            second_factor: boolean;
             /** Sso Linked */
             sso_linked: boolean;
             /**

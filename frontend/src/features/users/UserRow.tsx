@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../shared/ErrorAlert";
+import { formatDateTime } from "../../shared/formatDate";
 import { useConfirm, type ConfirmQuestion } from "../../shared/Confirm";
 import { useAction } from "../../shared/useAction";
 import { requestAdminGrant } from "../admin_requests/api";
@@ -19,7 +20,7 @@ export function UserRow({
   organizationNames?: ReadonlyMap<string, string>;
   onChanged: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const stepUp = useStepUp();
   const confirm = useConfirm();
   const { busy, error, run } = useAction();
@@ -76,6 +77,13 @@ export function UserRow({
         {user.display_name}
         <br />
         <span className="muted">{user.email}</span>
+        <br />
+        <span className="muted" data-testid="user-security">
+          {user.second_factor ? t("admin.users.factorOn") : t("admin.users.factorOff")} ·{" "}
+          {user.last_active_at
+            ? t("admin.users.lastActive", { date: formatDateTime(user.last_active_at, i18n.language) })
+            : t("admin.users.neverActive")}
+        </span>
         <ErrorAlert error={error} />
         {notice ? (
           <p role="status" className="muted">

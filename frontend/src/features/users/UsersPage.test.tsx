@@ -165,6 +165,8 @@ describe("finding people", () => {
       id: "0190b7a0-0000-7000-8000-0000000000d1",
       display_name: "Ales Bialiacki",
       email: "ales@example.org",
+      second_factor: true,
+      last_active_at: new Date(2026, 2, 1, 10, 5).toISOString(),
     },
     {
       ...PERSON,
@@ -221,6 +223,11 @@ describe("finding people", () => {
     // The organization behind the membership, by name.
     expect(screen.getByTestId("user-row").textContent).toContain("Representative of Viasna");
 
+    await user.clear(screen.getByLabelText("Search"));
+    await user.type(screen.getByLabelText("Search"), "bialiacki");
+    expect(screen.getByTestId("user-security").textContent).toBe(
+      "Second factor: set up · last active Mar 1, 2026, 10:05",
+    );
     await user.clear(screen.getByLabelText("Search"));
     await user.selectOptions(screen.getByLabelText("Show"), "coordinator");
     expect(screen.getAllByTestId("user-row").map((row) => row.textContent)).toEqual([
