@@ -37,7 +37,7 @@ describe("invitation page", () => {
     await user.type(screen.getByLabelText("Your name"), "Hanna");
     await user.type(screen.getByLabelText("New password"), "lilac river stone window");
     await user.type(screen.getByLabelText("Repeat the new password"), "lilac river stone window");
-    await user.selectOptions(screen.getByLabelText("Language for emails"), "be");
+    await user.selectOptions(screen.getByLabelText("Your language (for this site and emails)"), "be");
     await user.click(screen.getByRole("button", { name: "Create account and accept" }));
 
     await waitFor(() => expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Welcome to Accord"));
