@@ -319,6 +319,10 @@ async def test_an_invitation_sent_over_smtp_brings_in_a_coordinator_with_a_secon
     offer = page.get_by_test_id("invitation-offer")
     await expect(offer).to_contain_text(f"You are invited to join {ORGANIZATION} as Member.")
     await expect(offer).to_contain_text("You are also invited to be a coordinator")
+    # A reload keeps the invitation (this tab's storage), though the link left the address bar.
+    assert "#" not in page.url
+    await page.reload()
+    await expect(page.get_by_test_id("invitation-offer")).to_contain_text(ORGANIZATION)
     await page.get_by_label("Your name").fill(INVITEE_NAME)
     await page.get_by_label("New password", exact=True).fill(INVITEE_PASSWORD)
     await page.get_by_label("Repeat the new password").fill(INVITEE_PASSWORD)
@@ -348,6 +352,13 @@ async def test_an_invitation_sent_over_smtp_brings_in_a_coordinator_with_a_secon
     await page.get_by_role("button", name="Confirm").click()
     await heading(page, "Welcome to Accord")
     await expect(page.get_by_test_id("signed-in-user")).to_have_text(INVITEE_NAME)
+    # A coordinator's home: the coalition's organizations, each opening its profile.
+    organizations = page.get_by_test_id("your-organizations")
+    await expect(organizations.get_by_role("heading")).to_have_text(
+        "Organizations of the coalition"
+    )
+    await organizations.get_by_role("link", name=ORGANIZATION).click()
+    await expect(page.get_by_role("heading", level=1, name=ORGANIZATION)).to_be_visible()
     assert await session_state(page) == "full"
     assert invitee.console.problems == []
     await invitee.context.close()
