@@ -368,6 +368,57 @@ async def test_an_invitation_sent_over_smtp_brings_in_a_coordinator_with_a_secon
     assert invitations == [[INVITEE_EMAIL]]
 
 
+async def test_signing_out_everywhere_is_confirmed_and_the_other_browser_is_told_why(
+    own_server: OwnServer, browser: Browser
+) -> None:
+    """Two browsers of one admin. The second signs out everywhere, asked in the page (in
+    Belarusian, not with the browser's confirm()); the first, on its next page load, lands
+    on the sign-in page saying why, without a failed request in its console."""
+    server = await own_server()
+    laptop = await open_tab(browser)
+    totp = await first_admin_gets_ready(laptop.page, server)
+    await laptop.page.locator('nav a[href="/account"]').click()
+    await heading(laptop.page, "Account security")
+    address, _ = first_admin(server)
+
+    phone = await open_tab(browser)
+    page = phone.page
+    await page.goto(f"{server.url}/sign-in")
+    await sign_in(page, address, ADMIN_PASSWORD)
+    await heading(page, "Confirm it is you")
+    # The enrolment code was used: the next 30-second step's code (one step of drift).
+    await page.get_by_label("Code from your authenticator app").fill(
+        totp.at(datetime.now() + timedelta(seconds=30))
+    )
+    await page.get_by_role("button", name="Confirm").click()
+    await heading(page, "Welcome to Accord")
+    await switch_language(page, "be")
+    await page.locator('nav a[href="/account"]').click()
+    sessions = page.get_by_test_id("sessions-section")
+    everywhere = text("be", "sessions.everywhere")
+    await sessions.get_by_role("button", name=everywhere).click()
+    question = page.get_by_role("dialog", name=text("be", "sessions.everywhereConfirm"))
+    await question.get_by_role("button", name=text("be", "common.cancel")).click()
+    await expect(question).to_have_count(0)
+    await sessions.get_by_role("button", name=everywhere).click()
+    await question.get_by_role("button", name=everywhere).click()
+    await heading(page, text("be", "signIn.title"))
+
+    await laptop.page.reload()
+    await heading(laptop.page, "Sign in")
+    await expect(laptop.page.get_by_test_id("session-ended")).to_have_text(
+        "You were signed out from another device or browser."
+    )
+    # Said once: the dead cookie went with the answer.
+    await laptop.page.reload()
+    await heading(laptop.page, "Sign in")
+    await expect(laptop.page.get_by_test_id("session-ended")).to_have_count(0)
+    assert laptop.console.problems == []
+    assert phone.console.problems == []
+    await laptop.context.close()
+    await phone.context.close()
+
+
 # --- 2. passkeys through the account page --------------------------------------------------
 
 
