@@ -55,6 +55,25 @@ async def find_open_invitation(
     )
 
 
+async def list_open_invitations_for(
+    session: AsyncSession, *, email: str, now: datetime, limit: int = 50
+) -> list[Invitation]:
+    """Pending invitations to ``email`` (any spelling, any key version), newest first."""
+    candidates = email_index_candidates(current_keyring(), email, domain=INVITATION_EMAIL_DOMAIN)
+    rows = await session.scalars(
+        select(Invitation)
+        .where(
+            Invitation.email_index.in_(candidates),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .order_by(Invitation.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
 async def list_invitations(
     session: AsyncSession,
     *,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from app.auth.cookies import set_session_cookie
@@ -25,7 +25,9 @@ from app.invitations.schemas import (
     InvitationRead,
     InvitationStatus,
     InvitationToken,
+    OwnInvitationList,
 )
+from app.kit.pagination import Cursor, Limit
 from app.organizations.access import access_organization
 from app.permissions import Permission
 
@@ -65,6 +67,14 @@ async def create_invitation(
     return service.invitation_read(invitation, now)
 
 
+@router.get("/mine", operation_id="listOwnInvitations", response_model=OwnInvitationList)
+async def list_own_invitations(
+    actor: SignedIn, session: DbSession, clock: AppClock
+) -> OwnInvitationList:
+    """Pending invitations to the caller's own address (any signed-in person)."""
+    return await service.own_invitations(session, actor=actor, now=clock.now())
+
+
 @router.get("", operation_id="listInvitations", response_model=InvitationPage)
 async def list_invitations(
     actor: SignedIn,
@@ -72,8 +82,8 @@ async def list_invitations(
     clock: AppClock,
     status: InvitationStatus | None = None,
     organization_id: uuid.UUID | None = None,
-    cursor: Annotated[uuid.UUID | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ) -> InvitationPage:
     """Admins only; newest first."""
     require_permission(actor, Permission.INVITATIONS_READ)

@@ -52,6 +52,21 @@ class InvitationToken(Input):
     token: Token
 
 
+class OwnInvitation(BaseModel):
+    """A pending invitation to the signed-in person's own address (accepted from its email
+    link: the link's token is the proof, and only the email holds it)."""
+
+    id: uuid.UUID
+    organization_name: str
+    role: OrgRole
+    platform_role: InvitablePlatformRole | None
+    expires_at: datetime
+
+
+class OwnInvitationList(BaseModel):
+    items: list[OwnInvitation]
+
+
 class InvitationPreview(BaseModel):
     """What the holder of a live invitation link may see before accepting."""
 

@@ -21,6 +21,8 @@ from app.invitations.schemas import (
     InvitationPage,
     InvitationPreview,
     InvitationRead,
+    OwnInvitation,
+    OwnInvitationList,
 )
 from app.keys import current_keyring
 from app.kit.crypto.blind_index import blind_index
@@ -198,3 +200,27 @@ async def preview_invitation(session: AsyncSession, invitation: Invitation) -> I
         expires_at=invitation.expires_at,
         account_exists=await users.find_user_by_email(session, invitation.email) is not None,
     )
+
+
+async def own_invitations(
+    session: AsyncSession, *, actor: Actor, now: datetime
+) -> OwnInvitationList:
+    """Pending invitations to the signed-in person's address, for their home page."""
+    user = await users.get_user(session, actor.user_id) if actor.user_id else None
+    if user is None:
+        return OwnInvitationList(items=[])
+    items = []
+    for invitation in await repo.list_open_invitations_for(session, email=user.email, now=now):
+        organization = await organizations.get_organization(session, invitation.organization_id)
+        if organization is None:  # pragma: no cover - the foreign key cascades deletes
+            continue
+        items.append(
+            OwnInvitation(
+                id=invitation.id,
+                organization_name=organization.name,
+                role=invitation.role,  # type: ignore[arg-type]
+                platform_role=invitation.platform_role,  # type: ignore[arg-type]
+                expires_at=invitation.expires_at,
+            )
+        )
+    return OwnInvitationList(items=items)

@@ -223,6 +223,29 @@ class TestAcceptance:
             lookup = await invitee.post("/api/invitations/lookup", json={"token": token})
             assert lookup.status_code == 200
 
+    async def test_a_person_sees_their_own_pending_invitations_and_nobody_elses(
+        self, session, browse, signed_in_admin
+    ) -> None:  # type: ignore[no-untyped-def]
+        home = await make_organization(session, name="Home Org")
+        elsewhere = await make_organization(session, name="Forum of the Free")
+        person = await make_person(session, email="known@example.org")
+        other = await make_person(session, email="other@example.org")
+        await add_member(session, person, home)
+        invited, _ = await _invited(
+            session, signed_in_admin, elsewhere, email="known@example.org", role="representative"
+        )
+        mine = (await (await browse(person)).get("/api/invitations/mine")).json()["items"]
+        assert [(i["organization_name"], i["role"]) for i in mine] == [
+            ("Forum of the Free", "representative")
+        ]
+        assert "token" not in mine[0] and "email" not in mine[0]
+        theirs = (await (await browse(other)).get("/api/invitations/mine")).json()["items"]
+        assert theirs == []
+        revoked = await signed_in_admin.delete(f"/api/invitations/{invited['id']}")
+        assert revoked.status_code == 200
+        after = (await (await browse(person)).get("/api/invitations/mine")).json()["items"]
+        assert after == []
+
     async def test_an_existing_account_accepts_only_when_signed_in_as_itself(
         self, app, session, browse, signed_in_admin
     ) -> None:  # type: ignore[no-untyped-def]

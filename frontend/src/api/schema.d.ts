@@ -723,6 +723,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invitations/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Own Invitations
+         * @description Pending invitations to the caller's own address (any signed-in person).
+         */
+        get: operations["listOwnInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invitations/{invitation_id}": {
         parameters: {
             query?: never;
@@ -1507,6 +1527,33 @@ export interface components {
              * @constant
              */
             status: "ok";
+        };
+        /**
+         * OwnInvitation
+         * @description A pending invitation to the signed-in person's own address (accepted from its email
+         *     link: the link's token is the proof, and only the email holds it).
+         */
+        OwnInvitation: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Organization Name */
+            organization_name: string;
+            /** Platform Role */
+            platform_role: "coordinator" | null;
+            role: components["schemas"]["OrgRole"];
+        };
+        /** OwnInvitationList */
+        OwnInvitationList: {
+            /** Items */
+            items: components["schemas"]["OwnInvitation"][];
         };
         /** PasskeyList */
         PasskeyList: {
@@ -3827,6 +3874,7 @@ export interface operations {
             query?: {
                 status?: ("pending" | "accepted" | "expired" | "revoked") | null;
                 organization_id?: string | null;
+                /** @description next_cursor of the previous page */
                 cursor?: string | null;
                 limit?: number;
             };
@@ -4099,6 +4147,44 @@ export interface operations {
             };
             /** @description validation_failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOwnInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnInvitationList"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

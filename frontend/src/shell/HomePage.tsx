@@ -3,6 +3,7 @@ import { Link, Navigate } from "react-router";
 import { useAuth } from "../features/auth/AuthContext";
 import { STEP_PATHS, isAdmin, stepOf } from "../features/auth/session";
 import { pendingInvitationToken } from "../features/invitations/invitationToken";
+import { YourInvitations } from "../features/invitations/YourInvitations";
 import { YourOrganizations } from "../features/organizations/YourOrganizations";
 import { PageTitle } from "./PageTitle";
 
@@ -41,6 +42,7 @@ function Welcome() {
           ) : null}
         </ul>
       </div>
+      <YourInvitations />
       <YourOrganizations session={session} />
     </>
   );

@@ -157,6 +157,8 @@ MEMBERSHIPS_POLICY: dict[tuple[str, str], Rule] = {
         permission=P.INVITATIONS_MANAGE,
     ),
     ("GET", "/api/invitations"): Rule(only("admin"), permission=P.INVITATIONS_READ),
+    # One's own pending invitations: every signed-in person, for their own address only.
+    ("GET", "/api/invitations/mine"): Rule(signed_in()),
     ("POST", "/api/invitations/{invitation_id}/resend"): Rule(
         ADMIN_ONLY_HIDDEN, params={"invitation_id": invitation}, permission=P.INVITATIONS_MANAGE
     ),

@@ -14,6 +14,7 @@ export type InvitationPreview = Schemas["InvitationPreview"];
 export type InvitationAcceptInput = Schemas["InvitationAccept"];
 export type Language = NonNullable<Schemas["InvitationCreate"]["language"]>;
 export type SessionStart = Schemas["AcceptResult"];
+export type OwnInvitation = Schemas["OwnInvitation"];
 
 export const listInvitations = (cursor?: string | null) =>
   unwrap(api.GET("/api/invitations", { params: pageQuery(cursor) }));
@@ -32,3 +33,6 @@ export const revokeInvitation = (invitationId: string) =>
 export const lookUpInvitation = (token: string) => unwrap(api.POST("/api/invitations/lookup", { body: { token } }));
 
 export const acceptInvitation = (body: InvitationAcceptInput) => unwrap(api.POST("/api/invitations/accept", { body }));
+
+/** Pending invitations to the signed-in person's own address (for their home page). */
+export const listOwnInvitations = () => unwrap(api.GET("/api/invitations/mine"));

@@ -62,6 +62,30 @@ describe("a home for every signed-in person", () => {
     expect(screen.getByText("Ваша роль")).toBeTruthy();
   });
 
+  it("lists invitations waiting for the person, saying where to accept them", async () => {
+    fakeServer({
+      "GET /api/auth/session": { body: sessionBody() },
+      "GET /api/organizations": { body: { items: [], next_cursor: null } },
+      "GET /api/invitations/mine": {
+        body: {
+          items: [
+            {
+              id: "0190b7a0-0000-7000-8000-00000000f001",
+              organization_name: "Forum of the Free",
+              role: "representative",
+              platform_role: null,
+              expires_at: "2026-04-01T12:00:00Z",
+            },
+          ],
+        },
+      },
+    });
+    renderApp("/");
+    const section = await screen.findByTestId("your-invitations");
+    expect(section.textContent).toContain("You are invited to join Forum of the Free as Representative.");
+    expect(section.textContent).toContain("To accept, open the link in the invitation email.");
+  });
+
   it("shows a coordinator the coalition's organizations instead of “no access”", async () => {
     server(null, ["coordinator"]);
     renderApp("/");
