@@ -1,11 +1,21 @@
 import { useTranslation } from "react-i18next";
-import { Link, Navigate } from "react-router";
+import { useEffect } from "react";
+import { Link, Navigate, useNavigate } from "react-router";
 import { useAuth } from "../features/auth/AuthContext";
 import { STEP_PATHS, isAdmin, stepOf } from "../features/auth/session";
-import { pendingInvitationToken } from "../features/invitations/invitationToken";
+import { returnToInvitation } from "../features/invitations/invitationToken";
 import { YourInvitations } from "../features/invitations/YourInvitations";
 import { YourOrganizations } from "../features/organizations/YourOrganizations";
 import { PageTitle } from "./PageTitle";
+
+/** Signed in on the way to accepting an invitation opened in this tab: back to it, once. */
+function BackToInvitation() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    if (returnToInvitation()) void navigate("/invitation", { replace: true });
+  }, [navigate]);
+  return null;
+}
 
 /** Who is signed in, and where to go from here. */
 function Welcome() {
@@ -25,8 +35,6 @@ function Welcome() {
   const step = stepOf(session);
   // Single sign-on lands here; a session with a step left goes on to it.
   if (step !== "full") return <Navigate to={STEP_PATHS[step]} replace />;
-  // Signed in on the way to accepting an invitation opened in this tab: back to it.
-  if (pendingInvitationToken()) return <Navigate to="/invitation" replace />;
   return (
     <>
       <div className="card" data-testid="welcome">
@@ -42,6 +50,7 @@ function Welcome() {
           ) : null}
         </ul>
       </div>
+      <BackToInvitation />
       <YourInvitations />
       <YourOrganizations session={session} />
     </>

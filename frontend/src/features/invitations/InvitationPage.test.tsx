@@ -143,9 +143,15 @@ describe("invitation page", () => {
     await screen.findByTestId("invitation-offer");
     opened.unmount();
 
-    renderApp("/"); // where signing in (and its second-factor steps) ends
+    const back = renderApp("/"); // where signing in (and its second-factor steps) ends
     expect(await screen.findByRole("button", { name: "Accept invitation" })).toBeTruthy();
     expect(current.location?.pathname).toBe("/invitation");
+    back.unmount();
+
+    // Once: an invitation not accepted (another account's, say) never keeps them from home.
+    renderApp("/");
+    expect(await screen.findByTestId("welcome")).toBeTruthy();
+    expect(current.location?.pathname).toBe("/");
   });
 
   it("forgets a link that no longer works", async () => {

@@ -9,6 +9,10 @@
  * asking for the link again. Closing the tab forgets it.
  */
 const KEY = "accord.invitation";
+// Set once the home page has sent the person back to the invitation: it does so once per
+// link, so that an invitation they cannot or will not accept here (another account's, say)
+// never traps them away from the home page.
+const RETURNED = "accord.invitation.returned";
 
 function storage(): Storage | null {
   try {
@@ -32,6 +36,7 @@ export function takeInvitationToken(hash: string): string | null {
     }
     inMemory = token;
     storage()?.setItem(KEY, token);
+    storage()?.removeItem(RETURNED);
   }
   return pendingInvitationToken();
 }
@@ -41,7 +46,15 @@ export function pendingInvitationToken(): string | null {
   return storage()?.getItem(KEY) ?? inMemory;
 }
 
+/** Whether to go back to a pending invitation now (true once per link, then false). */
+export function returnToInvitation(): boolean {
+  if (!pendingInvitationToken() || storage()?.getItem(RETURNED)) return false;
+  storage()?.setItem(RETURNED, "1");
+  return true;
+}
+
 export function forgetInvitationToken(): void {
   inMemory = null;
   storage()?.removeItem(KEY);
+  storage()?.removeItem(RETURNED);
 }
