@@ -1,5 +1,16 @@
 """Every model, imported here so that one metadata holds them all."""
 
+from app.models.appeals import (
+    Appeal,
+    AppealApproval,
+    AppealComment,
+    AppealEditor,
+    AppealParticipant,
+    AppealRevision,
+    AppealSuggestion,
+    AppealTranslation,
+    AppealTranslationRevision,
+)
 from app.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from app.models.base import Base
 from app.models.identity import (
@@ -17,6 +28,15 @@ from app.models.users import EmailChange, PlatformRole, PlatformRoleGrant, User,
 
 __all__ = [
     "AdminGrantRequest",
+    "Appeal",
+    "AppealApproval",
+    "AppealComment",
+    "AppealEditor",
+    "AppealParticipant",
+    "AppealRevision",
+    "AppealSuggestion",
+    "AppealTranslation",
+    "AppealTranslationRevision",
     "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
