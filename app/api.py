@@ -5,6 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.admin_requests.router import router as admin_requests_router
+from app.appeals.discussion_router import router as appeal_discussion_router
+from app.appeals.router import router as appeals_router
+from app.appeals.translations_router import router as appeal_translations_router
 from app.auth.account.router import router as account_router
 from app.auth.dependencies import (
     require_any_session,
@@ -49,6 +52,9 @@ api_router.include_router(dev_mailbox_router)
 api_router.include_router(dev_mailbox_availability_router)
 api_router.include_router(factors_router)
 api_router.include_router(account_router)
+api_router.include_router(appeals_router)
+api_router.include_router(appeal_discussion_router)
+api_router.include_router(appeal_translations_router)
 
 # What app.auth.dependencies refuse, in every operation's OpenAPI entry (as problem+json).
 document_problems(

@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DOMAIN_PACKAGES = ("auth", "organizations", "memberships", "invitations", "users", "admin_requests")
+DOMAIN_PACKAGES = (
+    "auth",
+    "organizations",
+    "memberships",
+    "invitations",
+    "users",
+    "admin_requests",
+    "appeals",
+)
 
 QUERY_CONSTRUCTS = frozenset({"select", "insert", "update", "delete"})
 SESSION_QUERY_METHODS = frozenset({"execute", "scalar", "scalars", "get"})

@@ -1,6 +1,6 @@
 """Tamper-evident audit log: ``record_event`` in the caller's transaction, ``verify``."""
 
 from app.audit.actions import AuditAction
-from app.audit.service import record_event
+from app.audit.service import events_about, record_event
 
-__all__ = ["AuditAction", "record_event"]
+__all__ = ["AuditAction", "events_about", "record_event"]

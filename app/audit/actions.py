@@ -119,6 +119,44 @@ class AuditAction(StrEnum):
     INVITATION_REVOKED = "invitation.revoked", "An invitation was withdrawn."
     INVITATION_ACCEPTED = "invitation.accepted", "An invitation was accepted."
 
+    # --- appeals (app/appeals); every one targets the appeal, so its Activity can list them
+    APPEAL_CREATED = "appeal.created", "An appeal was started by its lead organization."
+    APPEAL_REVISED = "appeal.revised", "A new revision of an appeal's text was saved."
+    APPEAL_STATE_CHANGED = "appeal.state_changed", "An appeal moved in its lifecycle."
+    APPEAL_APPROVED = "appeal.approved", "An organization approved one exact revision."
+    APPEAL_CO_AUTHOR_INVITED = (
+        "appeal.co_author_invited",
+        "The lead invited an organization to co-author an appeal.",
+    )
+    APPEAL_CO_AUTHOR_DECIDED = (
+        "appeal.co_author_decided",
+        "An organization accepted, declined or left co-authoring an appeal.",
+    )
+    APPEAL_EDITOR_ADDED = "appeal.editor_added", "The lead named a person to edit an appeal."
+    APPEAL_EDITOR_REMOVED = "appeal.editor_removed", "A named editor of an appeal was removed."
+    APPEAL_COMMENTED = "appeal.commented", "A comment or reply was added to an appeal."
+    APPEAL_COMMENT_RESOLVED = (
+        "appeal.comment_resolved",
+        "A comment thread was resolved or reopened.",
+    )
+    APPEAL_SUGGESTED = "appeal.suggested", "A change to an appeal's text was suggested."
+    APPEAL_SUGGESTION_DECIDED = (
+        "appeal.suggestion_decided",
+        "A suggestion was accepted (becoming a revision) or rejected.",
+    )
+    APPEAL_TRANSLATION_CREATED = (
+        "appeal.translation_created",
+        "A translation of an appeal into another language was started.",
+    )
+    APPEAL_TRANSLATION_REVISED = (
+        "appeal.translation_revised",
+        "A new revision of a translation was saved.",
+    )
+    APPEAL_TRANSLATION_APPROVED = (
+        "appeal.translation_approved",
+        "One exact revision of a translation was approved.",
+    )
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",

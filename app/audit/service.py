@@ -253,3 +253,16 @@ __all__ = [
     "make_checkpoint",
     "record_event",
 ]
+
+
+async def events_about(
+    session: AsyncSession, *, target_type: str, target_id: str, limit: int = 200
+) -> list[AuditEvent]:
+    """The newest events recorded against one target (an appeal's Activity), newest first."""
+    statement = (
+        select(AuditEvent)
+        .where(AuditEvent.target_type == target_type, AuditEvent.target_id == target_id)
+        .order_by(AuditEvent.seq.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(statement)).all())

@@ -9,7 +9,7 @@ from app.models.appeals import (
     AppealRevision,
     AppealSuggestion,
     AppealTranslation,
-    AppealTranslationRevision,
+    TranslationRevision,
 )
 from app.models.audit import AuditCheckpoint, AuditEvent, AuditHead
 from app.models.base import Base
@@ -36,7 +36,6 @@ __all__ = [
     "AppealRevision",
     "AppealSuggestion",
     "AppealTranslation",
-    "AppealTranslationRevision",
     "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
@@ -55,6 +54,7 @@ __all__ = [
     "PlatformRoleGrant",
     "RecoveryCode",
     "TotpFactor",
+    "TranslationRevision",
     "User",
     "UserStatus",
 ]

@@ -286,7 +286,7 @@ class AppealTranslation(IdMixin, TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class AppealTranslationRevision(IdMixin, TimestampMixin, Base):
+class TranslationRevision(IdMixin, TimestampMixin, Base):
     __tablename__ = "translation_revisions"
     __table_args__ = (UniqueConstraint("translation_id", "number"),)
 

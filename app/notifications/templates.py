@@ -131,6 +131,101 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "ничего не изменится.\n",
         ),
     },
+    # Appeal notices name neither the appeal nor an organization (mail crosses providers an
+    # adversary may read): the link leads to the page, behind sign-in.
+    "appeal_approval_requested": {
+        "en": (
+            "An appeal is waiting for your organization's approval",
+            "Hello {name},\n\nAn appeal your organization co-authors is in review and needs "
+            "your organization's approval of its text. Read it and approve it here:\n\n"
+            "{link}\n",
+        ),
+        "be": (
+            "Зварот чакае адабрэння вашай арганізацыі",
+            "Вітаем, {name}!\n\nЗварот, сааўтарам якога з'яўляецца ваша арганізацыя, "
+            "знаходзіцца на разглядзе і мае патрэбу ў адабрэнні тэксту вашай арганізацыяй. "
+            "Прачытайце і адабрыце яго тут:\n\n{link}\n",
+        ),
+        "ru": (
+            "Обращение ждёт одобрения вашей организации",
+            "Здравствуйте, {name}!\n\nОбращение, соавтором которого является ваша "
+            "организация, находится на рассмотрении и требует одобрения текста вашей "
+            "организацией. Прочитайте и одобрите его здесь:\n\n{link}\n",
+        ),
+    },
+    "appeal_approvals_reset": {
+        "en": (
+            "An appeal's text changed: approval needed again",
+            "Hello {name},\n\nThe text of an appeal your organization co-authors changed "
+            "while it was in review, so earlier approvals no longer count. Read the new text "
+            "and approve it again here:\n\n{link}\n",
+        ),
+        "be": (
+            "Тэкст звароту змяніўся: патрэбна новае адабрэнне",
+            "Вітаем, {name}!\n\nТэкст звароту, сааўтарам якога з'яўляецца ваша "
+            "арганізацыя, змяніўся падчас разгляду, таму ранейшыя адабрэнні больш не "
+            "дзейнічаюць. Прачытайце новы тэкст і адабрыце яго зноў тут:\n\n{link}\n",
+        ),
+        "ru": (
+            "Текст обращения изменился: нужно новое одобрение",
+            "Здравствуйте, {name}!\n\nТекст обращения, соавтором которого является ваша "
+            "организация, изменился во время рассмотрения, поэтому прежние одобрения больше "
+            "не действуют. Прочитайте новый текст и одобрите его снова здесь:\n\n{link}\n",
+        ),
+    },
+    "appeal_co_author_invited": {
+        "en": (
+            "Your organization is invited to co-author an appeal",
+            "Hello {name},\n\nYour organization has been invited to co-author an appeal. "
+            "As its representative you can read it and accept or decline here:\n\n{link}\n",
+        ),
+        "be": (
+            "Вашу арганізацыю запрасілі стаць сааўтарам звароту",
+            "Вітаем, {name}!\n\nВашу арганізацыю запрасілі стаць сааўтарам звароту. Як "
+            "яе прадстаўнік вы можаце прачытаць яго і прыняць або адхіліць запрашэнне "
+            "тут:\n\n{link}\n",
+        ),
+        "ru": (
+            "Вашу организацию пригласили стать соавтором обращения",
+            "Здравствуйте, {name}!\n\nВашу организацию пригласили стать соавтором "
+            "обращения. Как её представитель вы можете прочитать его и принять или "
+            "отклонить приглашение здесь:\n\n{link}\n",
+        ),
+    },
+    "appeal_suggestion_decided": {
+        "en": (
+            "Your suggestion was decided",
+            "Hello {name},\n\nA suggestion you made on an appeal was accepted or rejected. "
+            "See the decision here:\n\n{link}\n",
+        ),
+        "be": (
+            "Па вашай прапанове прынята рашэнне",
+            "Вітаем, {name}!\n\nВашу прапанову да звароту прынялі або адхілілі. "
+            "Рашэнне можна паглядзець тут:\n\n{link}\n",
+        ),
+        "ru": (
+            "По вашему предложению принято решение",
+            "Здравствуйте, {name}!\n\nВаше предложение к обращению приняли или отклонили. "
+            "Решение можно посмотреть здесь:\n\n{link}\n",
+        ),
+    },
+    "appeal_mention": {
+        "en": (
+            "You were mentioned in a comment",
+            "Hello {name},\n\nSomeone mentioned you in a comment on an appeal. Read it "
+            "here:\n\n{link}\n",
+        ),
+        "be": (
+            "Вас згадалі ў каментарыі",
+            "Вітаем, {name}!\n\nВас згадалі ў каментарыі да звароту. Прачытаць яго можна "
+            "тут:\n\n{link}\n",
+        ),
+        "ru": (
+            "Вас упомянули в комментарии",
+            "Здравствуйте, {name}!\n\nВас упомянули в комментарии к обращению. Прочитать "
+            "его можно здесь:\n\n{link}\n",
+        ),
+    },
 }
 
 

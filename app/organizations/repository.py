@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,3 +34,12 @@ async def list_organizations(
         session, statement, Organization.id, cursor=cursor, limit=limit
     )
     return [row[0] for row in rows], next_cursor
+
+
+async def get_organizations(
+    session: AsyncSession, organization_ids: Sequence[uuid.UUID]
+) -> list[Organization]:
+    if not organization_ids:
+        return []
+    statement = select(Organization).where(Organization.id.in_(set(organization_ids)))
+    return list((await session.scalars(statement)).all())

@@ -132,3 +132,9 @@ async def get_organization(
     session: AsyncSession, organization_id: uuid.UUID
 ) -> Organization | None:
     return await repo.get_organization(session, organization_id)
+
+
+async def organization_names(
+    session: AsyncSession, organization_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    return {o.id: o.name for o in await repo.get_organizations(session, organization_ids)}

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.keys import current_keyring
 from app.kit.email import email_index_candidates
 from app.kit.pagination import keyset_page
+from app.models.memberships import Membership
 from app.models.users import EMAIL_INDEX_DOMAIN, PlatformRoleGrant, User, UserStatus
-from app.permissions import PlatformRole
+from app.permissions import OrgRole, PlatformRole
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
@@ -80,3 +81,27 @@ async def count_active_admins_locked(session: AsyncSession) -> int:
         )
         or 0
     )
+
+
+async def get_users(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> list[User]:
+    if not user_ids:
+        return []
+    return list((await session.scalars(select(User).where(User.id.in_(set(user_ids))))).all())
+
+
+async def representatives_of(
+    session: AsyncSession, organization_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, User]]:
+    """(organization id, user) of every active representative of the organizations."""
+    if not organization_ids:
+        return []
+    statement = (
+        select(Membership.organization_id, User)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.organization_id.in_(set(organization_ids)),
+            Membership.role == OrgRole.REPRESENTATIVE,
+            User.status == UserStatus.ACTIVE,
+        )
+    )
+    return [(row[0], row[1]) for row in (await session.execute(statement)).all()]

@@ -5,6 +5,7 @@ the user's sessions."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -220,3 +221,27 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     """The account registered under ``email`` in any of its spellings, if any."""
     return await repo.find_user_by_email(session, email)
+
+
+async def display_names(
+    session: AsyncSession, user_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, str]:
+    """Names of the given people (for authors and credits shown beside what they wrote)."""
+    wanted = [user_id for user_id in set(user_ids) if user_id is not None]
+    return {user.id: user.display_name for user in await repo.get_users(session, wanted)}
+
+
+async def get_users(session: AsyncSession, user_ids: Iterable[uuid.UUID]) -> list[User]:
+    return await repo.get_users(session, list(user_ids))
+
+
+async def representatives_of(
+    session: AsyncSession, organization_ids: Iterable[uuid.UUID]
+) -> list[tuple[uuid.UUID, User]]:
+    return await repo.representatives_of(session, list(organization_ids))
+
+
+async def platform_roles_of(
+    session: AsyncSession, user_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    return await repo.platform_roles_of_users(session, user_ids)

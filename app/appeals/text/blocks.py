@@ -17,6 +17,7 @@ suggestions, translations) speaks in these blocks.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -87,3 +88,16 @@ def check_blocks(blocks: Sequence[Block]) -> None:
         total += len(block.text)
     if total > MAX_TEXT_CHARS:
         raise TextInvalid(f"a text has at most {MAX_TEXT_CHARS} characters")
+
+
+def blocks_to_json(blocks: Sequence[Block]) -> str:
+    """The stored form of a text (encrypted as one value): compact JSON, order kept."""
+    return json.dumps(
+        [{"id": b.id, "kind": b.kind.value, "text": b.text} for b in blocks],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def blocks_from_json(stored: str) -> list[Block]:
+    return [Block(item["id"], BlockKind(item["kind"]), item["text"]) for item in json.loads(stored)]

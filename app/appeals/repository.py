@@ -1,0 +1,229 @@
+"""Queries of appeals and everything drafted in them. No decisions here."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.kit.pagination import keyset_page
+from app.models.appeals import (
+    Appeal,
+    AppealApproval,
+    AppealComment,
+    AppealEditor,
+    AppealParticipant,
+    AppealRevision,
+    AppealSuggestion,
+    AppealTranslation,
+    TranslationRevision,
+)
+
+
+async def get_appeal(
+    session: AsyncSession, appeal_id: uuid.UUID, *, lock: bool = False
+) -> Appeal | None:
+    statement = select(Appeal).where(Appeal.id == appeal_id)
+    if lock:
+        # Writers of one appeal queue here on PostgreSQL (SQLite serializes writers anyway).
+        statement = statement.with_for_update()
+    return await session.scalar(statement.execution_options(populate_existing=lock))
+
+
+async def list_appeals(
+    session: AsyncSession,
+    *,
+    visible_to: tuple[Sequence[uuid.UUID], Sequence[uuid.UUID], uuid.UUID] | None,
+    state: str | None,
+    cursor: uuid.UUID | None,
+    limit: int,
+) -> tuple[list[Appeal], uuid.UUID | None]:
+    """Newest first. ``visible_to``: (organizations the person drafts in, organizations
+    they represent, their user id): appeals one of the first writes, one of the second is
+    invited to, or they were named editor of. ``None``: every appeal (coordinators)."""
+    statement = select(Appeal)
+    if visible_to is not None:
+        drafting, representing, user_id = visible_to
+        statement = statement.where(
+            or_(
+                exists().where(
+                    AppealParticipant.appeal_id == Appeal.id,
+                    AppealParticipant.organization_id.in_(list(drafting)),
+                    AppealParticipant.status == "accepted",
+                ),
+                exists().where(
+                    AppealParticipant.appeal_id == Appeal.id,
+                    AppealParticipant.organization_id.in_(list(representing)),
+                    AppealParticipant.status == "invited",
+                ),
+                exists().where(
+                    AppealEditor.appeal_id == Appeal.id, AppealEditor.user_id == user_id
+                ),
+            )
+        )
+    if state is not None:
+        statement = statement.where(Appeal.state == state)
+    rows, next_cursor = await keyset_page(session, statement, Appeal.id, cursor=cursor, limit=limit)
+    return [row[0] for row in rows], next_cursor
+
+
+async def list_participants(session: AsyncSession, appeal_id: uuid.UUID) -> list[AppealParticipant]:
+    statement = (
+        select(AppealParticipant)
+        .where(AppealParticipant.appeal_id == appeal_id)
+        .order_by(AppealParticipant.id)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def participants_of(
+    session: AsyncSession, appeal_ids: Sequence[uuid.UUID]
+) -> list[AppealParticipant]:
+    if not appeal_ids:
+        return []
+    statement = select(AppealParticipant).where(AppealParticipant.appeal_id.in_(appeal_ids))
+    return list((await session.scalars(statement)).all())
+
+
+async def is_editor(session: AsyncSession, appeal_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    statement = select(AppealEditor.id).where(
+        AppealEditor.appeal_id == appeal_id, AppealEditor.user_id == user_id
+    )
+    return (await session.scalar(statement)) is not None
+
+
+async def list_editors(session: AsyncSession, appeal_id: uuid.UUID) -> list[AppealEditor]:
+    statement = (
+        select(AppealEditor).where(AppealEditor.appeal_id == appeal_id).order_by(AppealEditor.id)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def get_editor(
+    session: AsyncSession, appeal_id: uuid.UUID, user_id: uuid.UUID
+) -> AppealEditor | None:
+    statement = select(AppealEditor).where(
+        AppealEditor.appeal_id == appeal_id, AppealEditor.user_id == user_id
+    )
+    return await session.scalar(statement)
+
+
+async def get_revision(session: AsyncSession, revision_id: uuid.UUID) -> AppealRevision | None:
+    return await session.get(AppealRevision, revision_id)
+
+
+async def get_revision_by_number(
+    session: AsyncSession, appeal_id: uuid.UUID, number: int
+) -> AppealRevision | None:
+    statement = select(AppealRevision).where(
+        AppealRevision.appeal_id == appeal_id, AppealRevision.number == number
+    )
+    return await session.scalar(statement)
+
+
+async def list_revisions(
+    session: AsyncSession, appeal_id: uuid.UUID, *, cursor: uuid.UUID | None, limit: int
+) -> tuple[list[AppealRevision], uuid.UUID | None]:
+    statement = select(AppealRevision).where(AppealRevision.appeal_id == appeal_id)
+    rows, next_cursor = await keyset_page(
+        session, statement, AppealRevision.id, cursor=cursor, limit=limit
+    )
+    return [row[0] for row in rows], next_cursor
+
+
+async def all_revisions(session: AsyncSession, appeal_id: uuid.UUID) -> list[AppealRevision]:
+    """Oldest first: for verifying the chain end to end."""
+    statement = (
+        select(AppealRevision)
+        .where(AppealRevision.appeal_id == appeal_id)
+        .order_by(AppealRevision.number)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def all_appeal_ids(session: AsyncSession) -> list[uuid.UUID]:
+    return list((await session.scalars(select(Appeal.id).order_by(Appeal.id))).all())
+
+
+async def approvals_for(
+    session: AsyncSession, appeal_id: uuid.UUID, *, sha256: str | None = None
+) -> list[AppealApproval]:
+    statement = select(AppealApproval).where(AppealApproval.appeal_id == appeal_id)
+    if sha256 is not None:
+        statement = statement.where(AppealApproval.sha256 == sha256)
+    return list((await session.scalars(statement.order_by(AppealApproval.id))).all())
+
+
+async def list_comments(session: AsyncSession, appeal_id: uuid.UUID) -> list[AppealComment]:
+    statement = (
+        select(AppealComment).where(AppealComment.appeal_id == appeal_id).order_by(AppealComment.id)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def get_comment(
+    session: AsyncSession, appeal_id: uuid.UUID, comment_id: uuid.UUID
+) -> AppealComment | None:
+    statement = select(AppealComment).where(
+        AppealComment.appeal_id == appeal_id, AppealComment.id == comment_id
+    )
+    return await session.scalar(statement)
+
+
+async def list_suggestions(session: AsyncSession, appeal_id: uuid.UUID) -> list[AppealSuggestion]:
+    statement = (
+        select(AppealSuggestion)
+        .where(AppealSuggestion.appeal_id == appeal_id)
+        .order_by(AppealSuggestion.id)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def get_suggestion(
+    session: AsyncSession, appeal_id: uuid.UUID, suggestion_id: uuid.UUID, *, lock: bool = False
+) -> AppealSuggestion | None:
+    statement = select(AppealSuggestion).where(
+        AppealSuggestion.appeal_id == appeal_id, AppealSuggestion.id == suggestion_id
+    )
+    if lock:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def list_translations(session: AsyncSession, appeal_id: uuid.UUID) -> list[AppealTranslation]:
+    statement = (
+        select(AppealTranslation)
+        .where(AppealTranslation.appeal_id == appeal_id)
+        .order_by(AppealTranslation.language)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def get_translation(
+    session: AsyncSession, appeal_id: uuid.UUID, language: str, *, lock: bool = False
+) -> AppealTranslation | None:
+    statement = select(AppealTranslation).where(
+        AppealTranslation.appeal_id == appeal_id, AppealTranslation.language == language
+    )
+    if lock:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def get_translation_revision(
+    session: AsyncSession, revision_id: uuid.UUID
+) -> TranslationRevision | None:
+    return await session.get(TranslationRevision, revision_id)
+
+
+async def list_translation_revisions(
+    session: AsyncSession, translation_id: uuid.UUID
+) -> list[TranslationRevision]:
+    statement = (
+        select(TranslationRevision)
+        .where(TranslationRevision.translation_id == translation_id)
+        .order_by(TranslationRevision.number)
+    )
+    return list((await session.scalars(statement)).all())
