@@ -211,13 +211,15 @@ function ParticipantsTable({ appeal }: { appeal: Appeal }) {
 function HashView({ hash }: { hash: string }) {
   const { t } = useTranslation();
   return (
-    <span className="review-hash">
-      <code data-testid="short-hash">{shortHash(hash)}</code>
+    <>
+      <code className="review-hash" data-testid="short-hash">
+        {shortHash(hash)}
+      </code>
       <details className="review-hash__full">
         <summary>{t("appealReview.coAuthors.fullHash")}</summary>
         <code className="review-hash__code">{hash}</code>
       </details>
-    </span>
+    </>
   );
 }
 
@@ -245,9 +247,9 @@ function ApprovalSection({
       <h3 id={id} className="review-section__title">
         {t("appealReview.coAuthors.approvalTitle")}
       </h3>
-      <p>
+      <div className="review-current">
         {t("appealReview.coAuthors.currentRevision", { number: appeal.head_number })} <HashView hash={hash} />
-      </p>
+      </div>
       <p className="muted">{t("appealReview.coAuthors.approvalExplained")}</p>
       {mine.length > 0 && appeal.state !== "review" ? (
         <p className="muted">{t("appealReview.coAuthors.approveOnlyInReview")}</p>
