@@ -184,13 +184,16 @@ function ParticipantsTable({ appeal }: { appeal: Appeal }) {
               <th scope="row" className="review-table__name">
                 {participant.name}
               </th>
-              <td>{t(`appealReview.coAuthors.roles.${participant.role}`)}</td>
-              <td>
+              {/* data-label: the column's name where narrow screens stack each row (styles.css). */}
+              <td data-label={t("appealReview.coAuthors.role")}>
+                {t(`appealReview.coAuthors.roles.${participant.role}`)}
+              </td>
+              <td data-label={t("appealReview.coAuthors.status")}>
                 <span className={`status status--${participant.status}`}>
                   {t(`appealReview.coAuthors.statuses.${participant.status}`)}
                 </span>
               </td>
-              <td>
+              <td data-label={t("appealReview.coAuthors.approvedColumn", { number: appeal.head_number })}>
                 {participant.approved ? (
                   <span className="review-approved">
                     <span aria-hidden="true">✓ </span>

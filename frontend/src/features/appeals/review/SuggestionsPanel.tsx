@@ -228,7 +228,7 @@ function SuggestionItem({
             <p className="prewrap review-body">{suggestion.note}</p>
           </div>
         ) : null}
-        <p className="muted review-meta">
+        <p className="muted">
           {t("appealReview.suggestions.by", { author, number: suggestion.revision_number })}{" "}
           <DateTime value={suggestion.created_at} />
         </p>

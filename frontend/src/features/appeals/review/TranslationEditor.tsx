@@ -365,7 +365,7 @@ function BlockPair({
               id={id}
               lang={language}
               value={value}
-              rows={Math.min(12, Math.max(3, Math.ceil(value.length / 60)))}
+              rows={Math.min(14, Math.max(3, Math.ceil(Math.max(value.length, block.text.length) / 50) + 1))}
               maxLength={20000} // MAX_BLOCK_CHARS (app/appeals/text/blocks.py)
               aria-describedby={`${notesId} ${sourceId}`}
               onChange={(event) => onChange(event.target.value)}
