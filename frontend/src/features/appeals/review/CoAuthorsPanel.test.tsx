@@ -21,17 +21,6 @@ import {
 const OTHER_ID = "0190b7a0-0000-7000-8000-00000000a004";
 const DECLINED_ID = "0190b7a0-0000-7000-8000-00000000a005";
 
-const org = (id: string, name: string) => ({
-  id,
-  name,
-  short_name: name.slice(0, 3),
-  country: null,
-  description: null,
-  contact: null,
-  created_at: "2026-03-01T10:00:00Z",
-  updated_at: null,
-});
-
 const member = (userId: string, name: string, status = "active") => ({
   id: `${userId.slice(0, -3)}e${userId.slice(-2)}`,
   user_id: userId,
@@ -47,15 +36,13 @@ function server(appeal: Appeal, routes: Record<string, Answer | (() => Answer)> 
   const state = { appeal };
   const calls = fakeServer({
     [`GET ${appealPath}`]: () => ({ body: state.appeal }),
-    "GET /api/organizations": {
+    // The server lists only organizations not invited or writing already.
+    [`GET ${appealPath}/co-author-candidates`]: {
       body: {
         items: [
-          org(LEAD_ID, "Forum of the Free"),
-          org(CO_ID, "Viasna Abroad"),
-          org(OTHER_ID, "Belarusian Diaspora Council"),
-          org(DECLINED_ID, "Press Club"),
+          { id: OTHER_ID, name: "Belarusian Diaspora Council" },
+          { id: DECLINED_ID, name: "Press Club" },
         ],
-        next_cursor: null,
       },
     },
     [`GET /api/organizations/${LEAD_ID}/members`]: {

@@ -7,8 +7,15 @@ import { Notice } from "../../../shared/Notice";
 import { useAction } from "../../../shared/useAction";
 import { useLoad } from "../../../shared/useLoad";
 import { listMembers } from "../../memberships/api";
-import { listOrganizations } from "../../organizations/api";
-import { addEditor, approve, decideCoAuthoring, inviteCoAuthor, removeEditor, type Appeal } from "../api";
+import {
+  addEditor,
+  approve,
+  decideCoAuthoring,
+  inviteCoAuthor,
+  listCoAuthorCandidates,
+  removeEditor,
+  type Appeal,
+} from "../api";
 import { coAuthoringOpen, ReviewError } from "./common";
 
 type Participant = Appeal["participants"][number];
@@ -26,7 +33,6 @@ export function CoAuthorsPanel({ appeal, onChanged }: { appeal: Appeal; onChange
   const confirm = useConfirm();
   const headingId = useId();
   const action = useAction();
-  const canManage = appeal.rights.includes("manage");
   const byId = new Map(appeal.participants.map((p) => [p.organization_id, p]));
   const orgName = (id: string) => byId.get(id)?.name ?? "—";
 
@@ -119,7 +125,7 @@ export function CoAuthorsPanel({ appeal, onChanged }: { appeal: Appeal; onChange
         </section>
       ) : null}
 
-      {canManage && coAuthoringOpen(appeal) ? (
+      {appeal.rights.includes("invite") && coAuthoringOpen(appeal) ? (
         <InviteForm
           appeal={appeal}
           busy={action.busy}
@@ -352,15 +358,12 @@ function InviteForm({
   const { t, i18n } = useTranslation();
   const id = useId();
   const selectId = useId();
-  const organizations = useLoad(() => loadAll(listOrganizations));
+  // The server lists the organizations not yet invited or writing (declined or left ones
+  // may be invited again); it reloads whenever the participants change.
+  const participants = appeal.participants.map((p) => `${p.organization_id}:${p.status}`).join();
+  const organizations = useLoad(() => listCoAuthorCandidates(appeal.id), [appeal.id, participants]);
   const [choice, setChoice] = useState("");
-  // Declined or left organizations may be invited again; invited and accepted ones take part.
-  const taking = new Set(
-    appeal.participants.filter((p) => p.status === "invited" || p.status === "accepted").map((p) => p.organization_id),
-  );
-  const candidates = (organizations.data ?? [])
-    .filter((org) => !taking.has(org.id))
-    .sort((a, b) => a.name.localeCompare(b.name, i18n.language));
+  const candidates = [...(organizations.data?.items ?? [])].sort((a, b) => a.name.localeCompare(b.name, i18n.language));
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();

@@ -39,7 +39,7 @@ export function appealBody(overrides: Partial<Appeal> = {}): Appeal {
       { organization_id: CO_ID, name: "Viasna Abroad", role: "co_author", status: "accepted", approved: false },
     ],
     editors: [],
-    rights: ["read", "comment", "edit", "manage"],
+    rights: ["read", "comment", "edit", "invite", "manage"],
     approve_for: [],
     decide_for: [],
     actions: [],
