@@ -1,4 +1,6 @@
 import { Route, Routes } from "react-router";
+import { AppealPage } from "./features/appeals/AppealPage";
+import { AppealsPage } from "./features/appeals/AppealsPage";
 import { AccountSecurityPage } from "./features/auth/account/AccountSecurityPage";
 import { AuthProvider } from "./features/auth/AuthContext";
 import { EnrolmentPage } from "./features/auth/EnrolmentPage";
@@ -31,6 +33,8 @@ export function App() {
               <Route path="/sign-in/new-password" element={<NewPasswordPage />} />
               <Route path="/sign-in/enrol" element={<EnrolmentPage />} />
               <Route path="/account" element={<AccountSecurityPage />} />
+              <Route path="/appeals" element={<AppealsPage />} />
+              <Route path="/appeals/:appealId" element={<AppealPage />} />
               <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
               <Route path="/admin/*" element={<AdminPage />} />
               <Route path="/invitation" element={<InvitationPage />} />
