@@ -71,7 +71,7 @@ function AppealsList() {
           </select>
         </div>
         <p className="muted" aria-live="polite" data-testid="appeals-count">
-          {pages.items ? t("appeals.list.shown", { count: pages.items.length }) : ""}
+          {pages.items ? t("appeals.list.shown", { number: pages.items.length }) : ""}
         </p>
       </div>
       <AppealErrorAlert error={pages.error} />

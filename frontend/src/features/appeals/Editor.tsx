@@ -244,7 +244,12 @@ function EditorForm({ appeal, initial, onChanged }: { appeal: Appeal; initial: E
       <ol className="editor-blocks">
         {blocks.map((block, index) => {
           const number = index + 1;
-          const hidden = <span className="visually-hidden"> {t("appeals.editor.blockSuffix", { number })}</span>;
+          const hidden = (
+            <>
+              {" "}
+              <span className="visually-hidden">{t("appeals.editor.blockSuffix", { number })}</span>
+            </>
+          );
           return (
             <li key={block.id} className={`editor-block editor-block--${block.kind}`}>
               <fieldset className="editor-block__fields">

@@ -18,7 +18,7 @@ import { AppealErrorAlert } from "./AppealError";
 import { addComment, getText, listComments, suggest, type Appeal, type Block, type BlockKind } from "./api";
 import { BLOCK_KINDS } from "./blocks";
 import { Letter } from "./Letter";
-import { currentPassage, type Passage } from "./selection";
+import { BLOCK_TEXT_ATTRIBUTE, currentPassage, type Passage } from "./selection";
 
 /** What the person is writing about: a selected passage, or a whole block. */
 type Draft = { mode: "comment" | "replace"; passage: Passage } | { mode: "insert" | "remove"; blockId: string };
@@ -233,7 +233,11 @@ export function TextView({ appeal }: { appeal: Appeal; onChanged: () => void }) 
   const readSelection = useCallback(() => {
     if (!canComment) return;
     const passage = currentPassage((id) => rawById.get(id));
-    const inLetter = passage && letterRef.current?.querySelector(`[data-block-id="${CSS.escape(passage.blockId)}"]`);
+    const inLetter =
+      passage &&
+      [...(letterRef.current?.querySelectorAll(`[${BLOCK_TEXT_ATTRIBUTE}]`) ?? [])].some(
+        (element) => element.getAttribute(BLOCK_TEXT_ATTRIBUTE) === passage.blockId,
+      );
     if (passage && inLetter) {
       setPending(passage);
       return;
@@ -279,12 +283,10 @@ export function TextView({ appeal }: { appeal: Appeal; onChanged: () => void }) 
         {canComment && !(draft && draftBlock(draft) === block.id) ? (
           <div className="block-tools">
             <button type="button" className="link-button" onClick={() => open({ mode: "insert", blockId: block.id })}>
-              {t("appeals.text.suggestInsert")}
-              <span className="visually-hidden"> ({label})</span>
+              {t("appeals.text.suggestInsert")} <span className="visually-hidden">({label})</span>
             </button>
             <button type="button" className="link-button" onClick={() => open({ mode: "remove", blockId: block.id })}>
-              {t("appeals.text.suggestRemove")}
-              <span className="visually-hidden"> ({label})</span>
+              {t("appeals.text.suggestRemove")} <span className="visually-hidden">({label})</span>
             </button>
           </div>
         ) : null}
