@@ -144,7 +144,7 @@ describe("the appeals list", () => {
       "Letter imported: check the blocks below, then create the appeal.",
     );
     // The title came from the letter.
-    expect((screen.getByLabelText("Title") as HTMLInputElement).value).toBe("Free them all");
+    expect(screen.getByLabelText<HTMLInputElement>("Title").value).toBe("Free them all");
 
     await user.click(screen.getByRole("button", { name: "Create appeal" }));
     await waitFor(() => expect(current.location?.pathname).toBe(`/appeals/${APPEAL_ID}`));
@@ -178,7 +178,7 @@ describe("the appeals list", () => {
     await user.type(language, "not a tag");
     expect(screen.getByText("Not a language tag: write one such as en, be or ru.")).toBeTruthy();
     expect(language.getAttribute("aria-invalid")).toBe("true");
-    expect((screen.getByRole("button", { name: "Create appeal" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Create appeal" }).disabled).toBe(true);
   });
 
   it("shows the newest appeals on the home page, in Russian", async () => {

@@ -184,7 +184,7 @@ describe("the text tab", () => {
     insert.focus();
     await user.keyboard("{Enter}");
     expect(screen.getByRole("heading", { name: "Suggest a new block" })).toBeTruthy();
-    expect((screen.getByLabelText("Kind of block") as HTMLSelectElement).value).toBe("ask");
+    expect(screen.getByLabelText<HTMLSelectElement>("Kind of block").value).toBe("ask");
     await user.type(screen.getByLabelText("Text of the new block"), "Stop torture in prisons.");
     await user.click(screen.getByRole("button", { name: "Send suggestion" }));
     await screen.findByRole("status");

@@ -40,7 +40,7 @@ export function revision(number: number, overrides: Partial<Revision> = {}): Rev
   return {
     id: `0190b7a0-0000-7000-8000-0000000000r${number}`,
     number,
-    sha256: `${String(number).repeat(12)}`.padEnd(64, "f"),
+    sha256: String(number).repeat(12).padEnd(64, "f"),
     parent_sha256: null,
     author: { id: "0190b7a0-0000-7000-8000-000000000001", name: "Aleś" },
     credited: null,
