@@ -6,6 +6,7 @@ import { Notice } from "../../shared/Notice";
 import { TextArea } from "../../shared/TextArea";
 import { useAction } from "../../shared/useAction";
 import { useLoad } from "../../shared/useLoad";
+import { useSession } from "../auth/AuthContext";
 import { AppealErrorAlert } from "./AppealError";
 import { EditConflictError, getText, saveText, type Appeal, type Block, type BlockInput, type BlockKind } from "./api";
 import { BLOCK_KINDS, newBlockId, rebase, repeatedSingleKinds, sameText, type Choice } from "./blocks";
@@ -23,9 +24,11 @@ export interface EditorDraft {
   conflict: Conflict | null;
 }
 
-// Unsaved work per appeal, in memory only (never in storage: a draft is sensitive). Leaving
-// the appeal's page and coming back finds it here; a reload or a closed tab is warned about.
+// Unsaved work per person and appeal, in memory only (never in storage: a draft is
+// sensitive). Leaving the appeal's page and coming back finds it here; a reload or a closed
+// tab is warned about. Keyed by the user too, so nobody else signing in here is offered it.
 const unsaved = new Map<string, EditorDraft>();
+const draftKey = (userId: string, appealId: string) => `${userId}/${appealId}`;
 
 /** Forget every kept draft (tests). */
 export const forgetUnsavedDrafts = () => unsaved.clear();
@@ -45,7 +48,17 @@ const rowsFor = (text: string) =>
 const copyBlocks = (blocks: readonly BlockInput[]): BlockInput[] =>
   blocks.map(({ id, kind, text }) => ({ id, kind, text }));
 
-function EditorForm({ appeal, initial, onChanged }: { appeal: Appeal; initial: EditorDraft; onChanged: () => void }) {
+function EditorForm({
+  appeal,
+  initial,
+  keptAs,
+  onChanged,
+}: {
+  appeal: Appeal;
+  initial: EditorDraft;
+  keptAs: string;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation();
   const confirm = useConfirm();
   const base = useId();
@@ -60,9 +73,9 @@ function EditorForm({ appeal, initial, onChanged }: { appeal: Appeal; initial: E
 
   // Keep the work where a remount finds it; forget it once saved.
   useEffect(() => {
-    if (dirty || note) unsaved.set(appeal.id, draft);
-    else unsaved.delete(appeal.id);
-  }, [appeal.id, draft, dirty, note]);
+    if (dirty || note) unsaved.set(keptAs, draft);
+    else unsaved.delete(keptAs);
+  }, [keptAs, draft, dirty, note]);
 
   // Closing the tab or reloading with unsaved changes asks first (the browser's own prompt).
   useEffect(() => {
@@ -145,7 +158,7 @@ function EditorForm({ appeal, initial, onChanged }: { appeal: Appeal; initial: E
           note: "",
           conflict: null,
         });
-        unsaved.delete(appeal.id);
+        unsaved.delete(keptAs);
         setMerged(revision.merged ? saved.text.blocks : null);
         action.setNotice(
           revision.merged
@@ -367,7 +380,8 @@ function EditorForm({ appeal, initial, onChanged }: { appeal: Appeal; initial: E
 /** The edit tab: the head text as blocks to edit, or the unsaved work left here before. */
 export function Editor({ appeal, onChanged }: { appeal: Appeal; onChanged: () => void }) {
   const { t } = useTranslation();
-  const kept = useRef(unsaved.get(appeal.id));
+  const keptAs = draftKey(useSession().user.id, appeal.id);
+  const kept = useRef(unsaved.get(keptAs));
   const text = useLoad(() => (kept.current ? Promise.resolve(null) : getText(appeal.id)), [appeal.id]);
   if (kept.current) {
     return (
@@ -375,7 +389,7 @@ export function Editor({ appeal, onChanged }: { appeal: Appeal; onChanged: () =>
         <p role="status" className="alert alert--ok">
           {t("appeals.editor.restored")}
         </p>
-        <EditorForm appeal={appeal} initial={kept.current} onChanged={onChanged} />
+        <EditorForm appeal={appeal} initial={kept.current} keptAs={keptAs} onChanged={onChanged} />
       </>
     );
   }
@@ -386,6 +400,7 @@ export function Editor({ appeal, onChanged }: { appeal: Appeal; onChanged: () =>
     <EditorForm
       appeal={appeal}
       onChanged={onChanged}
+      keptAs={keptAs}
       initial={{
         base: blocks,
         etag: text.data.etag,
