@@ -24,11 +24,12 @@ function server(read: Appeal, extra: Parameters<typeof fakeServer>[0] = {}) {
 
 const tabNames = () => screen.getAllByRole("tab").map((tab) => tab.textContent);
 
-describe("an appeal's page", () => {
+// Whole pages with many keystrokes: slower than the default 5 s on a busy machine.
+describe("an appeal's page", { timeout: 20_000 }, () => {
   it("shows the header, and tabs that arrow keys move between", async () => {
     server(appeal());
     renderApp(`/appeals/${APPEAL_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     expect((await screen.findByRole("heading", { level: 1 })).textContent).toBe("Free all political prisoners");
     expect(screen.getByTestId("appeal-revision").textContent).toBe("Revision 3 · ab12cd34ef56");
     expect(screen.getByText("ab12cd34ef56").getAttribute("title")).toBe(HASH);
@@ -109,7 +110,7 @@ describe("an appeal's page", () => {
       },
     });
     renderApp(`/appeals/${APPEAL_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const actions = await screen.findByRole("group", { name: "Appeal actions" });
     expect(
       within(actions)

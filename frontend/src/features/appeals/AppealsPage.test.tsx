@@ -36,7 +36,8 @@ async function blockingViolations(root: Element) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
-describe("the appeals list", () => {
+// Whole pages with many keystrokes: slower than the default 5 s on a busy machine.
+describe("the appeals list", { timeout: 20_000 }, () => {
   it("filters by state and loads one more page at a time", async () => {
     const server = fakeServer({
       "GET /api/auth/session": { body: session },
@@ -49,7 +50,7 @@ describe("the appeals list", () => {
       },
     });
     renderApp("/appeals");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const list = await screen.findByTestId("appeals-list");
     expect(within(list).getAllByRole("listitem")).toHaveLength(50);
     const first = within(list).getAllByRole("listitem")[0];
@@ -104,7 +105,7 @@ describe("the appeals list", () => {
       [`GET /api/appeals/${APPEAL_ID}/comments`]: { body: { items: [] } },
     });
     renderApp("/appeals");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     expect(await screen.findByText("No appeals yet.")).toBeTruthy();
 
     // A member leads only for their own organization.
@@ -171,7 +172,7 @@ describe("the appeals list", () => {
       "GET /api/appeals": { body: { items: [], next_cursor: null } },
     });
     renderApp("/appeals");
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const language = await screen.findByLabelText("Language of the text");
     await user.type(screen.getByLabelText("Title"), "T");
     await user.clear(language);

@@ -28,7 +28,7 @@ const textOf = (number: number) => within(block(number)).getByLabelText<HTMLText
 async function openEditor() {
   renderApp(`/appeals/${APPEAL_ID}?tab=edit`);
   await screen.findByRole("group", { name: "Block 1" });
-  return userEvent.setup();
+  return userEvent.setup({ delay: null });
 }
 
 async function replaceText(user: UserEvent, number: number, text: string) {
@@ -39,7 +39,8 @@ async function replaceText(user: UserEvent, number: number, text: string) {
 const sent = (seen: Seen | undefined) => (seen?.body as { blocks: Block[]; note: string | null }).blocks;
 const byId = (blocks: Block[], id: string) => blocks.find((b) => b.id === id);
 
-describe("the editor", () => {
+// Whole pages with many keystrokes: slower than the default 5 s on a busy machine.
+describe("the editor", { timeout: 20_000 }, () => {
   it("saves the blocks with If-Match and a note, and says which revision it made", async () => {
     const calls = server((seen) => ({
       body: textRead((seen.body as { blocks: Block[] }).blocks, 4),
@@ -238,7 +239,7 @@ describe("the editor", () => {
     server(() => ({ body: textRead() }));
     const { unmount } = renderApp(`/appeals/${APPEAL_ID}?tab=edit`);
     await screen.findByRole("group", { name: "Block 1" });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await replaceText(user, 4, "Typed but not saved.");
     const unload = new Event("beforeunload", { cancelable: true });
     window.dispatchEvent(unload);

@@ -90,11 +90,12 @@ function server() {
   });
 }
 
-describe("the history tab", () => {
+// Whole pages with many keystrokes: slower than the default 5 s on a busy machine.
+describe("the history tab", { timeout: 20_000 }, () => {
   it("lists revisions a page at a time with author, credit, note and merge", async () => {
     const calls = server();
     renderApp(`/appeals/${APPEAL_ID}?tab=history`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const list = await screen.findByTestId("revisions");
     const items = within(list).getAllByRole("listitem");
     expect(items).toHaveLength(3);
@@ -121,7 +122,7 @@ describe("the history tab", () => {
   it("compares the previous revision with the latest by default, and any two on request", async () => {
     const calls = server();
     renderApp(`/appeals/${APPEAL_ID}?tab=history`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const diff = await screen.findByTestId("diff");
     expect(new URL(calls.calls("GET", DIFF_PATH)[0]?.url ?? "").search).toBe("?from=51&to=52");
     expect(screen.getByLabelText<HTMLSelectElement>("From").value).toBe("51");

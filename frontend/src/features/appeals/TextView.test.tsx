@@ -67,7 +67,8 @@ function select(start: [Node, number], end: [Node, number]) {
   });
 }
 
-describe("the text tab", () => {
+// Whole pages with many keystrokes: slower than the default 5 s on a busy machine.
+describe("the text tab", { timeout: 20_000 }, () => {
   it("renders the letter: title, salutation, paragraphs, asks numbered across runs, quote, closing", async () => {
     server(["read"]);
     renderApp(`/appeals/${APPEAL_ID}`);
@@ -93,7 +94,7 @@ describe("the text tab", () => {
   it("comments on a passage that crosses markup, with offsets in the raw text", async () => {
     const calls = server();
     renderApp(`/appeals/${APPEAL_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await screen.findByRole("article");
     const raw = BLOCKS[2]?.text ?? "";
     // "200" inside **1,200**, through " people" after it.
@@ -123,7 +124,7 @@ describe("the text tab", () => {
   it("counts offsets in code points of the raw Cyrillic text (an emoji before it counts once)", async () => {
     const calls = server();
     renderApp(`/appeals/${APPEAL_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await screen.findByRole("article");
     // From inside *неадкладна* into the link label палітвязняў.
     select([textNode("cyril0000001", "неадкладна"), 2], [textNode("cyril0000001", "палітвязняў"), 4]);
@@ -166,11 +167,11 @@ describe("the text tab", () => {
     const nextItem = document.querySelector('[data-block-id="ask000000002"]')?.closest("li") as Node;
     select([ask, 0], [nextItem, 0]);
     expect(await screen.findByRole("toolbar")).toBeTruthy();
-    await userEvent.setup().click(screen.getByRole("button", { name: "Comment" }));
+    await userEvent.setup({ delay: null }).click(screen.getByRole("button", { name: "Comment" }));
     expect(screen.getByText("Release them.", { selector: "q" })).toBeTruthy();
 
     // Across two blocks with text in both: no toolbar.
-    await userEvent.setup().click(screen.getByRole("button", { name: "Cancel" }));
+    await userEvent.setup({ delay: null }).click(screen.getByRole("button", { name: "Cancel" }));
     select([ask, 2], [textNode("ask000000002", "End the persecution."), 3]);
     await waitFor(() => expect(screen.queryByRole("toolbar")).toBeNull());
   });
@@ -178,7 +179,7 @@ describe("the text tab", () => {
   it("suggests a new ask after a block and the removal of a block, from the keyboard", async () => {
     const calls = server();
     renderApp(`/appeals/${APPEAL_ID}`);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await screen.findByRole("article");
     const insert = screen.getAllByRole("button", { name: "Suggest a new block after this (Ask)" })[0] as HTMLElement;
     insert.focus();

@@ -4,7 +4,7 @@ import { Loading } from "../../shared/Loading";
 import { useLoad } from "../../shared/useLoad";
 import { AppealErrorAlert } from "./AppealError";
 import { listAppeals } from "./api";
-import { AppealItem } from "./AppealsPage";
+import { AppealItem } from "./AppealItem";
 
 const SHOWN = 5;
 
