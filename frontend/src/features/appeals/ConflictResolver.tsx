@@ -46,6 +46,11 @@ export function ConflictResolver({
   const headingRef = useRef<HTMLHeadingElement>(null);
   const mine = new Map(conflict.mine.map((b) => [b.id, b]));
   const theirs = new Map(conflict.current.blocks.map((b) => [b.id, b]));
+  // Where the block is in the person's text (as the editor numbers it), else in the current one.
+  const positionOf = (id: string) => {
+    const mineAt = conflict.mine.findIndex((b) => b.id === id);
+    return (mineAt >= 0 ? mineAt : conflict.current.blocks.findIndex((b) => b.id === id)) + 1;
+  };
   const choose = (id: string, choice: Choice) => onChoices({ ...conflict.choices, [id]: choice });
 
   useEffect(() => {
@@ -64,7 +69,7 @@ export function ConflictResolver({
         })}
       </p>
       <p className="muted">{t("appeals.conflict.legend")}</p>
-      {conflict.conflicts.map((id, index) => {
+      {conflict.conflicts.map((id) => {
         const own = mine.get(id);
         const other = theirs.get(id);
         const choice = conflict.choices[id] ?? { mode: "mine" };
@@ -73,7 +78,7 @@ export function ConflictResolver({
         return (
           <div key={id} className="conflict__block" data-testid={`conflict-${id}`}>
             <h4>
-              {t("appeals.conflict.blockTitle", { number: index + 1, kind: t(`appeals.kinds.${kind}`) })}
+              {t("appeals.conflict.blockTitle", { number: positionOf(id), kind: t(`appeals.kinds.${kind}`) })}
               <span className="muted"> {preview(own?.text ?? other?.text ?? "")}</span>
             </h4>
             {!other ? <p className="muted">{t("appeals.conflict.theyRemoved")}</p> : null}

@@ -163,6 +163,7 @@ describe("the editor", { timeout: 20_000 }, () => {
     const diff = screen.getByTestId("conflict-diff-para00000001");
     expect([...diff.querySelectorAll("del")].map((d) => d.textContent)).toEqual(["[deleted: 250]"]);
     expect([...diff.querySelectorAll("ins")].map((i) => i.textContent)).toEqual(["[inserted: 300]"]);
+    expect(within(conflict).getByRole("heading", { level: 4 }).textContent).toContain("Block 3: Paragraph");
     expect(within(conflict).getByRole<HTMLInputElement>("radio", { name: "Keep mine" }).checked).toBe(true);
     expect(within(conflict).getByRole("radio", { name: "Take theirs" })).toBeTruthy();
 

@@ -212,6 +212,8 @@ export function TextView({ appeal }: { appeal: Appeal; onChanged: () => void }) 
   const canComment = appeal.rights.includes("comment");
   const [pending, setPending] = useState<Passage | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
+  const [menuFor, setMenuFor] = useState<string | null>(null);
+  const base = useId();
   const [said, setSaid] = useState<{ blockId: string; message: string } | null>(null);
   const letterRef = useRef<HTMLDivElement>(null);
   const saidRef = useRef<HTMLParagraphElement>(null);
@@ -261,6 +263,7 @@ export function TextView({ appeal }: { appeal: Appeal; onChanged: () => void }) 
   const { revision } = text.data.text;
 
   const open = (next: Draft) => {
+    setMenuFor(null);
     setSaid(null);
     setPending(null);
     setDraft(next);
@@ -269,25 +272,51 @@ export function TextView({ appeal }: { appeal: Appeal; onChanged: () => void }) 
   const around = (block: Block, content: ReactNode) => {
     const count = openCount.get(block.id) ?? 0;
     const label = t(`appeals.kinds.${block.kind}`);
+    const drafting = draft !== null && draftBlock(draft) === block.id;
+    const menuOpen = menuFor === block.id && !drafting;
+    const menuId = `${base}-${block.id}-menu`;
     return (
       <>
         {content}
-        {count > 0 ? (
-          <span className="comment-count" data-testid={`comment-count-${block.id}`}>
-            {t("appeals.text.openComments", { number: count })}
-          </span>
-        ) : null}
         {canComment && pending?.blockId === block.id && !draft ? (
           <SelectionToolbar onChoose={(mode) => open({ mode, passage: pending })} />
         ) : null}
-        {canComment && !(draft && draftBlock(draft) === block.id) ? (
+        {count > 0 || (canComment && !drafting) ? (
           <div className="block-tools">
-            <button type="button" className="link-button" onClick={() => open({ mode: "insert", blockId: block.id })}>
-              {t("appeals.text.suggestInsert")} <span className="visually-hidden">({label})</span>
-            </button>
-            <button type="button" className="link-button" onClick={() => open({ mode: "remove", blockId: block.id })}>
-              {t("appeals.text.suggestRemove")} <span className="visually-hidden">({label})</span>
-            </button>
+            {count > 0 ? (
+              <span className="comment-count" data-testid={`comment-count-${block.id}`}>
+                {t("appeals.text.openComments", { number: count })}
+              </span>
+            ) : null}
+            {canComment && !drafting ? (
+              <button
+                type="button"
+                className="link-button"
+                aria-expanded={menuOpen}
+                aria-controls={menuOpen ? menuId : undefined}
+                onClick={() => setMenuFor(menuOpen ? null : block.id)}
+              >
+                {t("appeals.text.suggestMenu")} <span className="visually-hidden">({label})</span>
+              </button>
+            ) : null}
+            {menuOpen ? (
+              <span id={menuId} className="block-tools__menu">
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => open({ mode: "insert", blockId: block.id })}
+                >
+                  {t("appeals.text.suggestInsert")} <span className="visually-hidden">({label})</span>
+                </button>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => open({ mode: "remove", blockId: block.id })}
+                >
+                  {t("appeals.text.suggestRemove")} <span className="visually-hidden">({label})</span>
+                </button>
+              </span>
+            ) : null}
           </div>
         ) : null}
         {draft && draftBlock(draft) === block.id ? (
