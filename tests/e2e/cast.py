@@ -52,7 +52,8 @@ async def main():
             orgs[key] = org
             out["organizations"][key] = str(org.id)
         for person in PEOPLE["people"]:
-            roles = frozenset({PlatformRole.COORDINATOR}) if person.get("coordinator") else frozenset()
+            roles = (frozenset({PlatformRole.COORDINATOR}) if person.get("coordinator")
+                     else frozenset())
             user = await create_account(session, actor=SYSTEM, hasher=hasher,
                 email=person["email"], display_name=person["name"], password=PASSWORD,
                 platform_roles=roles)
