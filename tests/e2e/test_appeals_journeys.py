@@ -541,6 +541,8 @@ async def test_two_editors_merge_different_blocks_and_resolve_the_same_block_kee
     await expect(diff.locator("ins", has_text=mine_canary)).to_have_count(1)
     await expect(diff.locator("del", has_text=theirs_canary)).to_have_count(1)
     await expect(conflict.get_by_label("Keep mine")).to_be_checked()
+    # The header names the revision that won, not the one the editor started from.
+    await expect(a.get_by_test_id("appeal-revision")).to_contain_text("Revision 4")
     await fits_a_phone(a, "the conflict view")
     await screenshot(a, "edit-conflict")
 
