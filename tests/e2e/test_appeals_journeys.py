@@ -458,6 +458,12 @@ async def test_a_letter_becomes_an_appeal_that_co_authors_approve_and_a_coordina
     )
     await settled(page, "en")
     await assert_accessible(page, "the appeal's Text tab")
+    # Frozen, the text takes comments but no suggestions (the server would refuse them).
+    await expect(panel(page)).to_contain_text(text("en", "appeals.text.selectHintComment"))
+    await expect(panel(page).get_by_role("button", name=re.compile("^Suggest"))).to_have_count(0)
+    await select_passage(page, "p.letter__paragraph", "put an end the terror")
+    toolbar_now = page.get_by_role("toolbar", name="Selected passage")
+    await expect(toolbar_now.get_by_role("button")).to_have_text(["Comment"])
     await screenshot(page, "text-tab", phone=True)
     await assert_accessible(spage, "the Text tab of a co-author's member")
 
