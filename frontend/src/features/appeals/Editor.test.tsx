@@ -166,6 +166,8 @@ describe("the editor", { timeout: 20_000 }, () => {
     expect(within(conflict).getByRole("heading", { level: 4 }).textContent).toContain("Block 3: Paragraph");
     expect(within(conflict).getByRole<HTMLInputElement>("radio", { name: "Keep mine" }).checked).toBe(true);
     expect(within(conflict).getByRole("radio", { name: "Take theirs" })).toBeTruthy();
+    // The header is read again: it names the newer revision someone saved, not the old one.
+    await waitFor(() => expect(calls.calls("GET", `/api/appeals/${APPEAL_ID}`)).toHaveLength(2));
 
     await user.click(within(conflict).getByRole("button", { name: "Save with these choices" }));
     expect((await screen.findByRole("status")).textContent).toBe("Saved as revision 5.");

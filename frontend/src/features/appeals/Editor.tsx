@@ -168,6 +168,8 @@ function EditorForm({
         onChanged();
       } catch (caught) {
         if (!(caught instanceof EditConflictError)) throw caught;
+        // Someone saved a newer revision: the header (revision, state, approvals) shows it too.
+        onChanged();
         const choices: Record<string, Choice> = {};
         for (const id of caught.conflicts) choices[id] = { mode: "mine" };
         setDraft((previous) => ({

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { fakeServer } from "../../test/fakeServer";
 import { renderApp } from "../../test/renderApp";
 import { APPEAL_ID, BLOCKS, appeal, revision, session, textRead } from "./fixtures";
-import type { Block } from "./api";
+import type { Appeal, Block } from "./api";
 
 const CYRILLIC: Block = {
   id: "cyril0000001",
@@ -30,11 +30,11 @@ function located(blockId: string, resolved = false) {
   };
 }
 
-function server(rights: ("read" | "comment" | "edit")[] = ["read", "comment"]) {
+function server(rights: ("read" | "comment" | "edit")[] = ["read", "comment"], state: Appeal["state"] = "draft") {
   const comments = [located("para00000001"), located("para00000001", true), located("ask000000001")];
   return fakeServer({
     "GET /api/auth/session": { body: session },
-    [`GET /api/appeals/${APPEAL_ID}`]: { body: appeal({ rights }) },
+    [`GET /api/appeals/${APPEAL_ID}`]: { body: appeal({ rights, state }) },
     [`GET /api/appeals/${APPEAL_ID}/text`]: { body: textRead(TEXT), headers: { ETag: '"r3"' } },
     [`GET /api/appeals/${APPEAL_ID}/comments`]: () => ({ body: { items: comments } }),
     [`POST /api/appeals/${APPEAL_ID}/comments`]: (seen) => {
@@ -207,5 +207,20 @@ describe("the text tab", { timeout: 20_000 }, () => {
       revision_id: revision(3).id,
       change: { kind: "remove", block_id: "quote0000001" },
     });
+  });
+
+  it("offers only comments once the text is frozen: the server refuses suggestions then", async () => {
+    server(["read", "comment", "edit"], "open");
+    renderApp(`/appeals/${APPEAL_ID}`);
+    await screen.findByRole("article");
+    expect(screen.getByText(/Select a passage to comment on it\.$/u)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /^Suggest/u })).toBeNull();
+    select([textNode("para00000001", "1,200"), 0], [textNode("para00000001", "1,200"), 5]);
+    const toolbar = await screen.findByRole("toolbar", { name: "Selected passage" });
+    expect(
+      within(toolbar)
+        .getAllByRole("button")
+        .map((b) => b.textContent),
+    ).toEqual(["Comment"]);
   });
 });

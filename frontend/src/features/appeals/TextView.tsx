@@ -18,6 +18,7 @@ import { AppealErrorAlert } from "./AppealError";
 import { addComment, getText, listComments, suggest, type Appeal, type Block, type BlockKind } from "./api";
 import { BLOCK_KINDS } from "./blocks";
 import { Letter } from "./Letter";
+import { textOpen } from "./review/common";
 import { BLOCK_TEXT_ATTRIBUTE, currentPassage, type Passage } from "./selection";
 
 /** What the person is writing about: a selected passage, or a whole block. */
@@ -26,18 +27,25 @@ type Draft = { mode: "comment" | "replace"; passage: Passage } | { mode: "insert
 const draftBlock = (draft: Draft) => ("passage" in draft ? draft.passage.blockId : draft.blockId);
 
 /** The toolbar shown under a block while a passage of it is selected. */
-function SelectionToolbar({ onChoose }: { onChoose: (mode: "comment" | "replace") => void }) {
+function SelectionToolbar({
+  canSuggest,
+  onChoose,
+}: {
+  canSuggest: boolean;
+  onChoose: (mode: "comment" | "replace") => void;
+}) {
   const { t } = useTranslation();
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const [focused, setFocused] = useState(0);
   const keys = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
     event.preventDefault();
+    if (!canSuggest) return;
     const next = focused === 0 ? 1 : 0;
     setFocused(next);
     refs.current[next]?.focus();
   };
-  const modes = ["comment", "replace"] as const;
+  const modes = canSuggest ? (["comment", "replace"] as const) : (["comment"] as const);
   return (
     <div role="toolbar" aria-label={t("appeals.text.toolbar")} className="selection-toolbar" onKeyDown={keys}>
       {modes.map((mode, index) => (
@@ -210,6 +218,8 @@ export function TextView({ appeal }: { appeal: Appeal; onChanged: () => void }) 
   const [commentsVersion, setCommentsVersion] = useState(0);
   const comments = useLoad(() => listComments(appeal.id), [appeal.id, appeal.head_number, commentsVersion]);
   const canComment = appeal.rights.includes("comment");
+  // Suggestions change the text: the server takes them only while it may change (draft, review).
+  const canSuggest = canComment && textOpen(appeal);
   const [pending, setPending] = useState<Passage | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [menuFor, setMenuFor] = useState<string | null>(null);
@@ -279,16 +289,16 @@ export function TextView({ appeal }: { appeal: Appeal; onChanged: () => void }) 
       <>
         {content}
         {canComment && pending?.blockId === block.id && !draft ? (
-          <SelectionToolbar onChoose={(mode) => open({ mode, passage: pending })} />
+          <SelectionToolbar canSuggest={canSuggest} onChoose={(mode) => open({ mode, passage: pending })} />
         ) : null}
-        {count > 0 || (canComment && !drafting) ? (
+        {count > 0 || (canSuggest && !drafting) ? (
           <div className="block-tools">
             {count > 0 ? (
               <span className="comment-count" data-testid={`comment-count-${block.id}`}>
                 {t("appeals.text.openComments", { number: count })}
               </span>
             ) : null}
-            {canComment && !drafting ? (
+            {canSuggest && !drafting ? (
               <button
                 type="button"
                 className="link-button"
@@ -346,7 +356,7 @@ export function TextView({ appeal }: { appeal: Appeal; onChanged: () => void }) 
     <div className="text-view" ref={letterRef}>
       <p className="muted">
         {t("appeals.text.revisionLine", { number: revision.number })}
-        {canComment ? ` ${t("appeals.text.selectHint")}` : ""}
+        {canSuggest ? ` ${t("appeals.text.selectHint")}` : canComment ? ` ${t("appeals.text.selectHintComment")}` : ""}
       </p>
       <AppealErrorAlert error={comments.error} />
       {text.data.text.blocks.length === 0 ? <p className="muted">{t("appeals.text.empty")}</p> : null}
