@@ -29,5 +29,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
     unstubGlobals: true,
+    // Generous, for the same reason as asyncUtilTimeout in src/test/setup.ts.
+    testTimeout: 30_000,
   },
 });
