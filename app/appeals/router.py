@@ -385,7 +385,8 @@ async def add_editor(
     clock: AppClock,
 ) -> AppealRead:
     """The lead's representatives name a member of a writing organization to edit."""
-    access = await access_appeal(session, actor, appeal_id, AppealRight.MANAGE)
+    # Locked: two namings of one person at once must not both insert (a 500 on PostgreSQL).
+    access = await access_appeal(session, actor, appeal_id, AppealRight.MANAGE, lock=True)
     await review.add_editor(
         session, actor=actor, access=access, user_id=body.user_id, now=clock.now()
     )
@@ -401,7 +402,7 @@ async def add_editor(
 async def remove_editor(
     appeal_id: uuid.UUID, user_id: uuid.UUID, actor: SignedIn, session: DbSession
 ) -> AppealRead:
-    access = await access_appeal(session, actor, appeal_id, AppealRight.MANAGE)
+    access = await access_appeal(session, actor, appeal_id, AppealRight.MANAGE, lock=True)
     await review.remove_editor(session, actor=actor, access=access, user_id=user_id)
     return await service.appeal_read(session, await access_appeal(session, actor, appeal_id))
 
