@@ -32,13 +32,11 @@ from app.appeals.schemas import (
     ImportResultRead,
     RevisionPage,
     SaveResult,
-    SkippedLine,
     TextRead,
     TextSave,
     TransitionRequest,
 )
 from app.appeals.text.export import export_markdown
-from app.appeals.text.importer import import_text
 from app.auth.dependencies import AppClock, AppSettings, SignedIn
 from app.db import DbSession, UnitOfWorkRoute
 from app.kit.pagination import Cursor, Limit
@@ -86,17 +84,16 @@ async def create_appeal(
     return await service.appeal_read(session, access)
 
 
-@router.post("/import", operation_id="importAppealText", response_model=ImportResultRead)
+@router.post(
+    "/import",
+    operation_id="importAppealText",
+    response_model=ImportResultRead,
+    responses={422: {"description": "text_invalid: nothing to import, or a limit is broken"}},
+)
 async def import_appeal_text(body: ImportRequest, actor: SignedIn) -> ImportResultRead:
     """Turn pasted plain text or Markdown into blocks (numbered demands become asks).
     Nothing is stored; the lines left out (date, addressees, signatures) are listed."""
-    from app.appeals.service import block_reads
-
-    result = import_text(body.source)
-    return ImportResultRead(
-        blocks=block_reads(result.blocks),
-        skipped=[SkippedLine(kind=s.kind, text=s.text) for s in result.skipped],  # type: ignore[arg-type]
-    )
+    return service.import_pasted_text(body.source)
 
 
 @router.get(

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import langcodes
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.appeals.text.blocks import BLOCK_ID, MAX_BLOCK_CHARS, MAX_BLOCKS, BlockKind
+from app.errors import PROBLEM_EXTENSION
 from app.kit.pagination import Page
 from app.kit.schemas import Input, _multi_line, _one_line
 
@@ -168,7 +169,12 @@ class SaveResult(TextRead):
 
 
 class ConflictRead(BaseModel):
-    """Body of a 412 ``edit_conflict`` (besides the problem fields)."""
+    """Body of a 412 (application/problem+json): for ``edit_conflict`` the problem members
+    plus the text as it now is (``current``) and the ids of the blocks both sides changed
+    (``conflicts``); ``version_mismatch`` has the problem members only."""
+
+    # Documented as a problem with these extension members (app/errors.py).
+    model_config = ConfigDict(json_schema_extra={PROBLEM_EXTENSION: True})
 
     current: TextRead
     conflicts: list[str]

@@ -257,6 +257,13 @@ class TestHistory:
         assert "salutation" in kinds and "closing" in kinds
         assert any(s["kind"] == "signature" for s in response.json()["skipped"])
 
+    async def test_import_of_nothing_to_import_is_text_invalid(self, cast) -> None:  # type: ignore[no-untyped-def]
+        # Found by the API fuzzer: a lone control character left no text and was a 500.
+        for source in ("\u008b", "   \n\n  "):
+            response = await cast["a_member"].post("/api/appeals/import", json={"source": source})
+            assert response.status_code == 422, response.text
+            assert response.json()["code"] == "text_invalid"
+
     async def test_verify_finds_a_tampered_revision(self, cast, session) -> None:  # type: ignore[no-untyped-def]
         appeal = await start_appeal(cast)
         etag, blocks = await read_text(cast["a_member"], appeal["id"])
