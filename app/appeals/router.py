@@ -10,13 +10,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from app.appeals import review, service
 from app.appeals.access import AppealRight, access_appeal
 from app.appeals.activity import appeal_activity
 from app.appeals.lifecycle import AppealAction
 from app.appeals.schemas import (
+    MAX_REVISION_NUMBER,
     ActivityList,
     AppealCreate,
     AppealPage,
@@ -172,7 +173,7 @@ async def export_appeal_markdown(
     appeal_id: uuid.UUID,
     actor: SignedIn,
     session: DbSession,
-    revision: Annotated[int | None, Query(ge=1)] = None,
+    revision: Annotated[int | None, Query(ge=1, le=MAX_REVISION_NUMBER)] = None,
 ) -> Response:
     """The text (the current revision, or the numbered one) as Markdown."""
     access = await access_appeal(session, actor, appeal_id)
@@ -216,7 +217,10 @@ async def list_revisions(
     responses={404: {"description": "appeal_not_found or revision_not_found"}},
 )
 async def get_revision(
-    appeal_id: uuid.UUID, number: int, actor: SignedIn, session: DbSession
+    appeal_id: uuid.UUID,
+    number: Annotated[int, Path(ge=1, le=MAX_REVISION_NUMBER)],
+    actor: SignedIn,
+    session: DbSession,
 ) -> TextRead:
     access = await access_appeal(session, actor, appeal_id)
     revision = await service.revision_by_number(session, access.appeal, number)
@@ -233,8 +237,8 @@ async def diff_revisions(
     appeal_id: uuid.UUID,
     actor: SignedIn,
     session: DbSession,
-    from_: Annotated[int, Query(alias="from", ge=1)],
-    to: Annotated[int, Query(ge=1)],
+    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_REVISION_NUMBER)],
+    to: Annotated[int, Query(ge=1, le=MAX_REVISION_NUMBER)],
 ) -> DiffRead:
     """Blocks added, removed, moved and changed (word by word) from one revision to another."""
     access = await access_appeal(session, actor, appeal_id)

@@ -39,6 +39,9 @@ CommentBody = Annotated[
     AfterValidator(_multi_line),
 ]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+# Revision numbers are 32-bit INTEGER columns: a larger one in a request is refused (422)
+# before it reaches a query, where PostgreSQL (or SQLite, past 64 bits) would fail with 500.
+MAX_REVISION_NUMBER = 2**31 - 1
 AppealStateName = Literal["draft", "review", "approved", "open", "closed", "archived", "withdrawn"]
 ActionName = Literal[
     "submit_for_review",

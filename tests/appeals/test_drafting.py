@@ -235,6 +235,22 @@ class TestHistory:
         assert missing.status_code == 404
         assert missing.json()["code"] == "revision_not_found"
 
+    async def test_a_revision_number_out_of_range_is_refused_not_an_error(self, cast) -> None:  # type: ignore[no-untyped-def]
+        # Numbers past the 32-bit column (PostgreSQL) or 64-bit integers (SQLite) were 500s.
+        appeal = await start_appeal(cast)
+        base = f"/api/appeals/{appeal['id']}"
+        for too_big in (2**31, 2**64):
+            for path, params in (
+                (f"{base}/revisions/{too_big}", None),
+                (f"{base}/text.md", {"revision": too_big}),
+                (f"{base}/diff", {"from": 1, "to": too_big}),
+                (f"{base}/diff", {"from": too_big, "to": 1}),
+            ):
+                response = await cast["a_member"].get(path, params=params)
+                assert response.status_code == 422, (path, params, response.text)
+                assert response.json()["code"] == "validation_failed"
+        assert (await cast["a_member"].get(f"{base}/revisions/{2**31 - 1}")).status_code == 404
+
     async def test_markdown_export_numbers_the_asks(self, cast) -> None:  # type: ignore[no-untyped-def]
         appeal = await start_appeal(cast)
         response = await cast["a_member"].get(f"/api/appeals/{appeal['id']}/text.md")
