@@ -13,13 +13,19 @@ from app.appeals.text.blocks import BLOCK_ID, MAX_BLOCK_CHARS, MAX_BLOCKS, Block
 from app.errors import PROBLEM_EXTENSION
 from app.kit.pagination import Page
 from app.kit.schemas import Input, _multi_line, _one_line
+from app.models.appeals import LANGUAGE_TAG
 
 
 def _language_tag(value: str) -> str:
     value = value.strip()
-    if not value or len(value) > 35 or not langcodes.tag_is_valid(value):
+    if not value or len(value) > LANGUAGE_TAG or not langcodes.tag_is_valid(value):
         raise ValueError("must be a BCP 47 language tag such as en, be or sr-Latn")
-    return str(langcodes.standardize_tag(value))
+    standard = str(langcodes.standardize_tag(value))
+    # Standardizing can lengthen a tag ("sh" becomes "sr-Latn"): what is stored must fit
+    # the column.
+    if len(standard) > LANGUAGE_TAG:
+        raise ValueError(f"must be a BCP 47 language tag of at most {LANGUAGE_TAG} characters")
+    return standard
 
 
 LanguageTag = Annotated[str, AfterValidator(_language_tag)]

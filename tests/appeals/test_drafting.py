@@ -303,3 +303,35 @@ async def test_sample_blocks_are_valid() -> None:
     from app.appeals.text.blocks import Block, BlockKind, check_blocks
 
     check_blocks([Block(b["id"], BlockKind(b["kind"]), b["text"]) for b in sample_blocks()])
+
+
+class TestLanguageTags:
+    # "sh" is deprecated for "sr-Latn": a 35-character tag grew to 40 when standardized and
+    # overflowed the 35-character column on PostgreSQL (a 500).
+    GROWS = "sh-x-aaaaaaaa-bbbbbbbb-cccccccc-ddd"
+
+    async def test_a_tag_is_stored_standardized(self, cast) -> None:  # type: ignore[no-untyped-def]
+        appeal = await start_appeal(cast)
+        made = await cast["a_member"].post(
+            f"/api/appeals/{appeal['id']}/translations", json={"language": "sh"}
+        )
+        assert made.status_code == 201, made.text
+        assert made.json()["language"] == "sr-Latn"
+
+    async def test_a_tag_too_long_once_standardized_is_refused(self, cast) -> None:  # type: ignore[no-untyped-def]
+        assert len(self.GROWS) == 35
+        started = await cast["a_member"].post(
+            "/api/appeals",
+            json={
+                "lead_organization_id": str(cast.org_a.id),
+                "title": "Tagged",
+                "language": self.GROWS,
+            },
+        )
+        assert started.status_code == 422, started.text
+        appeal = await start_appeal(cast)
+        translated = await cast["a_member"].post(
+            f"/api/appeals/{appeal['id']}/translations", json={"language": self.GROWS}
+        )
+        assert translated.status_code == 422, translated.text
+        assert translated.json()["code"] == "validation_failed"
