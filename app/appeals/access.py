@@ -7,9 +7,9 @@ title leaks, whatever their platform role):
 who                                    may
 =====================================  ====================================================
 coordinator (``appeals:run``)          everything: read, comment, edit, manage, run
-member of the lead organization        read, comment, suggest, edit
-representative of the lead             … and manage: invite co-authors, name editors,
-                                       withdraw; approve for the lead
+member of the lead organization        read, comment, suggest, edit, invite co-authors
+representative of the lead             … and manage: name editors, withdraw, approve
+                                       translations; approve for the lead
 member of an accepted co-author org    read, comment, suggest
 representative of a co-author org      … and approve for their organization, leave
 representative of an invited org       read (to decide), accept or decline
@@ -42,7 +42,8 @@ class AppealRight(StrEnum):
     READ = "read"
     COMMENT = "comment"  # comment and suggest
     EDIT = "edit"  # save revisions, decide suggestions, submit for review
-    MANAGE = "manage"  # co-authors, editors, withdraw, approve translations
+    INVITE = "invite"  # invite co-author organizations (the lead organization acts)
+    MANAGE = "manage"  # editors, withdraw, approve translations
     RUN = "run"  # open, close, archive, move an approved or open appeal back to review
 
 
@@ -82,7 +83,7 @@ def appeal_rights(
         if participant.status == "accepted" and drafter:
             rights |= {AppealRight.READ, AppealRight.COMMENT}
             if participant.role == "lead":
-                rights.add(AppealRight.EDIT)
+                rights |= {AppealRight.EDIT, AppealRight.INVITE}
                 if representative:
                     rights.add(AppealRight.MANAGE)
             if representative:

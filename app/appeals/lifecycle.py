@@ -11,18 +11,19 @@ back from approved or open to review; ``withdraw`` ends an appeal that was never
 Transition table (any pair not listed is refused with :class:`TransitionRefused`):
 
 =================  =======================  =========  ========================================
-action             from                     to         intended actor (checked by access layer)
+action             from                     to         who (service.ACTION_RIGHTS, access.py)
 =================  =======================  =========  ========================================
-submit_for_review  draft                    review     a coordinator (appeals:run)
-return_to_draft    review                   draft      a coordinator (appeals:run)
+submit_for_review  draft                    review     whoever may edit: lead members, named
+                                                       editors, coordinators
+return_to_draft    review                   draft      whoever may edit
 approve_complete   review                   approved   the system, when every co-author
                                                        organization approved the current
-                                                       revision
+                                                       revision (a coordinator may ask)
 open               approved                 open       a coordinator (appeals:run)
-reopen_review      approved, open           review     a coordinator (appeals:run)
-close              open                     closed     a coordinator (appeals:run)
-archive            closed                   archived   a coordinator (appeals:run)
-withdraw           draft, review, approved  withdrawn  a coordinator (appeals:run)
+reopen_review      approved, open           review     a coordinator
+close              open                     closed     a coordinator
+archive            closed                   archived   a coordinator
+withdraw           draft, review, approved  withdrawn  the lead's representatives, coordinators
 =================  =======================  =========  ========================================
 
 Why these rules:

@@ -240,7 +240,7 @@ async def invite_co_author(
     now: datetime,
     settings: Settings,
 ) -> AppealParticipant:
-    access.require(AppealRight.MANAGE)
+    access.require(AppealRight.INVITE)
     appeal = access.appeal
     if not co_authors_may_leave(AppealState(appeal.state)):
         raise CoAuthorDecisionRefused("Co-authors can be invited only before the appeal opens")
@@ -279,6 +279,22 @@ async def invite_co_author(
         settings=settings,
     )
     return existing
+
+
+async def co_author_candidates(
+    session: AsyncSession, *, access: AppealAccess
+) -> list[tuple[uuid.UUID, str]]:
+    """(id, name) of the organizations the lead may invite: every organization of the
+    coalition not already writing or invited. Only those who may invite see this list —
+    a member of the lead organization must be able to name who co-authors, while which
+    organizations belong to the coalition stays hidden from everyone else."""
+    access.require(AppealRight.INVITE)
+    taken = {p.organization_id for p in access.participants if p.status in ("invited", "accepted")}
+    return [
+        (organization_id, name)
+        for organization_id, name in await organizations.all_organization_names(session)
+        if organization_id not in taken
+    ]
 
 
 async def decide_co_authoring(

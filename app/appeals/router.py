@@ -31,6 +31,8 @@ from app.appeals.schemas import (
     EditorAdd,
     ImportRequest,
     ImportResultRead,
+    OrganizationChoice,
+    OrganizationChoices,
     RevisionPage,
     SaveResult,
     TextRead,
@@ -327,9 +329,9 @@ async def invite_co_author(
     clock: AppClock,
     settings: AppSettings,
 ) -> AppealRead:
-    """The lead's representatives (or a coordinator) invite another organization; its
-    representatives are told by email."""
-    access = await access_appeal(session, actor, appeal_id, AppealRight.MANAGE, lock=True)
+    """Members of the lead organization (or a coordinator) invite another organization;
+    its representatives are told by email."""
+    access = await access_appeal(session, actor, appeal_id, AppealRight.INVITE, lock=True)
     await review.invite_co_author(
         session,
         actor=actor,
@@ -339,6 +341,26 @@ async def invite_co_author(
         settings=settings,
     )
     return await service.appeal_read(session, await access_appeal(session, actor, appeal_id))
+
+
+@router.get(
+    "/{appeal_id}/co-author-candidates",
+    operation_id="listCoAuthorCandidates",
+    response_model=OrganizationChoices,
+    responses=NOT_VISIBLE,
+)
+async def list_co_author_candidates(
+    appeal_id: uuid.UUID, actor: SignedIn, session: DbSession
+) -> OrganizationChoices:
+    """Organizations the caller may invite to co-author (not already invited or writing);
+    only for those who may invite."""
+    access = await access_appeal(session, actor, appeal_id, AppealRight.INVITE)
+    choices = await review.co_author_candidates(session, access=access)
+    return OrganizationChoices(
+        items=[
+            OrganizationChoice(id=organization_id, name=name) for organization_id, name in choices
+        ]
+    )
 
 
 @router.post(

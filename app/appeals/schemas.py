@@ -145,7 +145,7 @@ class AppealRead(AppealSummary):
     participants: list[ParticipantRead]
     editors: list[Person]
     # What the caller may do here (the UI shows only what will be allowed).
-    rights: list[Literal["read", "comment", "edit", "manage", "run"]]
+    rights: list[Literal["read", "comment", "edit", "invite", "manage", "run"]]
     approve_for: list[uuid.UUID]
     decide_for: list[uuid.UUID]
     actions: list[ActionName]
@@ -392,3 +392,12 @@ class CommentResolution(Input):
 
 class TranslationApproval(Input):
     sha256: Sha256
+
+
+class OrganizationChoice(BaseModel):
+    id: uuid.UUID
+    name: str
+
+
+class OrganizationChoices(BaseModel):
+    items: list[OrganizationChoice]

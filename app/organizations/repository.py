@@ -43,3 +43,7 @@ async def get_organizations(
         return []
     statement = select(Organization).where(Organization.id.in_(set(organization_ids)))
     return list((await session.scalars(statement)).all())
+
+
+async def all_organizations(session: AsyncSession) -> list[Organization]:
+    return list((await session.scalars(select(Organization).order_by(Organization.id))).all())

@@ -138,3 +138,9 @@ async def organization_names(
     session: AsyncSession, organization_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, str]:
     return {o.id: o.name for o in await repo.get_organizations(session, organization_ids)}
+
+
+async def all_organization_names(session: AsyncSession) -> list[tuple[uuid.UUID, str]]:
+    """Every organization's (id, name), sorted by name as people read it."""
+    rows = await repo.all_organizations(session)
+    return sorted(((o.id, o.name) for o in rows), key=lambda pair: comparable_name(pair[1]))

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { Route, Routes } from "react-router";
 import { AccountSecurityPage } from "./features/auth/account/AccountSecurityPage";
 import { AuthProvider } from "./features/auth/AuthContext";
@@ -15,6 +16,11 @@ import { AdminPage } from "./shell/AdminPage";
 import { HomePage } from "./shell/HomePage";
 import { Layout } from "./shell/Layout";
 import { NotFoundPage } from "./shell/NotFoundPage";
+import { Loading } from "./shared/Loading";
+
+// The appeals pages (editor, diff, review panels) load when first opened, not with every page.
+const AppealsPage = lazy(() => import("./features/appeals/AppealsPage").then((m) => ({ default: m.AppealsPage })));
+const AppealPage = lazy(() => import("./features/appeals/AppealPage").then((m) => ({ default: m.AppealPage })));
 
 /** The routes inside the page shell; main.tsx supplies the router (tests use a MemoryRouter). */
 export function App() {
@@ -23,20 +29,24 @@ export function App() {
       <StepUpProvider>
         <ConfirmProvider>
           <Layout>
-            <Routes>
-              <Route path="/" element={<HomePage />} />
-              <Route path="/status" element={<StatusPage />} />
-              <Route path="/sign-in" element={<SignInPage />} />
-              <Route path="/sign-in/verify" element={<SecondFactorPage />} />
-              <Route path="/sign-in/new-password" element={<NewPasswordPage />} />
-              <Route path="/sign-in/enrol" element={<EnrolmentPage />} />
-              <Route path="/account" element={<AccountSecurityPage />} />
-              <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
-              <Route path="/admin/*" element={<AdminPage />} />
-              <Route path="/invitation" element={<InvitationPage />} />
-              <Route path="/dev/mailbox" element={<MailboxPage />} />
-              <Route path="*" element={<NotFoundPage />} />
-            </Routes>
+            <Suspense fallback={<Loading />}>
+              <Routes>
+                <Route path="/" element={<HomePage />} />
+                <Route path="/status" element={<StatusPage />} />
+                <Route path="/sign-in" element={<SignInPage />} />
+                <Route path="/sign-in/verify" element={<SecondFactorPage />} />
+                <Route path="/sign-in/new-password" element={<NewPasswordPage />} />
+                <Route path="/sign-in/enrol" element={<EnrolmentPage />} />
+                <Route path="/account" element={<AccountSecurityPage />} />
+                <Route path="/appeals" element={<AppealsPage />} />
+                <Route path="/appeals/:appealId" element={<AppealPage />} />
+                <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
+                <Route path="/admin/*" element={<AdminPage />} />
+                <Route path="/invitation" element={<InvitationPage />} />
+                <Route path="/dev/mailbox" element={<MailboxPage />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Routes>
+            </Suspense>
           </Layout>
         </ConfirmProvider>
       </StepUpProvider>

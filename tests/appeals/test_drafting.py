@@ -45,7 +45,7 @@ class TestCompartment:
     async def test_a_coordinator_sees_and_manages_every_appeal(self, cast) -> None:  # type: ignore[no-untyped-def]
         appeal = await start_appeal(cast)
         read = (await cast["coordinator"].get(f"/api/appeals/{appeal['id']}")).json()
-        assert set(read["rights"]) == {"read", "comment", "edit", "manage", "run"}
+        assert set(read["rights"]) == {"read", "comment", "edit", "invite", "manage", "run"}
         listed = (await cast["coordinator"].get("/api/appeals?state=draft")).json()["items"]
         assert appeal["id"] in [a["id"] for a in listed]
 
@@ -94,10 +94,24 @@ class TestCompartment:
         etag, blocks = await read_text(cast["b_member"], appeal["id"])
         response = await save(cast["b_member"], appeal["id"], etag, blocks)
         assert response.status_code == 403
-        invited = await cast["a_member"].post(
+        invited = await cast["b_rep"].post(
             f"/api/appeals/{appeal['id']}/co-authors", json={"organization_id": str(cast.org_c.id)}
         )
         assert invited.status_code == 403
+
+    async def test_lead_members_invite_from_the_organizations_not_yet_writing(self, cast) -> None:  # type: ignore[no-untyped-def]
+        appeal = await start_appeal(cast)
+        path = f"/api/appeals/{appeal['id']}/co-author-candidates"
+        names = [o["name"] for o in (await cast["a_member"].get(path)).json()["items"]]
+        assert names == ["Outside Group", "Second Union"]
+        invited = await cast["a_member"].post(
+            f"/api/appeals/{appeal['id']}/co-authors", json={"organization_id": str(cast.org_b.id)}
+        )
+        assert invited.status_code == 201
+        names = [o["name"] for o in (await cast["coordinator"].get(path)).json()["items"]]
+        assert names == ["Outside Group"]
+        assert (await cast["b_rep"].get(path)).status_code == 403
+        assert (await cast["c_member"].get(path)).status_code == 404
 
     async def test_a_named_editor_from_a_co_author_edits(self, cast) -> None:  # type: ignore[no-untyped-def]
         appeal = await start_appeal(cast)

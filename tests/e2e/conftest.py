@@ -39,6 +39,8 @@ class LiveServer:
     data_dir: Path
     output: Path
     process: subprocess.Popen[bytes]
+    # The server's ACCORD_* settings: a script run with them works on its database and keys.
+    settings: dict[str, str]
 
     def stop(self) -> None:
         self.process.terminate()
@@ -107,7 +109,8 @@ def start_server(
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
-    server = LiveServer(f"http://localhost:{port}", data_dir, output, process)
+    settings = {key: value for key, value in env.items() if key.startswith("ACCORD_")}
+    server = LiveServer(f"http://localhost:{port}", data_dir, output, process, settings)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -174,6 +174,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/appeals/{appeal_id}/co-author-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Co Author Candidates
+         * @description Organizations the caller may invite to co-author (not already invited or writing);
+         *     only for those who may invite.
+         */
+        get: operations["listCoAuthorCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appeals/{appeal_id}/co-authors": {
         parameters: {
             query?: never;
@@ -185,8 +206,8 @@ export interface paths {
         put?: never;
         /**
          * Invite Co Author
-         * @description The lead's representatives (or a coordinator) invite another organization; its
-         *     representatives are told by email.
+         * @description Members of the lead organization (or a coordinator) invite another organization;
+         *     its representatives are told by email.
          */
         post: operations["inviteCoAuthor"];
         delete?: never;
@@ -1748,7 +1769,7 @@ export interface components {
             /** Participants */
             participants: components["schemas"]["ParticipantRead"][];
             /** Rights */
-            rights: ("read" | "comment" | "edit" | "manage" | "run")[];
+            rights: ("read" | "comment" | "edit" | "invite" | "manage" | "run")[];
             /**
              * State
              * @enum {string}
@@ -2366,6 +2387,21 @@ export interface components {
          * @enum {string}
          */
         OrgRole: "representative" | "member";
+        /** OrganizationChoice */
+        OrganizationChoice: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /** OrganizationChoices */
+        OrganizationChoices: {
+            /** Items */
+            items: components["schemas"]["OrganizationChoice"][];
+        };
         /** OrganizationCreate */
         OrganizationCreate: {
             /**
@@ -3744,6 +3780,64 @@ export interface operations {
             };
             /** @description payload_too_large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCoAuthorCandidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationChoices"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { useEffect } from "react";
 import { Link, Navigate, useNavigate } from "react-router";
+import { YourAppeals } from "../features/appeals/YourAppeals";
 import { useAuth } from "../features/auth/AuthContext";
 import { STEP_PATHS, isAdmin, stepOf } from "../features/auth/session";
 import { returnToInvitation } from "../features/invitations/invitationToken";
@@ -52,6 +53,7 @@ function Welcome() {
       </div>
       <BackToInvitation />
       <YourInvitations />
+      <YourAppeals />
       <YourOrganizations session={session} />
     </>
   );

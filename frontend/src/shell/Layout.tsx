@@ -23,6 +23,11 @@ function Navigation() {
         </li>
         {session ? (
           <li>
+            <NavLink to="/appeals">{t("appeals.nav")}</NavLink>
+          </li>
+        ) : null}
+        {session ? (
+          <li>
             <NavLink to="/account">{t("nav.account")}</NavLink>
           </li>
         ) : null}

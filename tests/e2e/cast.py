@@ -1,0 +1,104 @@
+"""People for the appeals journeys, written straight into a live server's database.
+
+The identity journeys (test_journeys.py) already drive invitations and enrolment through
+the pages; the appeals journeys start from people who exist: two organizations, a member
+and a representative of each, and a coordinator with a TOTP factor whose secret the test
+knows. The script runs with the server's own settings (data dir, keys, database).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from app.migrate import ROOT
+from tests.e2e.conftest import LiveServer
+
+PASSWORD = "journey-passphrase-correct-horse-42"
+
+_SEED = """
+import asyncio, json, sys
+from datetime import UTC, datetime
+from app.actors import SYSTEM
+from app.auth.passwords import password_hasher
+from app.auth.service import create_account
+from app.config import get_settings
+from app.db import create_engine, create_sessionmaker, unit_of_work
+from app.keys import install_keys, load_keys
+from app.models.identity import TotpFactor
+from app.models.memberships import Membership
+from app.models.users import PlatformRole
+from app.organizations.schemas import OrganizationCreate
+from app.organizations.service import create_organization
+
+PEOPLE = json.loads(sys.argv[1])
+PASSWORD = sys.argv[2]
+
+async def main():
+    settings = get_settings()
+    install_keys(load_keys(settings))
+    engine = create_engine(settings.database_url)
+    out = {"organizations": {}, "people": {}}
+    async with unit_of_work(create_sessionmaker(engine)) as session:
+        hasher = password_hasher(settings.auth)
+        now = datetime.now(UTC)
+        orgs = {}
+        for key, name in PEOPLE["organizations"].items():
+            org = await create_organization(session, actor=SYSTEM,
+                data=OrganizationCreate(name=name, short_name=key.upper(), country="LT"), now=now)
+            orgs[key] = org
+            out["organizations"][key] = str(org.id)
+        for person in PEOPLE["people"]:
+            coordinator = person.get("coordinator")
+            roles = frozenset({PlatformRole.COORDINATOR}) if coordinator else frozenset()
+            user = await create_account(session, actor=SYSTEM, hasher=hasher,
+                email=person["email"], display_name=person["name"], password=PASSWORD,
+                platform_roles=roles)
+            user.language = person.get("language", "en")
+            if person.get("organization"):
+                session.add(Membership(user_id=user.id,
+                    organization_id=orgs[person["organization"]].id, role=person["role"]))
+            if person.get("totp"):
+                factor = TotpFactor(user_id=user.id, confirmed_at=now)
+                factor.secret = person["totp"]
+                session.add(factor)
+            out["people"][person["email"]] = str(user.id)
+    await engine.dispose()
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+    organization: str | None = None
+    role: str = "member"
+    coordinator: bool = False
+    totp: str | None = None
+    language: str = "en"
+
+
+def seed(server: LiveServer, organizations: dict[str, str], people: list[Person]) -> dict:  # type: ignore[type-arg]
+    """Create the organizations and people in ``server``'s database; their ids."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+    env.update(server.settings)
+    payload = {
+        "organizations": organizations,
+        "people": [person.__dict__ for person in people],
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _SEED, json.dumps(payload), PASSWORD],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
