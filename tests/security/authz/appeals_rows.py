@@ -37,10 +37,12 @@ from tests.security.authz.policy import Outcome, Rule, signed_in
 # Actors who see their "own" appeal (X, or Y for other_member); the admin sees none.
 INSIDE = ("member", "representative", "co_author_member", "other_member", "coordinator")
 # Who holds each right on their own appeal (access.py's table): A's (or B's, on Y) members
-# edit; only the lead's representatives and coordinators manage; C's member comments.
+# edit and invite co-authors; only the lead's representatives and coordinators manage;
+# C's member comments.
 READ = INSIDE
 COMMENT = INSIDE
 EDIT = ("member", "representative", "other_member", "coordinator")
+INVITE = ("member", "representative", "other_member", "coordinator")
 MANAGE = ("representative", "coordinator")
 # Approving and deciding are for an organization's representative: a coordinator, in no
 # organization, may do neither.
@@ -355,8 +357,10 @@ APPEALS_POLICY: dict[tuple[str, str], Rule] = {
         COMMENT, params={"comment_id": comment_id}, body=_fixed({"resolved": True})
     ),
     ("POST", f"{BASE}/suggestions"): rule(COMMENT, body=_suggestion),
-    # --- managing: co-authors, editors, translations' approval
-    ("POST", f"{BASE}/co-authors"): rule(MANAGE, body=_co_author),
+    # --- inviting co-authors
+    ("GET", f"{BASE}/co-author-candidates"): rule(INVITE),
+    ("POST", f"{BASE}/co-authors"): rule(INVITE, body=_co_author),
+    # --- managing: editors, translations' approval
     ("POST", f"{BASE}/editors"): rule(MANAGE, body=_new_editor),
     ("DELETE", f"{BASE}/editors/{{user_id}}"): rule(MANAGE, params={"user_id": editor}),
     ("POST", f"{BASE}/translations/{{language}}/approval"): rule(
