@@ -223,6 +223,11 @@ PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
         "additionalProperties": False,
     },
 }
+# Marks a response model that holds extension members of a problem (RFC 9457 §3.2), such as
+# the current text of a 412 edit_conflict: documented as the problem members plus its own,
+# under application/problem+json (document_problem_schema). Its members are optional, since
+# the same status may carry a plain problem (version_mismatch beside edit_conflict).
+PROBLEM_EXTENSION = "x-problem-extension"
 # FastAPI's own 422 models, which no answer of this API has.
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
@@ -232,16 +237,40 @@ def _is_fastapi_validation(content: dict[str, Any]) -> bool:
     return bool(schema.get("$ref") == "#/components/schemas/HTTPValidationError")
 
 
+def _problem_extension(content: dict[str, Any] | None, schemas: dict[str, Any]) -> str | None:
+    """The ``$ref`` of a response documented as JSON with a model marked PROBLEM_EXTENSION."""
+    if not content or set(content) != {"application/json"}:
+        return None
+    ref = str(content["application/json"].get("schema", {}).get("$ref", ""))
+    name = ref.rsplit("/", 1)[-1]
+    return ref if ref and schemas.get(name, {}).get(PROBLEM_EXTENSION) else None
+
+
+def _extended_problem(extension: dict[str, Any]) -> dict[str, Any]:
+    problem = PROBLEM_SCHEMAS["Problem"]
+    return {
+        "title": extension.get("title", "Problem"),
+        "description": extension.get("description", problem["description"]),
+        "type": "object",
+        "properties": {**problem["properties"], **extension.get("properties", {})},
+        "required": problem["required"],
+        "additionalProperties": False,
+        PROBLEM_EXTENSION: True,
+    }
+
+
 def document_problem_schema(document: dict[str, Any]) -> dict[str, Any]:
     """Give every error answer in an OpenAPI ``document`` one schema, ``Problem``, under
     ``application/problem+json``: those documented without content or as problem+json, and
-    FastAPI's default 422. Answers documented with a model of their own (the readiness
-    probe's 503 is its report, not a problem) keep it."""
+    FastAPI's default 422. Answers documented with a model marked PROBLEM_EXTENSION get that
+    model, widened to the problem members, as problem+json. Answers documented with a model
+    of their own (the readiness probe's 503 is its report, not a problem) keep it."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name, schema in PROBLEM_SCHEMAS.items():
         if name in schemas:
             raise RuntimeError(f"OpenAPI schema name {name!r} is taken: names must be unique")
         schemas[name] = schema
+    extensions: set[str] = set()
     for path_item in document.get("paths", {}).values():
         for operation in path_item.values():
             if not isinstance(operation, dict):
@@ -250,12 +279,18 @@ def document_problem_schema(document: dict[str, Any]) -> dict[str, Any]:
                 if not str(status).startswith(("4", "5")):
                     continue
                 content = response.get("content")
-                if (
+                extension = _problem_extension(content, schemas)
+                if extension is not None:
+                    response["content"] = {PROBLEM_JSON: {"schema": {"$ref": extension}}}
+                    extensions.add(extension.rsplit("/", 1)[-1])
+                elif (
                     content is None
                     or set(content) == {PROBLEM_JSON}
                     or _is_fastapi_validation(content)
                 ):
                     response["content"] = {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}}
+    for name in extensions:
+        schemas[name] = _extended_problem(schemas[name])
     for name in _FASTAPI_VALIDATION_SCHEMAS:
         others = {key: value for key, value in schemas.items() if key != name}
         rest = {**document, "components": {**document["components"], "schemas": others}}

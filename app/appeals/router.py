@@ -10,13 +10,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from app.appeals import review, service
 from app.appeals.access import AppealRight, access_appeal
 from app.appeals.activity import appeal_activity
 from app.appeals.lifecycle import AppealAction
 from app.appeals.schemas import (
+    MAX_REVISION_NUMBER,
     ActivityList,
     AppealCreate,
     AppealPage,
@@ -34,13 +35,11 @@ from app.appeals.schemas import (
     OrganizationChoices,
     RevisionPage,
     SaveResult,
-    SkippedLine,
     TextRead,
     TextSave,
     TransitionRequest,
 )
 from app.appeals.text.export import export_markdown
-from app.appeals.text.importer import import_text
 from app.auth.dependencies import AppClock, AppSettings, SignedIn
 from app.db import DbSession, UnitOfWorkRoute
 from app.kit.pagination import Cursor, Limit
@@ -88,17 +87,16 @@ async def create_appeal(
     return await service.appeal_read(session, access)
 
 
-@router.post("/import", operation_id="importAppealText", response_model=ImportResultRead)
+@router.post(
+    "/import",
+    operation_id="importAppealText",
+    response_model=ImportResultRead,
+    responses={422: {"description": "text_invalid: nothing to import, or a limit is broken"}},
+)
 async def import_appeal_text(body: ImportRequest, actor: SignedIn) -> ImportResultRead:
     """Turn pasted plain text or Markdown into blocks (numbered demands become asks).
     Nothing is stored; the lines left out (date, addressees, signatures) are listed."""
-    from app.appeals.service import block_reads
-
-    result = import_text(body.source)
-    return ImportResultRead(
-        blocks=block_reads(result.blocks),
-        skipped=[SkippedLine(kind=s.kind, text=s.text) for s in result.skipped],  # type: ignore[arg-type]
-    )
+    return service.import_pasted_text(body.source)
 
 
 @router.get(
@@ -177,7 +175,7 @@ async def export_appeal_markdown(
     appeal_id: uuid.UUID,
     actor: SignedIn,
     session: DbSession,
-    revision: Annotated[int | None, Query(ge=1)] = None,
+    revision: Annotated[int | None, Query(ge=1, le=MAX_REVISION_NUMBER)] = None,
 ) -> Response:
     """The text (the current revision, or the numbered one) as Markdown."""
     access = await access_appeal(session, actor, appeal_id)
@@ -221,7 +219,10 @@ async def list_revisions(
     responses={404: {"description": "appeal_not_found or revision_not_found"}},
 )
 async def get_revision(
-    appeal_id: uuid.UUID, number: int, actor: SignedIn, session: DbSession
+    appeal_id: uuid.UUID,
+    number: Annotated[int, Path(ge=1, le=MAX_REVISION_NUMBER)],
+    actor: SignedIn,
+    session: DbSession,
 ) -> TextRead:
     access = await access_appeal(session, actor, appeal_id)
     revision = await service.revision_by_number(session, access.appeal, number)
@@ -238,8 +239,8 @@ async def diff_revisions(
     appeal_id: uuid.UUID,
     actor: SignedIn,
     session: DbSession,
-    from_: Annotated[int, Query(alias="from", ge=1)],
-    to: Annotated[int, Query(ge=1)],
+    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_REVISION_NUMBER)],
+    to: Annotated[int, Query(ge=1, le=MAX_REVISION_NUMBER)],
 ) -> DiffRead:
     """Blocks added, removed, moved and changed (word by word) from one revision to another."""
     access = await access_appeal(session, actor, appeal_id)
@@ -407,7 +408,8 @@ async def add_editor(
     clock: AppClock,
 ) -> AppealRead:
     """The lead's representatives name a member of a writing organization to edit."""
-    access = await access_appeal(session, actor, appeal_id, AppealRight.MANAGE)
+    # Locked: two namings of one person at once must not both insert (a 500 on PostgreSQL).
+    access = await access_appeal(session, actor, appeal_id, AppealRight.MANAGE, lock=True)
     await review.add_editor(
         session, actor=actor, access=access, user_id=body.user_id, now=clock.now()
     )
@@ -423,7 +425,7 @@ async def add_editor(
 async def remove_editor(
     appeal_id: uuid.UUID, user_id: uuid.UUID, actor: SignedIn, session: DbSession
 ) -> AppealRead:
-    access = await access_appeal(session, actor, appeal_id, AppealRight.MANAGE)
+    access = await access_appeal(session, actor, appeal_id, AppealRight.MANAGE, lock=True)
     await review.remove_editor(session, actor=actor, access=access, user_id=user_id)
     return await service.appeal_read(session, await access_appeal(session, actor, appeal_id))
 

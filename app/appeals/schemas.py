@@ -7,18 +7,25 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import langcodes
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.appeals.text.blocks import BLOCK_ID, MAX_BLOCK_CHARS, MAX_BLOCKS, BlockKind
+from app.errors import PROBLEM_EXTENSION
 from app.kit.pagination import Page
 from app.kit.schemas import Input, _multi_line, _one_line
+from app.models.appeals import LANGUAGE_TAG
 
 
 def _language_tag(value: str) -> str:
     value = value.strip()
-    if not value or len(value) > 35 or not langcodes.tag_is_valid(value):
+    if not value or len(value) > LANGUAGE_TAG or not langcodes.tag_is_valid(value):
         raise ValueError("must be a BCP 47 language tag such as en, be or sr-Latn")
-    return str(langcodes.standardize_tag(value))
+    standard = str(langcodes.standardize_tag(value))
+    # Standardizing can lengthen a tag ("sh" becomes "sr-Latn"): what is stored must fit
+    # the column.
+    if len(standard) > LANGUAGE_TAG:
+        raise ValueError(f"must be a BCP 47 language tag of at most {LANGUAGE_TAG} characters")
+    return standard
 
 
 LanguageTag = Annotated[str, AfterValidator(_language_tag)]
@@ -38,6 +45,9 @@ CommentBody = Annotated[
     AfterValidator(_multi_line),
 ]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+# Revision numbers are 32-bit INTEGER columns: a larger one in a request is refused (422)
+# before it reaches a query, where PostgreSQL (or SQLite, past 64 bits) would fail with 500.
+MAX_REVISION_NUMBER = 2**31 - 1
 AppealStateName = Literal["draft", "review", "approved", "open", "closed", "archived", "withdrawn"]
 ActionName = Literal[
     "submit_for_review",
@@ -168,7 +178,12 @@ class SaveResult(TextRead):
 
 
 class ConflictRead(BaseModel):
-    """Body of a 412 ``edit_conflict`` (besides the problem fields)."""
+    """Body of a 412 (application/problem+json): for ``edit_conflict`` the problem members
+    plus the text as it now is (``current``) and the ids of the blocks both sides changed
+    (``conflicts``); ``version_mismatch`` has the problem members only."""
+
+    # Documented as a problem with these extension members (app/errors.py).
+    model_config = ConfigDict(json_schema_extra={PROBLEM_EXTENSION: True})
 
     current: TextRead
     conflicts: list[str]

@@ -37,15 +37,18 @@ from app.appeals.schemas import (
     BlockRead,
     ConflictRead,
     DiffRead,
+    ImportResultRead,
     ParticipantRead,
     Person,
     RevisionPage,
     RevisionRead,
+    SkippedLine,
     TextRead,
 )
 from app.appeals.text import blocks as text_blocks
 from app.appeals.text.blocks import Block, BlockKind, blocks_from_json, blocks_to_json
 from app.appeals.text.canonical import normalize_blocks, text_sha256
+from app.appeals.text.importer import import_text
 from app.appeals.text.inline import check_inline
 from app.audit import AuditAction, record_event
 from app.auth.errors import PermissionDenied
@@ -100,6 +103,19 @@ def checked_blocks(blocks: Sequence[BlockIn]) -> list[Block]:
 
 def block_reads(blocks: Sequence[Block]) -> list[BlockRead]:
     return [BlockRead(id=b.id, kind=b.kind, text=b.text) for b in blocks]
+
+
+def import_pasted_text(source: str) -> ImportResultRead:
+    """Blocks made from pasted text (nothing stored), and the lines left out; 422
+    ``text_invalid`` when nothing is left to import or the result breaks a limit."""
+    try:
+        result = import_text(source)
+    except text_blocks.TextInvalid as error:
+        raise TextInvalid(str(error)) from None
+    return ImportResultRead(
+        blocks=block_reads(result.blocks),
+        skipped=[SkippedLine(kind=s.kind, text=s.text) for s in result.skipped],  # type: ignore[arg-type]
+    )
 
 
 def revision_blocks(revision: AppealRevision) -> list[Block]:

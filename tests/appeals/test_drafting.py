@@ -249,6 +249,22 @@ class TestHistory:
         assert missing.status_code == 404
         assert missing.json()["code"] == "revision_not_found"
 
+    async def test_a_revision_number_out_of_range_is_refused_not_an_error(self, cast) -> None:  # type: ignore[no-untyped-def]
+        # Numbers past the 32-bit column (PostgreSQL) or 64-bit integers (SQLite) were 500s.
+        appeal = await start_appeal(cast)
+        base = f"/api/appeals/{appeal['id']}"
+        for too_big in (2**31, 2**64):
+            for path, params in (
+                (f"{base}/revisions/{too_big}", None),
+                (f"{base}/text.md", {"revision": too_big}),
+                (f"{base}/diff", {"from": 1, "to": too_big}),
+                (f"{base}/diff", {"from": too_big, "to": 1}),
+            ):
+                response = await cast["a_member"].get(path, params=params)
+                assert response.status_code == 422, (path, params, response.text)
+                assert response.json()["code"] == "validation_failed"
+        assert (await cast["a_member"].get(f"{base}/revisions/{2**31 - 1}")).status_code == 404
+
     async def test_markdown_export_numbers_the_asks(self, cast) -> None:  # type: ignore[no-untyped-def]
         appeal = await start_appeal(cast)
         response = await cast["a_member"].get(f"/api/appeals/{appeal['id']}/text.md")
@@ -270,6 +286,13 @@ class TestHistory:
         assert kinds.count("ask") == 2
         assert "salutation" in kinds and "closing" in kinds
         assert any(s["kind"] == "signature" for s in response.json()["skipped"])
+
+    async def test_import_of_nothing_to_import_is_text_invalid(self, cast) -> None:  # type: ignore[no-untyped-def]
+        # Found by the API fuzzer: a lone control character left no text and was a 500.
+        for source in ("\u008b", "   \n\n  "):
+            response = await cast["a_member"].post("/api/appeals/import", json={"source": source})
+            assert response.status_code == 422, response.text
+            assert response.json()["code"] == "text_invalid"
 
     async def test_verify_finds_a_tampered_revision(self, cast, session) -> None:  # type: ignore[no-untyped-def]
         appeal = await start_appeal(cast)
@@ -294,3 +317,35 @@ async def test_sample_blocks_are_valid() -> None:
     from app.appeals.text.blocks import Block, BlockKind, check_blocks
 
     check_blocks([Block(b["id"], BlockKind(b["kind"]), b["text"]) for b in sample_blocks()])
+
+
+class TestLanguageTags:
+    # "sh" is deprecated for "sr-Latn": a 35-character tag grew to 40 when standardized and
+    # overflowed the 35-character column on PostgreSQL (a 500).
+    GROWS = "sh-x-aaaaaaaa-bbbbbbbb-cccccccc-ddd"
+
+    async def test_a_tag_is_stored_standardized(self, cast) -> None:  # type: ignore[no-untyped-def]
+        appeal = await start_appeal(cast)
+        made = await cast["a_member"].post(
+            f"/api/appeals/{appeal['id']}/translations", json={"language": "sh"}
+        )
+        assert made.status_code == 201, made.text
+        assert made.json()["language"] == "sr-Latn"
+
+    async def test_a_tag_too_long_once_standardized_is_refused(self, cast) -> None:  # type: ignore[no-untyped-def]
+        assert len(self.GROWS) == 35
+        started = await cast["a_member"].post(
+            "/api/appeals",
+            json={
+                "lead_organization_id": str(cast.org_a.id),
+                "title": "Tagged",
+                "language": self.GROWS,
+            },
+        )
+        assert started.status_code == 422, started.text
+        appeal = await start_appeal(cast)
+        translated = await cast["a_member"].post(
+            f"/api/appeals/{appeal['id']}/translations", json={"language": self.GROWS}
+        )
+        assert translated.status_code == 422, translated.text
+        assert translated.json()["code"] == "validation_failed"

@@ -1,4 +1,5 @@
-"""API fuzzing: schemathesis over the schema the app serves, signed in as an admin and anonymously.
+"""API fuzzing: schemathesis over the schema the app serves, signed in as an admin and anonymously
+(and, for the appeals operations, which hide every appeal from an admin, as a coordinator).
 
 Every operation gets ``ACCORD_FUZZ_EXAMPLES`` generated requests (100 by default; valid and
 invalid ones, the same ones on every run) and every answer must be no server error, match the
@@ -46,12 +47,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.errors import PROBLEM_JSON
 from app.kit.clock import ManualClock
+from app.models.appeals import Appeal, AppealComment, AppealRevision, AppealSuggestion
 from app.models.identity import AuthSession, Passkey
 from app.models.memberships import AdminGrantRequest, Invitation, Membership, Organization
 from app.models.outbox import OutboxMessage
 from app.models.users import User
 from app.openapi import export_openapi
 from tests.security.authz.actors import Cast, build_cast
+from tests.security.authz.appeals_rows import add_appeal_objects
 
 # 100 per operation (and actor), in CI too: about 3 minutes of the SQLite run on two cores.
 # Many operations have few distinct inputs, so Hypothesis stops early; lower it locally with
@@ -77,7 +80,16 @@ ID_SOURCES: dict[str, Any] = {
     "invitation_id": Invitation,
     "request_id": AdminGrantRequest,
     "message_id": OutboxMessage,
+    "appeal_id": Appeal,
+    "revision_id": AppealRevision,
+    "comment_id": AppealComment,
+    "suggestion_id": AppealSuggestion,
 }
+# Other path values that name something real half of the time (the seeded translations).
+KNOWN_VALUES: dict[str, list[str]] = {"language": ["be"], "number": ["1", "2"]}
+# An admin is in no organization, so every appeal is hidden from them (404): the appeals
+# operations are fuzzed as a coordinator too, who may do everything there.
+APPEALS = "/api/appeals"
 
 
 def _operations() -> Iterator[Any]:
@@ -87,7 +99,12 @@ def _operations() -> Iterator[Any]:
     for path, item in document["paths"].items():
         for method in HTTP_METHODS:
             if method in item:
-                yield pytest.param(method, path, id=item[method]["operationId"])
+                actors = ["admin", "anonymous"]
+                if path.startswith(APPEALS):
+                    actors.append("coordinator")
+                for actor in actors:
+                    operation = item[method]["operationId"]
+                    yield pytest.param(method, path, actor, id=f"{operation}-{actor}")
 
 
 OPERATIONS = list(_operations())
@@ -98,11 +115,12 @@ async def _known_ids(session: AsyncSession) -> dict[str, list[str]]:
     for name, model in ID_SOURCES.items():
         ids = (await session.scalars(select(model.id).order_by(model.id))).all()
         known[name] = [str(value) for value in ids]
-    return known
+    return known | KNOWN_VALUES
 
 
-async def _seed(client: httpx.AsyncClient, cast: Cast) -> None:
-    """Objects the cast does not have: an invitation (and its email) and an admin grant request."""
+async def _seed(session: AsyncSession, client: httpx.AsyncClient, cast: Cast) -> None:
+    """Objects the cast does not have: an invitation (and its email), an admin grant request,
+    and the authorization matrix's appeals (with comments, suggestions, translations)."""
     admin = cast.headers("admin")
     invited = await client.post(
         "/api/invitations",
@@ -115,6 +133,7 @@ async def _seed(client: httpx.AsyncClient, cast: Cast) -> None:
         "/api/admin-requests", json={"user_id": str(coordinator)}, headers=admin
     )
     assert requested.status_code == 201, requested.text
+    await add_appeal_objects(session, client, cast)
 
 
 @st.composite
@@ -153,8 +172,7 @@ def _wire_request(case: Any, headers: dict[str, str]) -> requests.PreparedReques
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("actor", ["admin", "anonymous"])
-@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+@pytest.mark.parametrize(("method", "path", "actor"), OPERATIONS)
 async def test_operation_survives_fuzzing(
     method: str,
     path: str,
@@ -169,7 +187,7 @@ async def test_operation_survives_fuzzing(
     # The admin's session proved its second factor just now (build_cast), and the clock stays
     # here: step-up routes are exercised, not refused as stale.
     app.state.clock = ManualClock(datetime.now(UTC))
-    await _seed(client, cast)
+    await _seed(session, client, cast)
     known = await _known_ids(session)
 
     served = await client.get("/openapi.json")
@@ -252,5 +270,48 @@ async def test_every_served_operation_is_fuzzed(client: httpx.AsyncClient) -> No
     # same operations, or some would go unfuzzed (or be fuzzed against the wrong schema).
     served = (await client.get("/openapi.json")).json()["paths"]
     operations = {(method, path) for path, item in served.items() for method in item}
-    assert operations == {tuple(param.values) for param in OPERATIONS}
+    assert operations == {tuple(param.values[:2]) for param in OPERATIONS}
     assert len(OPERATIONS) >= 50
+
+
+async def test_the_412_answers_of_a_save_match_their_documented_schema(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """Both 412s of a text save — edit_conflict (with the current text and the conflicting
+    blocks) and version_mismatch — are problem documents as the schema says; the fuzzer
+    rarely builds an If-Match that names an older revision, so this test does."""
+    cast = await build_cast(session, settings)
+    await add_appeal_objects(session, client, cast)
+    appeal = cast.objects["appeal_x"]["id"]  # type: ignore[index]
+    member = cast.headers("member")
+    url = f"/api/appeals/{appeal}/text"
+    read = await client.get(url, headers=member)
+    base, blocks = read.headers["etag"], read.json()["blocks"]
+
+    first = await client.put(
+        url,
+        headers={**member, "if-match": base},
+        json={"blocks": [{**b, "text": "First."} if i == 1 else b for i, b in enumerate(blocks)]},
+    )
+    assert first.status_code == 200, first.text
+    conflict = await client.put(
+        url,
+        headers={**member, "if-match": base},
+        json={"blocks": [{**b, "text": "Second."} if i == 1 else b for i, b in enumerate(blocks)]},
+    )
+    assert conflict.status_code == 412
+    assert conflict.json()["code"] == "edit_conflict"
+    mismatch = await client.put(
+        url, headers={**member, "if-match": '"nonsense"'}, json={"blocks": blocks}
+    )
+    assert mismatch.json()["code"] == "version_mismatch"
+
+    served = (await client.get("/openapi.json")).json()
+    schema = schemathesis.openapi.from_dict(served, config=schemathesis.Config())
+    operation = schema["/api/appeals/{appeal_id}/text"]["put"]
+    case = operation.Case(path_parameters={"appeal_id": appeal}, body={"blocks": blocks})
+    for response in (conflict, mismatch):
+        response.elapsed = timedelta(milliseconds=1)
+        case.validate_response(response, checks=CHECKS)

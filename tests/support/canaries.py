@@ -36,7 +36,13 @@ PROTECTED = {"internal", "sealed"}
 # Metadata strings with a closed set of values (roles, states): a valid one to write.
 # The role columns are CHECKed (app/permissions.py): a platform grant holds a platform role.
 KNOWN_VALUES = {"role": "member", "platform_role": None, "status": None, "language": "en"}
-KNOWN_IN_TABLE = {"platform_role_grants.role": "coordinator"}
+KNOWN_IN_TABLE = {
+    "platform_role_grants.role": "coordinator",
+    # An appeal's organizations (CHECKed, app/models/appeals.py).
+    "appeal_participants.role": "lead",
+    "appeal_participants.status": "accepted",
+    "appeal_suggestions.kind": "replace",
+}
 AUDIT_TABLES = {"audit_events", "audit_head", "audit_checkpoints"}
 
 

@@ -2001,12 +2001,28 @@ export interface components {
         };
         /**
          * ConflictRead
-         * @description Body of a 412 ``edit_conflict`` (besides the problem fields).
+         * @description Body of a 412 (application/problem+json): for ``edit_conflict`` the problem members
+         *     plus the text as it now is (``current``) and the ids of the blocks both sides changed
+         *     (``conflicts``); ``version_mismatch`` has the problem members only.
          */
         ConflictRead: {
+            /** @description Stable machine-readable code (operations list theirs) */
+            code: string;
             /** Conflicts */
-            conflicts: string[];
-            current: components["schemas"]["TextRead"];
+            conflicts?: string[];
+            current?: components["schemas"]["TextRead"];
+            detail?: string;
+            /** @description validation_failed only: what is wrong where */
+            errors?: components["schemas"]["ProblemFieldError"][];
+            /** @description password_rejected only: too_short, too_long, too_common or too_guessable */
+            reason?: string;
+            /** @description Quote it when reporting a problem: the server log has the rest */
+            request_id?: string;
+            status: number;
+            /** @description A short English summary */
+            title: string;
+            /** @description urn:accord:problem:<code> */
+            type: string;
         };
         /**
          * CountryCode
@@ -3566,7 +3582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description validation_failed */
+            /** @description text_invalid: nothing to import, or a limit is broken; or validation_failed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5080,7 +5096,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictRead"];
+                    "application/problem+json": components["schemas"]["ConflictRead"];
                 };
             };
             /** @description payload_too_large */

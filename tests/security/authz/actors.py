@@ -1,6 +1,8 @@
 """The cast of the authorization matrix: one signed-in browser per kind of actor.
 
-Organization A is "own", organization B is "other". Every signed-in actor has a confirmed
+Organization A is "own", organization B is "other"; organization C co-authors the matrix's
+appeal that A leads (tests/security/authz/appeals_rows.py), so its member sees that appeal
+without writing it. Every signed-in actor has a confirmed
 second factor proven in their session just now (as after a real sign-in and a step-up), so
 the matrix exercises the permission rules, not the step-up check — except ``stale_admin``,
 an admin whose factor was proven longer ago than the step-up window: the matrix derives
@@ -30,6 +32,7 @@ ACTORS = (
     "member",
     "representative",
     "other_member",
+    "co_author_member",
     "coordinator",
     "admin",
     "suspended",
@@ -42,6 +45,7 @@ DERIVED_ACTORS = ("stale_admin",)
 class Cast:
     org_a: Organization
     org_b: Organization
+    org_c: Organization
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     session_ids: dict[str, uuid.UUID] = field(default_factory=dict)
@@ -73,12 +77,14 @@ async def build_cast(session: AsyncSession, settings: Settings) -> Cast:
     cast = Cast(
         org_a=await _organization(session, "Organization A"),
         org_b=await _organization(session, "Organization B"),
+        org_c=await _organization(session, "Organization C"),
     )
     now = datetime.now(UTC)
     plan: dict[str, tuple[frozenset[PlatformRole], Organization | None, str | None]] = {
         "member": (frozenset(), cast.org_a, "member"),
         "representative": (frozenset(), cast.org_a, "representative"),
         "other_member": (frozenset(), cast.org_b, "member"),
+        "co_author_member": (frozenset(), cast.org_c, "member"),
         "coordinator": (frozenset({PlatformRole.COORDINATOR}), None, None),
         "admin": (frozenset({PlatformRole.ADMIN}), None, None),
         "stale_admin": (frozenset({PlatformRole.ADMIN}), None, None),

@@ -29,7 +29,7 @@ from tests.auth.factories import make_user
 from tests.security.authz.actors import Cast
 from tests.security.authz.policy import Rule, everyone, only, signed_in
 
-ORG_MEMBERS = ("member", "representative", "other_member", "suspended")
+ORG_MEMBERS = ("member", "representative", "other_member", "co_author_member", "suspended")
 
 
 async def add_membership_objects(session: AsyncSession, cast: Cast) -> None:
@@ -61,19 +61,23 @@ async def add_membership_objects(session: AsyncSession, cast: Cast) -> None:
 
 
 def _home(cast: Cast, actor: str) -> Any:
-    return cast.org_b if actor == "other_member" else cast.org_a
+    return {"other_member": cast.org_b, "co_author_member": cast.org_c}.get(actor, cast.org_a)
 
 
 def organization(cast: Cast, actor: str, scope: str) -> Any:
-    """own: the actor's organization (A, or B for other_member); other: the other one."""
+    """own: the actor's organization (A; B for other_member, C for co_author_member);
+    other: another one (B, or A for those whose home is not A)."""
     home = _home(cast, actor)
-    return home.id if scope == "own" else (cast.org_a if home is cast.org_b else cast.org_b).id
+    return home.id if scope == "own" else (cast.org_b if home is cast.org_a else cast.org_a).id
 
 
 def membership(cast: Cast, actor: str, scope: str) -> Any:
-    """A membership of someone else in the actor's organization (own) or the other one."""
+    """A membership of someone else in the actor's organization (own) or in another one.
+    Nobody else belongs to C: co_author_member's "own" is their own membership."""
     in_b = cast.memberships["other_member"]
     in_a = cast.memberships["member" if actor != "member" else "representative"]
+    if actor == "co_author_member":
+        return (cast.memberships[actor] if scope == "own" else in_a).id
     home_is_b = actor == "other_member"
     return (in_b if home_is_b == (scope == "own") else in_a).id
 
@@ -98,10 +102,18 @@ def role(cast: Cast, actor: str, scope: str) -> Any:
 ADMIN_ONLY_HIDDEN = only("admin", others="404")
 # A membership: representatives of its organization see it (403), others do not (404).
 MEMBERSHIP_OWN = signed_in(
-    member="404", representative="403", other_member="404", coordinator="404"
+    member="404",
+    representative="403",
+    other_member="404",
+    co_author_member="404",
+    coordinator="404",
 )
 MEMBERSHIP_OTHER = signed_in(
-    member="404", representative="404", other_member="404", coordinator="404"
+    member="404",
+    representative="404",
+    other_member="404",
+    co_author_member="404",
+    coordinator="404",
 )
 P = Permission
 
@@ -116,7 +128,9 @@ MEMBERSHIPS_POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/organizations/{organization_id}"): Rule(
         signed_in(),
         params={"organization_id": organization},
-        expect_other=signed_in(member="404", representative="404", other_member="404"),
+        expect_other=signed_in(
+            member="404", representative="404", other_member="404", co_author_member="404"
+        ),
         permission=P.ORGANIZATIONS_READ,
     ),
     ("PATCH", "/api/organizations/{organization_id}"): Rule(

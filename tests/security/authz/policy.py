@@ -44,6 +44,9 @@ def only(*actors: str, others: Outcome = "403") -> dict[str, Outcome]:
 @dataclass(frozen=True)
 class Rule:
     expect: dict[str, Outcome]
+    # Query parameters the route requires (so that a request reaches its authorization
+    # point instead of failing validation first).
+    query: Callable[[Cast, str, str], dict[str, Any]] | None = None
     # Path parameters: name -> resolver. With parameters, each request runs twice: with the
     # actor's own object ("own") and with someone else's ("other").
     params: dict[str, Resolver] = field(default_factory=dict)
@@ -89,7 +92,7 @@ def body(value: Any) -> Callable[[Cast, str, str], Any]:
 
 
 NO_SUCH_ID = "00000000-0000-7000-8000-000000000000"
-PEOPLE = ("member", "representative", "other_member")
+PEOPLE = ("member", "representative", "other_member", "co_author_member")
 
 POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(everyone()),

@@ -14,11 +14,12 @@ import pytest
 from app.permissions import STEP_UP
 from app.routes import iter_http_routes
 from tests.security.authz.actors import ACTORS, DERIVED_ACTORS, build_cast
+from tests.security.authz.appeals_rows import APPEALS_POLICY, add_appeal_objects
 from tests.security.authz.memberships_rows import MEMBERSHIPS_POLICY, add_membership_objects
 from tests.security.authz.policy import OUTCOMES, expected_outcome
 from tests.security.authz.policy import POLICY as AUTH_POLICY
 
-POLICY = AUTH_POLICY | MEMBERSHIPS_POLICY
+POLICY = AUTH_POLICY | MEMBERSHIPS_POLICY | APPEALS_POLICY
 
 
 def outcome_of(response) -> str:  # type: ignore[no-untyped-def]
@@ -55,6 +56,7 @@ async def test_authorization_matrix(app, client, session, connection, settings) 
     (settings.frontend_dist / "index.html").write_text("<!doctype html><title>Accord</title>")
     cast = await build_cast(session, settings)
     await add_membership_objects(session, cast)
+    await add_appeal_objects(session, client, cast)
     unexpected: list[str] = []
     checked = 0
     for route in iter_http_routes(app):
@@ -70,6 +72,7 @@ async def test_authorization_matrix(app, client, session, connection, settings) 
                         r"\{" + name + r"(:[^}]*)?\}", str(resolve(cast, actor, scope)), path
                     )
                 body = rule.body(cast, actor, scope) if rule.body else None
+                query = rule.query(cast, actor, scope) if rule.query else None
                 savepoint = await connection.begin_nested()
                 try:
                     response = await client.request(
@@ -77,6 +80,7 @@ async def test_authorization_matrix(app, client, session, connection, settings) 
                         path,
                         headers=cast.headers(actor),
                         json=body,
+                        params=query,
                     )
                 finally:
                     await savepoint.rollback()
