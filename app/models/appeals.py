@@ -80,8 +80,9 @@ class AppealParticipant(IdMixin, TimestampMixin, Base):
         UniqueConstraint("appeal_id", "organization_id"),
         one_of("role", PARTICIPANT_ROLES),
         one_of("status", PARTICIPANT_STATUSES),
-        # The visibility filter of every appeals list: organization first.
-        Index("ix_appeal_participants_organization_appeal", "organization_id", "appeal_id"),
+        # The visibility filter of every appeals list: per organization and status, the
+        # newest appeals first straight from the index (repository.list_appeals).
+        Index("ix_appeal_participants_visibility", "organization_id", "status", "appeal_id"),
     )
 
     appeal_id: Mapped[uuid.UUID] = mapped_column(
@@ -105,13 +106,17 @@ class AppealEditor(IdMixin, TimestampMixin, Base):
     """A person the lead organization named to edit, beyond its own members."""
 
     __tablename__ = "appeal_editors"
-    __table_args__ = (UniqueConstraint("appeal_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("appeal_id", "user_id"),
+        # A person's appeals as editor, newest first (repository.list_appeals).
+        Index("ix_appeal_editors_user_appeal", "user_id", "appeal_id"),
+    )
 
     appeal_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("appeals.id", ondelete="CASCADE"), info=METADATA
     )
     user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True, info=METADATA
+        ForeignKey("users.id", ondelete="CASCADE"), info=METADATA
     )
     added_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), info=METADATA

@@ -95,7 +95,9 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("appeal_editors", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_appeal_editors_user_id"), ["user_id"], unique=False)
+        batch_op.create_index(
+            "ix_appeal_editors_user_appeal", ["user_id", "appeal_id"], unique=False
+        )
 
     op.create_table(
         "appeal_participants",
@@ -148,8 +150,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("appeal_participants", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_appeal_participants_organization_appeal",
-            ["organization_id", "appeal_id"],
+            "ix_appeal_participants_visibility",
+            ["organization_id", "status", "appeal_id"],
             unique=False,
         )
 
@@ -471,11 +473,11 @@ def downgrade() -> None:
 
     op.drop_table("appeal_revisions")
     with op.batch_alter_table("appeal_participants", schema=None) as batch_op:
-        batch_op.drop_index("ix_appeal_participants_organization_appeal")
+        batch_op.drop_index("ix_appeal_participants_visibility")
 
     op.drop_table("appeal_participants")
     with op.batch_alter_table("appeal_editors", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_appeal_editors_user_id"))
+        batch_op.drop_index("ix_appeal_editors_user_appeal")
 
     op.drop_table("appeal_editors")
     with op.batch_alter_table("appeals", schema=None) as batch_op:

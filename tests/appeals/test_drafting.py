@@ -42,6 +42,33 @@ class TestCompartment:
             listed = (await cast[who].get("/api/appeals")).json()["items"]
             assert appeal["id"] not in [a["id"] for a in listed], who
 
+    async def test_a_members_list_pages_and_filters_over_everything_visible(self, cast) -> None:  # type: ignore[no-untyped-def]
+        first = await start_appeal(cast)
+        await cast["a_rep"].post(
+            f"/api/appeals/{first['id']}/transitions", json={"action": "withdraw"}
+        )
+        others = [await start_appeal(cast) for _ in range(3)]
+        invited = await start_appeal(cast)
+        await cast["a_rep"].post(
+            f"/api/appeals/{invited['id']}/co-authors", json={"organization_id": str(cast.org_c.id)}
+        )
+        seen: list[str] = []
+        cursor = None
+        while True:
+            query = f"&cursor={cursor}" if cursor else ""
+            page = (await cast["a_member"].get(f"/api/appeals?limit=2{query}")).json()
+            seen += [a["id"] for a in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert seen == [invited["id"], *[a["id"] for a in reversed(others)], first["id"]]
+        withdrawn = (await cast["a_member"].get("/api/appeals?state=withdrawn&limit=1")).json()
+        assert [a["id"] for a in withdrawn["items"]] == [first["id"]]
+        # C's representative sees the one C is invited to; C's member sees none of them.
+        rep = (await cast["c_rep"].get("/api/appeals")).json()["items"]
+        assert [a["id"] for a in rep] == [invited["id"]]
+        assert (await cast["c_member"].get("/api/appeals")).json()["items"] == []
+
     async def test_a_coordinator_sees_and_manages_every_appeal(self, cast) -> None:  # type: ignore[no-untyped-def]
         appeal = await start_appeal(cast)
         read = (await cast["coordinator"].get(f"/api/appeals/{appeal['id']}")).json()
