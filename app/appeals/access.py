@@ -13,7 +13,8 @@ representative of the lead             … and manage: name editors, withdraw, a
 member of an accepted co-author org    read, comment, suggest
 representative of a co-author org      … and approve for their organization, leave
 representative of an invited org       read (to decide), accept or decline
-editor named by the lead               read, comment, suggest, edit
+editor named by the lead               read, comment, suggest, edit (while still a
+                                       member of a writing organization)
 =====================================  ====================================================
 
 Org roles count only in their own organization (app/permissions.py); a platform admin
@@ -72,7 +73,11 @@ def appeal_rights(
     decide_for: set[uuid.UUID] = set()
     if Permission.APPEALS_RUN in platform_permissions(actor.platform_roles):
         rights |= set(AppealRight)
-    if is_editor:
+    # A named editor edits only while still a member of an organization writing the
+    # appeal: leaving (or being removed from) it ends the access the naming gave.
+    if is_editor and any(
+        p.status == "accepted" and p.organization_id in actor.memberships for p in participants
+    ):
         rights |= {AppealRight.READ, AppealRight.COMMENT, AppealRight.EDIT}
     for participant in participants:
         if participant.organization_id not in actor.memberships:
@@ -96,16 +101,12 @@ def appeal_rights(
     return frozenset(rights), frozenset(approve_for), frozenset(decide_for)
 
 
-def list_visibility(
-    actor: Actor,
-) -> tuple[list[uuid.UUID], list[uuid.UUID], uuid.UUID] | None:
+def list_visibility(actor: Actor) -> tuple[list[uuid.UUID], list[uuid.UUID]] | None:
     """Which appeals the actor's lists show, for the repository: ``None`` means every one
-    (coordinators); else (organizations they draft in, organizations they represent, their
-    user id) — the same rules as :func:`appeal_rights`, in a form a query can apply."""
+    (coordinators); else (organizations they draft in, organizations they represent) —
+    the same rules as :func:`appeal_rights`, in a form a query can apply."""
     if Permission.APPEALS_RUN in platform_permissions(actor.platform_roles):
         return None
-    if actor.user_id is None:
-        return [], [], uuid.UUID(int=0)  # nobody: sees nothing
     drafting: list[uuid.UUID] = []
     representing: list[uuid.UUID] = []
     for organization_id in actor.memberships:
@@ -114,7 +115,7 @@ def list_visibility(
             drafting.append(organization_id)
         if Permission.APPEALS_SIGN_FOR_ORG in granted:
             representing.append(organization_id)
-    return drafting, representing, actor.user_id
+    return drafting, representing
 
 
 async def access_appeal(

@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
-from app.actors import Actor as PersonActor
 from app.appeals import repository as repo
 from app.appeals.access import AppealAccess, AppealRight, appeal_rights
 from app.appeals.anchoring import Anchor, locate, make_anchor
@@ -41,12 +40,11 @@ from app.appeals.schemas import (
     CommentRead,
     InsertChange,
     LocatedRead,
-    Person,
     RemoveChange,
     ReplaceChange,
     SuggestionRead,
 )
-from app.appeals.service import add_revision, head_revision, revision_blocks
+from app.appeals.service import add_revision, head_revision, person, revision_blocks
 from app.appeals.suggestions import (
     Insert,
     Remove,
@@ -63,14 +61,8 @@ from app.audit import AuditAction, record_event
 from app.config import Settings
 from app.memberships import service as memberships
 from app.models.appeals import AppealComment, AppealRevision, AppealSuggestion
-from app.notifications.service import enqueue_email
+from app.notifications.service import notify_user
 from app.users import service as users
-
-
-def _person(user_id: uuid.UUID | None, names: dict[uuid.UUID, str]) -> Person | None:
-    if user_id is None or user_id not in names:
-        return None
-    return Person(id=user_id, name=names[user_id])
 
 
 async def _revision_of(
@@ -104,16 +96,16 @@ async def _check_mentions(
         raise MentionNotAllowed()
     held = await memberships.memberships_of_users(session, [p.id for p in people])
     roles = await users.platform_roles_of(session, [p.id for p in people])
-    for person in people:
-        actor = PersonActor(
+    for mentioned in people:
+        actor = Actor(
             type="user",
-            user_id=person.id,
-            platform_roles=frozenset(roles.get(person.id, [])),
-            memberships={m.organization_id: m.role for m in held.get(person.id, [])},
+            user_id=mentioned.id,
+            platform_roles=frozenset(roles.get(mentioned.id, [])),
+            memberships={m.organization_id: m.role for m in held.get(mentioned.id, [])},
         )
-        editor = await repo.is_editor(session, access.appeal.id, person.id)
+        editor = await repo.is_editor(session, access.appeal.id, mentioned.id)
         rights, _, _ = appeal_rights(actor, access.participants, is_editor=editor)
-        if AppealRight.READ not in rights or person.status != "active":
+        if AppealRight.READ not in rights or mentioned.status != "active":
             raise MentionNotAllowed()
     return people
 
@@ -126,14 +118,12 @@ async def _notify_mentions(
     now: datetime,
     settings: Settings,
 ) -> None:
-    for person in people:
-        await enqueue_email(
+    for mentioned in people:
+        await notify_user(
             session,
+            user=mentioned,
             kind="appeal_mention",
-            to=person.email,
-            language=person.language,
             now=now,
-            name=person.display_name,
             link=appeal_link(settings, access.appeal),
         )
 
@@ -285,7 +275,7 @@ def _comment_read(
     return CommentRead(
         id=comment.id,
         parent_id=comment.parent_id,
-        author=_person(comment.author_id, names),
+        author=person(comment.author_id, names),
         body=comment.body,
         created_at=comment.created_at,
         revision_number=numbers.get(comment.revision_id, 0),
@@ -295,7 +285,7 @@ def _comment_read(
         else None,
         outdated=anchor is not None and found is None,
         resolved_at=comment.resolved_at,
-        resolved_by=_person(comment.resolved_by, names),
+        resolved_by=person(comment.resolved_by, names),
     )
 
 
@@ -421,14 +411,12 @@ async def _tell_author(
 ) -> None:
     if row.author_id is None:
         return
-    for person in await users.get_users(session, [row.author_id]):
-        await enqueue_email(
+    for author in await users.get_users(session, [row.author_id]):
+        await notify_user(
             session,
+            user=author,
             kind="appeal_suggestion_decided",
-            to=person.email,
-            language=person.language,
             now=now,
-            name=person.display_name,
             link=appeal_link(settings, access.appeal),
         )
 
@@ -527,13 +515,13 @@ def suggestion_read(
         id=row.id,
         kind=row.kind,  # type: ignore[arg-type]
         status=row.status,  # type: ignore[arg-type]
-        author=_person(row.author_id, names),
+        author=person(row.author_id, names),
         created_at=row.created_at,
         revision_number=numbers.get(row.revision_id, 0),
         change=_change_read(suggestion),
         note=row.note,
         outdated=row.status == "open" and is_outdated(current, suggestion),
-        decided_by=_person(row.decided_by, names),
+        decided_by=person(row.decided_by, names),
         decided_at=row.decided_at,
         reason=row.reason,
         result_revision_number=numbers.get(row.result_revision_id)

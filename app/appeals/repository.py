@@ -48,21 +48,23 @@ def _newest_ids(
 async def list_appeals(
     session: AsyncSession,
     *,
-    visible_to: tuple[Sequence[uuid.UUID], Sequence[uuid.UUID], uuid.UUID] | None,
+    visible_to: tuple[Sequence[uuid.UUID], Sequence[uuid.UUID]] | None,
     state: str | None,
     cursor: uuid.UUID | None,
     limit: int,
 ) -> tuple[list[Appeal], uuid.UUID | None]:
     """Newest first. ``visible_to``: (organizations the person drafts in, organizations
-    they represent, their user id): appeals one of the first writes, one of the second is
-    invited to, or they were named editor of. ``None``: every appeal (coordinators).
+    they represent): appeals one of the first writes, one of the second is invited to.
+    ``None``: every appeal (coordinators). A named editor needs no branch of their own:
+    an editor sees an appeal only while a member of an organization writing it, which
+    the first branches list already.
 
-    The visible ids are the union of one short branch per organization (and one for the
-    editor), each the newest ``limit + 1`` from its index: a page costs the same with a
+    The visible ids are the union of one short branch per organization, each the newest
+    ``limit + 1`` from its index: a page costs the same with a
     thousand appeals or a million (bench/bench_appeals.py)."""
     statement = select(Appeal)
     if visible_to is not None:
-        drafting, representing, user_id = visible_to
+        drafting, representing = visible_to
         branches = [
             _newest_ids(
                 select(AppealParticipant.appeal_id).where(
@@ -77,15 +79,8 @@ async def list_appeals(
             for status, organizations in (("accepted", drafting), ("invited", representing))
             for organization_id in organizations
         ]
-        branches.append(
-            _newest_ids(
-                select(AppealEditor.appeal_id).where(AppealEditor.user_id == user_id),
-                AppealEditor.appeal_id,
-                cursor,
-                limit,
-                state,
-            )
-        )
+        if not branches:
+            return [], None  # in no organization: no appeal to see
         statement = statement.where(Appeal.id.in_(union(*branches)))
     if state is not None:
         statement = statement.where(Appeal.state == state)

@@ -41,7 +41,7 @@ from app.auth.errors import PermissionDenied
 from app.config import Settings
 from app.memberships import service as memberships
 from app.models.appeals import Appeal, AppealApproval, AppealEditor, AppealParticipant
-from app.notifications.service import enqueue_email
+from app.notifications.service import notify_user
 from app.organizations import service as organizations
 from app.organizations.errors import OrganizationNotFound
 from app.users import service as users
@@ -68,14 +68,8 @@ async def _tell_representatives(
     neither the appeal nor the coalition (mail crosses providers an adversary may read):
     the link leads to the page, behind sign-in."""
     for _, user in await users.representatives_of(session, organization_ids):
-        await enqueue_email(
-            session,
-            kind=kind,
-            to=user.email,
-            language=user.language,
-            now=now,
-            name=user.display_name,
-            link=appeal_link(settings, appeal),
+        await notify_user(
+            session, user=user, kind=kind, now=now, link=appeal_link(settings, appeal)
         )
 
 

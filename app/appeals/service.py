@@ -122,7 +122,8 @@ def revision_blocks(revision: AppealRevision) -> list[Block]:
     return blocks_from_json(revision.blocks_json)
 
 
-def _person(user_id: uuid.UUID | None, names: dict[uuid.UUID, str]) -> Person | None:
+def person(user_id: uuid.UUID | None, names: dict[uuid.UUID, str]) -> Person | None:
+    """The named person for an author or decider column (None when gone)."""
     if user_id is None or user_id not in names:
         return None
     return Person(id=user_id, name=names[user_id])
@@ -138,8 +139,8 @@ async def revision_read(
         number=revision.number,
         sha256=revision.sha256,
         parent_sha256=revision.parent_sha256,
-        author=_person(revision.author_id, names),
-        credited=_person(revision.credited_id, names),
+        author=person(revision.author_id, names),
+        credited=person(revision.credited_id, names),
         note=revision.note,
         merged=revision.merged,
         created_at=revision.created_at,
@@ -398,7 +399,7 @@ async def appeal_read(session: AsyncSession, access: AppealAccess) -> AppealRead
             )
             for p in participants
         ],
-        editors=[p for e in editors if (p := _person(e.user_id, names)) is not None],
+        editors=[p for e in editors if (p := person(e.user_id, names)) is not None],
         rights=sorted(r.value for r in access.rights),  # type: ignore[misc]
         approve_for=sorted(access.approve_for),
         decide_for=sorted(access.decide_for),

@@ -158,6 +158,29 @@ class TestCompartment:
         )
         assert outsider.status_code == 404
 
+    async def test_a_named_editor_who_leaves_their_organization_loses_the_appeal(
+        self, cast, session, browse
+    ) -> None:  # type: ignore[no-untyped-def]
+        from sqlalchemy import delete
+
+        from app.models.memberships import Membership
+
+        appeal = await start_appeal(cast)
+        await with_co_author(cast, appeal["id"])
+        named = await cast["a_rep"].post(
+            f"/api/appeals/{appeal['id']}/editors",
+            json={"user_id": str(cast.people["b_member"].id)},
+        )
+        assert named.status_code == 200
+        await session.execute(
+            delete(Membership).where(Membership.user_id == cast.people["b_member"].id)
+        )
+        await session.commit()
+        # Membership changes end sessions: the former member signs in again.
+        again = await browse(cast.people["b_member"])
+        assert (await again.get(f"/api/appeals/{appeal['id']}")).status_code == 404
+        assert (await again.get("/api/appeals")).json()["items"] == []
+
 
 class TestSaving:
     async def test_a_save_without_if_match_is_428(self, cast) -> None:  # type: ignore[no-untyped-def]
