@@ -1,4 +1,5 @@
-"""Domain-free cryptography: keyring, field encryption, blind indexes, tokens, sealing, signing.
+"""Domain-free cryptography: keyring, field encryption, blind indexes, tokens, sealing, signing,
+and the custody primitives (Shamir shares).
 
 Imports nothing from the rest of ``app``.
 """
@@ -17,7 +18,7 @@ from app.kit.crypto.blind_index import (
     normalize_email,
     normalize_text,
 )
-from app.kit.crypto.errors import CryptoError, DecryptionError, KeyringError
+from app.kit.crypto.errors import CryptoError, DecryptionError, KeyringError, ShareError
 from app.kit.crypto.keyring import Keyring, Purpose, generate_master_key
 from app.kit.crypto.keystore import (
     load_keyring_file,
@@ -26,6 +27,7 @@ from app.kit.crypto.keystore import (
     write_secret_file,
 )
 from app.kit.crypto.sealing import generate_sealing_keypair, open_sealed, seal
+from app.kit.crypto.shamir import combine, split
 from app.kit.crypto.signing import (
     generate_signing_key,
     public_key_of,
@@ -45,8 +47,10 @@ __all__ = [
     "Keyring",
     "KeyringError",
     "Purpose",
+    "ShareError",
     "blind_index",
     "blind_index_candidates",
+    "combine",
     "constant_time_equal",
     "decrypt_field",
     "decrypt_text",
@@ -67,6 +71,7 @@ __all__ = [
     "save_keyring_file",
     "seal",
     "sign",
+    "split",
     "token_mac",
     "token_mac_candidates",
     "verify_signature",

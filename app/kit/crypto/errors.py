@@ -14,3 +14,7 @@ class DecryptionError(CryptoError):
 
 class KeyringError(CryptoError):
     """A keyring, key or key file is missing, malformed or unsafe."""
+
+
+class ShareError(CryptoError):
+    """Shamir split or combine refused its arguments (parameters, or shares that cannot combine)."""
