@@ -1,5 +1,5 @@
 """Domain-free cryptography: keyring, field encryption, blind indexes, tokens, sealing, signing,
-and the custody primitives (Shamir shares).
+and the custody primitives (Shamir shares, custodian key files).
 
 Imports nothing from the rest of ``app``.
 """
@@ -19,6 +19,7 @@ from app.kit.crypto.blind_index import (
     normalize_text,
 )
 from app.kit.crypto.errors import CryptoError, DecryptionError, KeyringError, ShareError
+from app.kit.crypto.keyfile import read_key_file, write_key_file
 from app.kit.crypto.keyring import Keyring, Purpose, generate_master_key
 from app.kit.crypto.keystore import (
     load_keyring_file,
@@ -67,6 +68,7 @@ __all__ = [
     "normalize_text",
     "open_sealed",
     "public_key_of",
+    "read_key_file",
     "read_secret_file",
     "save_keyring_file",
     "seal",
@@ -75,5 +77,6 @@ __all__ = [
     "token_mac",
     "token_mac_candidates",
     "verify_signature",
+    "write_key_file",
     "write_secret_file",
 ]
