@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 
 // In development, API calls go to the FastAPI server; in production FastAPI serves dist/ itself
@@ -24,12 +24,28 @@ export default defineConfig({
     },
   },
   test: {
-    environment: "jsdom",
-    setupFiles: ["./src/test/setup.ts"],
-    include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
     unstubGlobals: true,
     // Generous, for the same reason as asyncUtilTimeout in src/test/setup.ts.
     testTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "app",
+          environment: "jsdom",
+          setupFiles: ["./src/test/setup.ts"],
+          include: ["src/**/*.test.{ts,tsx}"],
+          exclude: [...configDefaults.exclude, "src/kit/**"],
+        },
+      },
+      // The crypto kits need no DOM, and jsdom gets in their way: its typed arrays come from
+      // another realm than the WebCrypto they are handed to, which refuses them. A browser has
+      // one realm; Node without jsdom is the closer match.
+      {
+        extends: true,
+        test: { name: "kit", environment: "node", include: ["src/kit/**/*.test.ts"] },
+      },
+    ],
   },
 });
