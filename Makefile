@@ -7,7 +7,7 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test install install-dev frontend lint lock check-api-client openapi clean-data test-python \
-	front-door
+	front-door custody-vectors
 
 run: install frontend ## install, build the UI, migrate ./data/accord.db, create dev keys, serve :8000
 	$(VENV)/bin/accord serve
@@ -55,6 +55,11 @@ check-api-client: install frontend/node_modules/.package-lock.json ## fail when 
 
 lock: install-dev ## recompile requirements/*.txt (hashed) from pyproject.toml
 	bash scripts/lock.sh
+
+# The tests read the committed file; regenerate it only when the custody formats change.
+custody-vectors: install frontend/node_modules/.package-lock.json ## remake tests/kit/crypto/custody_vectors.json (Python and browser halves)
+	cd frontend && node scripts/custody-vectors.mjs
+	$(PY) scripts/custody_vectors.py
 
 front-door: ## a fresh venv from the runtime lock alone serves /readyz (CI; no dev extra)
 	bash scripts/front-door.sh
