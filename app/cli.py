@@ -421,6 +421,88 @@ def audit_verify(checkpoint_files: tuple[Path, ...]) -> None:
 
 
 @main.group()
+def custody() -> None:
+    """Sealed signer identities: opening them offline with custodians' key files."""
+
+
+@custody.command("open")
+@click.option("--appeal", "appeal_id", required=True, type=click.UUID, help="the appeal's id")
+@click.option(
+    "--key-file",
+    "key_files",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="a custodian's key file (repeat: as many as the appeal's threshold)",
+)
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the CSV to write (created readable only by you; never overwritten)",
+)
+def custody_open(appeal_id: Any, key_files: tuple[Path, ...], output: Path) -> None:
+    """k custodians open an appeal's withheld and counted identities on this machine: each
+    types the passphrase of their key file. The names go to --output only (mode 0600)."""
+    from app.actors import SYSTEM
+    from app.audit import AuditAction, record_event
+    from app.db import create_sessionmaker, unit_of_work
+    from app.kit.crypto import DecryptionError, KeyringError, read_key_file
+    from app.signatories.export import defused
+    from app.signatories.unsealing import CustodyRefused, open_offline
+
+    settings = get_settings()
+    _load_keys(settings)
+    if output.exists():
+        _fail(f"{output} exists: choose a new file")
+    keys = []
+    for path in key_files:
+        passphrase = click.prompt(f"Passphrase of {path.name}", hide_input=True)
+        try:
+            keys.append(read_key_file(path.read_bytes(), passphrase)[0])
+        except (DecryptionError, KeyringError):
+            _fail(f"{path.name}: wrong passphrase, or not a custody key file")
+
+    async def run(engine: Any) -> Any:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            opened = await open_offline(session, appeal_id=appeal_id, custodian_keys=keys)
+            await record_event(
+                session,
+                actor=SYSTEM,
+                action=AuditAction.UNSEAL_OPENED_OFFLINE,
+                target=("appeal", appeal_id),
+                details={"key_files": len(keys), "identities": len(opened)},
+            )
+            return opened
+
+    try:
+        opened = _run(_with_engine(settings, run))
+    except CustodyRefused as refused:
+        _fail(str(refused))
+    import csv
+    import os
+
+    descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(("name", "line", "kind", "tier", "status", "mandate"))
+        for item in opened:
+            mandate = item.identity.get("mandate") or {}
+            writer.writerow(
+                defused(str(cell))
+                for cell in (
+                    item.identity.get("name", ""),
+                    item.identity.get("line", ""),
+                    item.kind,
+                    item.tier,
+                    item.status,
+                    " ".join(str(v) for v in mandate.values()) if isinstance(mandate, dict) else "",
+                )
+            )
+    click.echo(f"{len(opened)} identities written to {output}")
+
+
+@main.group()
 def appeals() -> None:
     """Appeals: their revision chains."""
 

@@ -246,3 +246,12 @@ async def list_translation_revisions(
         .order_by(TranslationRevision.number)
     )
     return list((await session.scalars(statement)).all())
+
+
+async def has_signing_window(session: AsyncSession, appeal_id: uuid.UUID) -> bool:
+    from app.models.signatories import SigningWindow
+
+    found = await session.scalar(
+        select(SigningWindow.id).where(SigningWindow.appeal_id == appeal_id).limit(1)
+    )
+    return found is not None

@@ -44,6 +44,7 @@ from app.models.appeals import Appeal, AppealApproval, AppealEditor, AppealParti
 from app.notifications.service import notify_user
 from app.organizations import service as organizations
 from app.organizations.errors import OrganizationNotFound
+from app.signatories import service as signing
 from app.users import service as users
 from app.users.errors import UserNotFound
 
@@ -55,7 +56,7 @@ def appeal_link(settings: Settings | None, appeal: Appeal) -> str:
     return f"{base}/appeals/{appeal.id}"
 
 
-async def _tell_representatives(
+async def tell_representatives(
     session: AsyncSession,
     *,
     appeal: Appeal,
@@ -63,13 +64,14 @@ async def _tell_representatives(
     kind: str,
     now: datetime,
     settings: Settings | None = None,
+    **values: str,
 ) -> None:
     """Email each representative of the organizations, in their language. The email names
     neither the appeal nor the coalition (mail crosses providers an adversary may read):
     the link leads to the page, behind sign-in."""
     for _, user in await users.representatives_of(session, organization_ids):
         await notify_user(
-            session, user=user, kind=kind, now=now, link=appeal_link(settings, appeal)
+            session, user=user, kind=kind, now=now, link=appeal_link(settings, appeal), **values
         )
 
 
@@ -79,7 +81,7 @@ def _writing(participants: list[AppealParticipant]) -> list[uuid.UUID]:
 
 async def notify_approvals_reset(session: AsyncSession, *, appeal: Appeal, now: datetime) -> None:
     participants = await repo.list_participants(session, appeal.id)
-    await _tell_representatives(
+    await tell_representatives(
         session,
         appeal=appeal,
         organization_ids=_writing(participants),
@@ -156,9 +158,15 @@ async def change_state(
         raise ApprovalIncomplete()
     if action == AppealAction.OPEN and not await translations_ready(session, appeal):
         raise TranslationsNotReady()
+    if action == AppealAction.OPEN:
+        await signing.require_window(session, appeal.id)
     await _move(session, actor=actor, appeal=appeal, action=action, now=now)
+    if action == AppealAction.OPEN:
+        await signing.after_opening(session, appeal)
+    elif action == AppealAction.CLOSE:
+        await signing.end_signing(session, appeal.id, now=now)
     if action in (AppealAction.SUBMIT_FOR_REVIEW, AppealAction.REOPEN_REVIEW):
-        await _tell_representatives(
+        await tell_representatives(
             session,
             appeal=appeal,
             organization_ids=_writing(list(access.participants)),
@@ -170,6 +178,14 @@ async def change_state(
         # review is how a text is reopened for change, so it stays open until a
         # representative approves again (approve() completes the round).
     return appeal
+
+
+async def close_by_deadline(
+    session: AsyncSession, *, appeal: Appeal, now: datetime, settings: Settings
+) -> None:
+    """The signing deadline passed: the system closes the appeal (the worker)."""
+    await _move(session, actor=SYSTEM, appeal=appeal, action=AppealAction.CLOSE, now=now)
+    await signing.end_signing(session, appeal.id, now=now)
 
 
 async def approve(
@@ -264,7 +280,7 @@ async def invite_co_author(
         target=appeal,
         details={"organization_id": str(organization_id)},
     )
-    await _tell_representatives(
+    await tell_representatives(
         session,
         appeal=appeal,
         organization_ids=[organization_id],

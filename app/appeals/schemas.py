@@ -149,6 +149,8 @@ class AppealRead(AppealSummary):
     approve_for: list[uuid.UUID]
     decide_for: list[uuid.UUID]
     actions: list[ActionName]
+    # Opened for signatures once (then ``open`` reopens it; the first time needs a window).
+    signing_window: bool
 
 
 class RevisionRead(BaseModel):

@@ -404,6 +404,7 @@ async def appeal_read(session: AsyncSession, access: AppealAccess) -> AppealRead
         approve_for=sorted(access.approve_for),
         decide_for=sorted(access.decide_for),
         actions=[a.value for a in actions],  # type: ignore[misc]
+        signing_window=await repo.has_signing_window(session, appeal.id),
     )
 
 

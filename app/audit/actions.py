@@ -157,6 +157,40 @@ class AuditAction(StrEnum):
         "One exact revision of a translation was approved.",
     )
 
+    SIGNING_OPENED = (
+        "signing.opened",
+        "A coordinator opened an appeal for signatures: its window and custodians.",
+    )
+    SIGNING_ENDED = (
+        "signing.ended",
+        "Signing ended; the links from people to withheld and counted signatures were erased.",
+    )
+    SIGNATURE_WITHDRAWN = (
+        "signature.withdrawn",
+        "A signature was withdrawn (never recorded: whose).",
+    )
+    UNSEAL_REQUESTED = (
+        "unseal.requested",
+        "A custodian asked to read an appeal's sealed identities (with a reason).",
+    )
+    UNSEAL_APPROVED = (
+        "unseal.approved",
+        "A custodian gave their share to an unsealing request (sealed to the requester).",
+    )
+    UNSEAL_OPENED = (
+        "unseal.opened",
+        "The requester fetched the shares and sealed identities to open them in their browser.",
+    )
+    SIGNATURES_EXPORTED = (
+        "signatures.exported",
+        "The public signatures of an appeal were exported as CSV.",
+    )
+    UNSEAL_OPENED_OFFLINE = (
+        "unseal.opened_offline",
+        "Custodians opened an appeal's sealed identities offline with their key files.",
+    )
+    CUSTODY_KEY_SET = "custody_key.set", "A person set up or replaced their custody public key."
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, case, delete, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.kit.upsert import insert_for
 from app.models.base import new_id
 from app.models.identity import AuthThrottle
 
@@ -19,12 +18,6 @@ _DATETIME = _TABLE.c.window_started_at.type
 
 def _at(moment: datetime) -> ColumnElement[datetime]:
     return literal(moment, type_=_DATETIME)
-
-
-def _insert_for(session: AsyncSession):  # type: ignore[no-untyped-def]
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql_insert
-    return sqlite_insert
 
 
 async def count_attempt(
@@ -44,7 +37,7 @@ async def count_attempt(
     or once the block has ended; the attempt that uses the budget up blocks the key until
     ``blocked_until``.
     """
-    insert = _insert_for(session)
+    insert = insert_for(session)
     row = _TABLE.c
     # A new budget once the window has passed (and no block stands) or the block
     # has ended; a standing block outlives a shorter window.

@@ -11,8 +11,12 @@ from app.auth.housekeeping import PURGE_EVERY, purge_expired
 from app.config import Settings
 from app.jobs.runner import Job, JobContext
 from app.notifications.worker import outbox_job
+from app.signatories.service import signing_deadlines
 
 log = logging.getLogger("accord.jobs")
+# A deadline is exact for signers (signing_open compares with now); the worker only closes
+# the appeal and erases the links, so a minute late is fine.
+SIGNING_DEADLINES_EVERY = timedelta(minutes=1)
 
 
 async def purge_auth_state(ctx: JobContext) -> None:
@@ -45,4 +49,5 @@ def worker_jobs(settings: Settings) -> list[Job]:
         outbox_job(),
         Job("auth.housekeeping", PURGE_EVERY, purge_auth_state, "housekeeping"),
         audit_checkpoint_job(settings),
+        Job("signing.deadlines", SIGNING_DEADLINES_EVERY, signing_deadlines, "signing deadlines"),
     ]

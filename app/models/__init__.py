@@ -24,6 +24,15 @@ from app.models.identity import (
 )
 from app.models.memberships import AdminGrantRequest, Invitation, Membership, Organization
 from app.models.outbox import OutboxMessage
+from app.models.signatories import (
+    AppealCustodian,
+    CustodyKey,
+    Signature,
+    SignatureCount,
+    SigningWindow,
+    UnsealApproval,
+    UnsealRequest,
+)
 from app.models.users import EmailChange, PlatformRole, PlatformRoleGrant, User, UserStatus
 
 __all__ = [
@@ -31,6 +40,7 @@ __all__ = [
     "Appeal",
     "AppealApproval",
     "AppealComment",
+    "AppealCustodian",
     "AppealEditor",
     "AppealParticipant",
     "AppealRevision",
@@ -43,6 +53,7 @@ __all__ = [
     "AuthSession",
     "AuthThrottle",
     "Base",
+    "CustodyKey",
     "EmailChange",
     "Invitation",
     "Membership",
@@ -53,8 +64,13 @@ __all__ = [
     "PlatformRole",
     "PlatformRoleGrant",
     "RecoveryCode",
+    "Signature",
+    "SignatureCount",
+    "SigningWindow",
     "TotpFactor",
     "TranslationRevision",
+    "UnsealApproval",
+    "UnsealRequest",
     "User",
     "UserStatus",
 ]

@@ -6,12 +6,14 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -56,6 +58,11 @@ class Organization(IdMixin, TimestampMixin, Base):
     description_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
     contact_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
     country: Mapped[str | None] = mapped_column(String(2), info=METADATA)
+    # Signing for this organization needs a second representative's confirmation
+    # (app/signatories/service.py): one officer alone cannot commit it.
+    signing_two_officers: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=false(), info=METADATA
+    )
     updated_at: Mapped[datetime | None] = mapped_column(info=METADATA)
     # The row version behind the ETag: every UPDATE says WHERE version = <the one read> and
     # bumps it, so of two writers holding the same If-Match only one can win.

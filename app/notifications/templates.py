@@ -153,6 +153,23 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "организацией. Прочитайте и одобрите его здесь:\n\n{link}\n",
         ),
     },
+    "signing_milestone": {
+        "en": (
+            "An appeal passed a milestone of signatures",
+            "Hello {name},\n\nAn appeal your organization writes now has {count} signatures. "
+            "See it here:\n\n{link}\n",
+        ),
+        "be": (
+            "Зварот сабраў чарговую колькасць подпісаў",
+            "Вітаем, {name}!\n\nЗварот, які піша ваша арганізацыя, сабраў ужо {count} "
+            "подпісаў. Паглядзіце тут:\n\n{link}\n",
+        ),
+        "ru": (
+            "Обращение собрало очередное число подписей",
+            "Здравствуйте, {name}!\n\nОбращение, которое пишет ваша организация, собрало "
+            "уже {count} подписей. Посмотрите здесь:\n\n{link}\n",
+        ),
+    },
     "appeal_approvals_reset": {
         "en": (
             "An appeal's text changed: approval needed again",

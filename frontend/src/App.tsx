@@ -21,6 +21,9 @@ import { Loading } from "./shared/Loading";
 // The appeals pages (editor, diff, review panels) load when first opened, not with every page.
 const AppealsPage = lazy(() => import("./features/appeals/AppealsPage").then((m) => ({ default: m.AppealsPage })));
 const AppealPage = lazy(() => import("./features/appeals/AppealPage").then((m) => ({ default: m.AppealPage })));
+const SigningPage = lazy(() =>
+  import("./features/signatories/SigningPage").then((m) => ({ default: m.SigningPage })),
+);
 
 /** The routes inside the page shell; main.tsx supplies the router (tests use a MemoryRouter). */
 export function App() {
@@ -40,6 +43,7 @@ export function App() {
                 <Route path="/account" element={<AccountSecurityPage />} />
                 <Route path="/appeals" element={<AppealsPage />} />
                 <Route path="/appeals/:appealId" element={<AppealPage />} />
+                <Route path="/appeals/:appealId/sign" element={<SigningPage />} />
                 <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
                 <Route path="/admin/*" element={<AdminPage />} />
                 <Route path="/invitation" element={<InvitationPage />} />

@@ -3,13 +3,16 @@ organization (C), their members and representatives, a coordinator and an admin.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from app.appeals.text.blocks import new_block_id
+from app.kit.crypto import generate_sealing_keypair
 from app.models.memberships import Organization
 from app.models.users import User
 from tests.support.admin_session import ADMIN, COORDINATOR, browse, clock
@@ -38,6 +41,9 @@ def sample_blocks() -> list[dict[str, str]]:
     ]
 
 
+CUSTODIANS = ("a_rep", "b_rep", "a_member")
+
+
 @dataclass
 class Cast:
     org_a: Organization
@@ -45,17 +51,19 @@ class Cast:
     org_c: Organization
     people: dict[str, User] = field(default_factory=dict)
     browsers: dict[str, httpx.AsyncClient] = field(default_factory=dict)
+    custody_keys: dict[str, bytes] = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def __getitem__(self, name: str) -> httpx.AsyncClient:
         return self.browsers[name]
 
 
 @pytest.fixture
-async def cast(session, browse) -> Cast:  # type: ignore[no-untyped-def]
+async def cast(session, browse, clock) -> Cast:  # type: ignore[no-untyped-def]
     org_a = await make_organization(session, name="Lead Association")
     org_b = await make_organization(session, name="Second Union")
     org_c = await make_organization(session, name="Outside Group")
-    cast = Cast(org_a, org_b, org_c)
+    cast = Cast(org_a, org_b, org_c, now=clock.now())
     plan: list[tuple[str, Organization | None, str, Any]] = [
         ("a_member", org_a, "member", frozenset()),
         ("a_rep", org_a, "representative", frozenset()),
@@ -68,7 +76,11 @@ async def cast(session, browse) -> Cast:  # type: ignore[no-untyped-def]
     ]
     for name, organization, role, roles in plan:
         person = await make_person(
-            session, roles=roles, display_name=name.replace("_", " ").title()
+            session,
+            roles=roles,
+            display_name=name.replace("_", " ").title(),
+            # The custodians of window(): a custody key needs a fresh second factor.
+            second_factor=name in CUSTODIANS,
         )
         if organization is not None:
             await add_member(session, person, organization, role)
@@ -139,3 +151,47 @@ async def approve_all(cast: Cast, appeal_id: str) -> dict[str, Any]:
         assert response.status_code == 200, response.text
         body = response.json()
     return body
+
+
+def key_text(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+async def set_custody_key(client: httpx.AsyncClient) -> bytes:
+    """Make a custody key pair as a custodian's browser would; register the public half.
+    Returns the private key (which, in real life, never leaves the browser)."""
+    private, public = generate_sealing_keypair()
+    response = await client.put("/api/custody/key", json={"public_key": key_text(public)})
+    assert response.status_code == 200, response.text
+    return private
+
+
+def window(cast: Cast, **overrides: Any) -> dict[str, Any]:
+    """A signing window: two weeks, every tier, organizations and members, custodians
+    A's and B's representatives and A's member, 2 of 3."""
+    body: dict[str, Any] = {
+        "closes_at": (cast.now + timedelta(days=14)).isoformat(),
+        "tiers": ["public", "withheld", "counted"],
+        "allow_organizations": True,
+        "allow_members": True,
+        "custodians": [
+            {"user_id": str(cast.people["a_rep"].id), "organization_id": str(cast.org_a.id)},
+            {"user_id": str(cast.people["b_rep"].id), "organization_id": str(cast.org_b.id)},
+            {"user_id": str(cast.people["a_member"].id), "organization_id": str(cast.org_a.id)},
+        ],
+        "threshold": 2,
+        "milestones": [],
+    }
+    body.update(overrides)
+    return body
+
+
+async def open_for_signing(cast: Cast, appeal_id: str, **overrides: Any) -> httpx.Response:
+    """A coordinator opens an approved appeal with :func:`window`; the custodians' private
+    keys land in ``cast.custody_keys``."""
+    for who in CUSTODIANS:
+        if who not in cast.custody_keys:
+            cast.custody_keys[who] = await set_custody_key(cast[who])
+    return await cast["coordinator"].post(
+        f"/api/appeals/{appeal_id}/signing", json=window(cast, **overrides)
+    )

@@ -9,6 +9,7 @@ from app.models.appeals import AppealApproval
 from app.models.outbox import OutboxMessage
 from tests.appeals.conftest import (
     approve_all,
+    open_for_signing,
     read_text,
     save,
     start_appeal,
@@ -98,10 +99,13 @@ class TestLifecycle:
         await approve_all(cast, appeal["id"])
         refused = await transition(cast, "a_rep", appeal["id"], "open")
         assert refused.status_code == 403
-        opened = await transition(cast, "coordinator", appeal["id"], "open")
-        assert opened.status_code == 200, opened.text
+        without_window = await transition(cast, "coordinator", appeal["id"], "open")
+        assert without_window.status_code == 409
+        assert without_window.json()["code"] == "signing_window_missing"
+        opened = await open_for_signing(cast, appeal["id"])
+        assert opened.status_code == 201, opened.text
         assert opened.json()["state"] == "open"
-        assert opened.json()["frozen_sha256"] == appeal["head_sha256"]
+        assert opened.json()["revision_sha256"] == appeal["head_sha256"]
         etag, blocks = await read_text(cast["a_member"], appeal["id"])
         blocks[2]["text"] = "Trying to change the frozen text."
         for who in ("a_member", "coordinator"):
@@ -112,7 +116,7 @@ class TestLifecycle:
     async def test_an_open_appeal_goes_back_to_review_for_a_change(self, cast) -> None:  # type: ignore[no-untyped-def]
         appeal = await _in_review(cast)
         await approve_all(cast, appeal["id"])
-        await transition(cast, "coordinator", appeal["id"], "open")
+        assert (await open_for_signing(cast, appeal["id"])).status_code == 201
         back = await transition(cast, "coordinator", appeal["id"], "reopen_review")
         assert back.json()["state"] == "review"
         assert back.json()["frozen_sha256"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.appeals.conftest import (
     approve_all,
+    open_for_signing,
     read_text,
     save,
     start_appeal,
@@ -97,7 +98,7 @@ class TestTranslations:
         await with_co_author(cast, appeal_id)
         await transition(cast, "a_member", appeal_id, "submit_for_review")
         await approve_all(cast, appeal_id)
-        refused = await transition(cast, "coordinator", appeal_id, "open")
+        refused = await open_for_signing(cast, appeal_id)
         assert refused.status_code == 409
         assert refused.json()["code"] == "translations_not_ready"
         member_try = await cast["a_member"].post(
@@ -111,6 +112,6 @@ class TestTranslations:
         )
         assert approved.status_code == 200, approved.text
         assert approved.json()["approved"] is True
-        opened = await transition(cast, "coordinator", appeal_id, "open")
-        assert opened.status_code == 200, opened.text
+        opened = await open_for_signing(cast, appeal_id)
+        assert opened.status_code == 201, opened.text
         assert opened.json()["state"] == "open"

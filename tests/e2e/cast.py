@@ -28,7 +28,9 @@ from app.auth.service import create_account
 from app.config import get_settings
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.keys import install_keys, load_keys
+import base64
 from app.models.identity import TotpFactor
+from app.models.signatories import CustodyKey
 from app.models.memberships import Membership
 from app.models.users import PlatformRole
 from app.organizations.schemas import OrganizationCreate
@@ -65,6 +67,9 @@ async def main():
                 factor = TotpFactor(user_id=user.id, confirmed_at=now)
                 factor.secret = person["totp"]
                 session.add(factor)
+            if person.get("custody_key"):
+                session.add(CustodyKey(user_id=user.id,
+                    public_key=base64.urlsafe_b64decode(person["custody_key"] + "=")))
             out["people"][person["email"]] = str(user.id)
     await engine.dispose()
     print(json.dumps(out))
@@ -82,6 +87,8 @@ class Person:
     coordinator: bool = False
     totp: str | None = None
     language: str = "en"
+    # A custody public key (base64url, raw X25519), as if set up in their browser.
+    custody_key: str | None = None
 
 
 def seed(server: LiveServer, organizations: dict[str, str], people: list[Person]) -> dict:  # type: ignore[type-arg]

@@ -19,6 +19,7 @@ pg_dump) holds none of them, in any encoding tests/support/canaries.py knows.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
@@ -31,6 +32,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy.engine import make_url
 
+from app.kit.crypto import generate_sealing_keypair
 from app.migrate import ROOT
 from tests.e2e.axe import assert_accessible, overflow_on_a_phone
 from tests.e2e.cast import PASSWORD as SEEDED_PASSWORD
@@ -55,9 +57,28 @@ FIXTURE = ROOT.parent / "shared" / "fixtures" / "letter-forum-to-denmark-2023-03
 LEAD = "Lead Human Rights Centre"
 SECOND = "Second Legal Initiative"
 LEAD_MEMBER = Person("lena.member@example.org", "Lena Member", "lead", "member")
-LEAD_REP = Person("leo.rep@example.org", "Leo Representative", "lead", "representative")
+
+
+def _custody_key() -> str:
+    public = generate_sealing_keypair()[1]
+    return base64.urlsafe_b64encode(public).decode().rstrip("=")
+
+
+LEAD_REP = Person(
+    "leo.rep@example.org",
+    "Leo Representative",
+    "lead",
+    "representative",
+    custody_key=_custody_key(),
+)
 SECOND_MEMBER = Person("sasha.member@example.org", "Sasha Member", "second", "member")
-SECOND_REP = Person("sam.rep@example.org", "Sam Representative", "second", "representative")
+SECOND_REP = Person(
+    "sam.rep@example.org",
+    "Sam Representative",
+    "second",
+    "representative",
+    custody_key=_custody_key(),
+)
 
 
 @dataclass
@@ -419,9 +440,21 @@ async def test_a_letter_becomes_an_appeal_that_co_authors_approve_and_a_coordina
     cpage = coordinator.page
     await open_appeal(cpage, server, appeal_id)
     await state_is(cpage, "approved")
-    await lifecycle(cpage, "open")
+    # Opening the first time asks for the signing window and the custodians.
+    await (
+        cpage.get_by_role("group", name="Appeal actions")
+        .get_by_role("button", name=text("en", "appeals.lifecycle.actions.open"))
+        .click()
+    )
+    opening = cpage.get_by_test_id("open-signing-form")
+    await expect(opening).to_be_visible()
+    choices = opening.get_by_test_id("custodian-choices")
+    await choices.get_by_label(f"{LEAD_REP.name} — {LEAD}").check()
+    await choices.get_by_label(f"{SECOND_REP.name} — {SECOND}").check()
+    await screenshot(cpage, "open-for-signatures")
+    await opening.get_by_role("button", name=text("en", "signing.open.submit")).click()
     await state_is(cpage, "open")
-    await expect(cpage.get_by_text("The appeal is now: Open for signatures.")).to_be_visible()
+    await expect(cpage.get_by_test_id("signing-state")).to_contain_text("Open for signatures until")
 
     # The text is frozen: the Edit tab says so and cannot save; the API refuses a save.
     await open_appeal(page, server, appeal_id, "edit")
@@ -440,6 +473,25 @@ async def test_a_letter_becomes_an_appeal_that_co_authors_approve_and_a_coordina
     assert (await refused.json())["code"] == "text_frozen"
     after, etag_after = await current_text(page, server, appeal_id)
     assert etag_after == etag and "(changed after opening)" not in after[-1]["text"]
+
+    # The lead member signs, name withheld: a receipt code comes back once, and checks out.
+    await open_appeal(page, server, appeal_id, "signatures")
+    form = panel(page).get_by_test_id("sign-form")
+    await form.get_by_role("radio", name=re.compile("^Withheld")).check()
+    await form.get_by_role("checkbox", name=re.compile("I have read the text")).check()
+    await form.get_by_role("button", name="Sign", exact=True).click()
+    receipt = await panel(page).get_by_test_id("receipt-code").inner_text()
+    await expect(panel(page).get_by_test_id("my-signature")).to_contain_text("counted")
+    checked = await page.request.post(
+        f"{server.url}/api/signature-receipts/check",
+        headers=await csrf_headers(page, server),
+        data={"code": receipt},
+    )
+    assert (await checked.json())["status"] == "counted"
+    await settled(page, "en")
+    await assert_accessible(page, "the Signatures tab")
+    await screenshot(page, "signed-withheld")
+    await fits_a_phone(page, "the Signatures tab")
 
     # The list and the appeal's text pass axe and fit a phone.
     await (

@@ -157,7 +157,12 @@ def _cadence() -> Iterator[None]:
 def test_the_worker_schedules_outbox_housekeeping_and_audit_checkpoints() -> None:
     jobs = {job.name: job for job in worker_jobs(Settings())}
 
-    assert list(jobs) == ["outbox.deliver", "auth.housekeeping", "audit.checkpoint"]
+    assert list(jobs) == [
+        "outbox.deliver",
+        "auth.housekeeping",
+        "audit.checkpoint",
+        "signing.deadlines",
+    ]
     assert jobs["auth.housekeeping"].every == timedelta(minutes=10)
     assert jobs["audit.checkpoint"].every <= timedelta(seconds=60)
 

@@ -28,6 +28,7 @@ from app.audit import AuditAction, record_event
 from app.auth.passwords import hash_password, password_hasher
 from app.keys import current_keyring
 from app.kit.crypto.blind_index import blind_index
+from app.kit.crypto.sealing import generate_sealing_keypair, seal
 from app.kit.crypto.tokens import token_mac
 from app.models.base import Base, Encrypted, new_id
 from tests.conftest import TEST_AUTH
@@ -42,6 +43,10 @@ KNOWN_IN_TABLE = {
     "appeal_participants.role": "lead",
     "appeal_participants.status": "accepted",
     "appeal_suggestions.kind": "replace",
+    # A signature (CHECKed, app/models/signatories.py).
+    "signatures.kind": "member",
+    "signatures.tier": "withheld",
+    "signatures.status": "counted",
 }
 AUDIT_TABLES = {"audit_events", "audit_head", "audit_checkpoints"}
 
@@ -137,6 +142,9 @@ def _protected_value(column: Any, canary: str, source: str | None) -> Any:
         return token_mac(keyring, canary, purpose="canary")
     if protection == "password_hash":
         return hash_password(password_hasher(TEST_AUTH), canary)
+    if protection == "hpke":
+        # Sealed to a key nobody keeps, as the server seals to a custody key it lacks.
+        return seal(generate_sealing_keypair()[1], canary.encode(), info=b"canary")
     raise AssertionError(f"{column.table.name}.{column.name}: no way to plant {protection}")
 
 

@@ -64,10 +64,12 @@ async def make_person(
     roles: frozenset[PlatformRole] = frozenset(),
     email: str | None = None,
     display_name: str = "Test Person",
+    second_factor: bool = False,
 ) -> User:
-    """A user; privileged ones come with a confirmed TOTP factor, as they must have one."""
+    """A user; privileged ones come with a confirmed TOTP factor, as they must have one
+    (others when ``second_factor``)."""
     user = await make_user(session, roles=roles, email=email, display_name=display_name)
-    if roles:
+    if roles or second_factor:
         factor = TotpFactor(user_id=user.id, confirmed_at=datetime.now().astimezone())
         factor.secret = "JBSWY3DPEHPK3PXP"
         session.add(factor)

@@ -301,6 +301,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/appeals/{appeal_id}/custodian-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Custodian Candidates
+         * @description People who could hold a share of this appeal's custody key: active members who set
+         *     up a custody key, with the organization each would answer for (coordinators).
+         */
+        get: operations["listCustodianCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appeals/{appeal_id}/diff": {
         parameters: {
             query?: never;
@@ -389,6 +410,142 @@ export interface paths {
         get: operations["getAppealRevision"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Public Signatures
+         * @description The signatures printed under the letter: counted, public tier, bound to the current
+         *     text, in signing order.
+         */
+        get: operations["listPublicSignatures"];
+        put?: never;
+        /**
+         * Sign
+         * @description Sign as oneself or for an organization one represents, in a tier the window offers.
+         *     The receipt code is shown once; keep it to check or withdraw the signature.
+         */
+        post: operations["signAppeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/signatures.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Public Signatures
+         * @description The printed signatories as CSV, streamed (coordinators and the writing
+         *     organizations' representatives; audited). Sealed identities never leave this way.
+         */
+        get: operations["exportPublicSignatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/signatures/{signature_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw Signature
+         * @description Withdraw one's own signature, or one's organization's, while signing is open. It is
+         *     deleted with its sealed data; nothing records whose it was.
+         */
+        delete: operations["withdrawSignature"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/signatures/{signature_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Signature
+         * @description A second representative confirms their organization's signature within 7 days.
+         */
+        post: operations["confirmSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/signatures/{signature_id}/reconsent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconsent Signature
+         * @description Confirm a signature given on an earlier text for the text open now.
+         */
+        post: operations["reconsentSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/signing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Signing
+         * @description The text open for signatures (its hash), the window, counts, the caller's
+         *     signatures and how they may sign.
+         */
+        get: operations["getSigning"];
+        put?: never;
+        /**
+         * Open For Signatures
+         * @description A coordinator opens an approved appeal for signatures: when signing closes, who may
+         *     sign in which tiers, and the k-of-n custodians of the sealed identities. The text's
+         *     hash is frozen; the custody key's private half is split among the custodians and
+         *     never stored.
+         */
+        post: operations["openForSignatures"];
         delete?: never;
         options?: never;
         head?: never;
@@ -599,6 +756,73 @@ export interface paths {
          * @description A new revision translating the current source text (same blocks, same ids).
          */
         put: operations["saveAppealTranslation"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/unseal-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Unseal Requests
+         * @description The appeal's unsealing requests, for its custodians, each with the caller's own
+         *     sealed share (to approve in the browser).
+         */
+        get: operations["listUnsealRequests"];
+        put?: never;
+        /**
+         * Request Unsealing
+         * @description A custodian asks to read the sealed identities, with a reason (audited) and a key
+         *     their browser made for this request.
+         */
+        post: operations["requestUnsealing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/unseal-requests/{request_id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Unsealing
+         * @description A custodian gives their share, sealed by their browser to the request's key.
+         */
+        post: operations["approveUnsealing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/unseal-requests/{request_id}/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unseal Bundle
+         * @description For the requester once k custodians approved: the shares sealed to their request key
+         *     and every sealed identity. Their browser opens them; the server cannot.
+         */
+        get: operations["getUnsealBundle"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1135,6 +1359,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/custody/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Custody Key
+         * @description The caller's custody public key, to compare with the key file they hold.
+         */
+        get: operations["getCustodyKey"];
+        /**
+         * Set Custody Key
+         * @description Set up or replace one's custody public key (made in the browser; the private key
+         *     stays there and in the key file). Needs a fresh second factor: whoever could swap it
+         *     would receive the shares of appeals opened next.
+         */
+        put: operations["setCustodyKey"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dev/mailbox": {
         parameters: {
             query?: never;
@@ -1407,6 +1657,48 @@ export interface paths {
          * @description Admins, and representatives of this organization (read-only).
          */
         get: operations["listMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signature-receipts/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Receipt
+         * @description Anyone holding a receipt code sees whether it counts and the text hash it is bound
+         *     to — nothing else (no name, no appeal title).
+         */
+        post: operations["checkReceipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/signing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Open Appeals
+         * @description Appeals open for signatures now, for anyone who is a member of an organization (or
+         *     a coordinator).
+         */
+        get: operations["listOpenAppeals"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1770,6 +2062,8 @@ export interface components {
             participants: components["schemas"]["ParticipantRead"][];
             /** Rights */
             rights: ("read" | "comment" | "edit" | "invite" | "manage" | "run")[];
+            /** Signing Window */
+            signing_window: boolean;
             /**
              * State
              * @enum {string}
@@ -2030,6 +2324,80 @@ export interface components {
          * @enum {string}
          */
         CountryCode: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+        /**
+         * CountsRead
+         * @description Counted signatures; ``None`` means fewer than 10 (shown to people outside the
+         *     appeal's writers, so that a small number cannot point at someone).
+         */
+        CountsRead: {
+            /** Awaiting Reconsent */
+            awaiting_reconsent: number | null;
+            /** By Tier */
+            by_tier: {
+                [key: string]: number | null;
+            };
+            /** Exact */
+            exact: boolean;
+            /** Organizations */
+            organizations: number | null;
+            /** Pending Second Officer */
+            pending_second_officer: number | null;
+            /** People */
+            people: number | null;
+            /** Total */
+            total: number | null;
+        };
+        /** CustodianCandidate */
+        CustodianCandidate: {
+            /** Name */
+            name: string;
+            /**
+             * Organization Id
+             * Format: uuid
+             */
+            organization_id: string;
+            /** Organization Name */
+            organization_name: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /** CustodianCandidates */
+        CustodianCandidates: {
+            /** Items */
+            items: components["schemas"]["CustodianCandidate"][];
+        };
+        /** CustodianIn */
+        CustodianIn: {
+            /**
+             * Organization Id
+             * Format: uuid
+             */
+            organization_id: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /** CustodyKeyIn */
+        CustodyKeyIn: {
+            /** Public Key */
+            public_key: string;
+        };
+        /**
+         * CustodyKeyRead
+         * @description The caller's custody public key; both null when none is set up (not a 404: a page
+         *     asking is not an error).
+         */
+        CustodyKeyRead: {
+            /** Created At */
+            created_at: string | null;
+            /** Public Key */
+            public_key: string | null;
+        };
         /** DiffRead */
         DiffRead: {
             /** Blocks */
@@ -2308,6 +2676,16 @@ export interface components {
             /** To */
             to: string;
         };
+        /** MandateIn */
+        MandateIn: {
+            /** Reference */
+            reference: string;
+            /**
+             * Resolved On
+             * Format: date
+             */
+            resolved_on: string;
+        };
         /** MemberPage */
         MemberPage: {
             /** Items */
@@ -2374,12 +2752,67 @@ export interface components {
         MembershipUpdate: {
             role: components["schemas"]["OrgRole"];
         };
+        /** MySignatureRead */
+        MySignatureRead: {
+            /** Asked By Me */
+            asked_by_me: boolean;
+            /** Confirm By */
+            confirm_by: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "member" | "organization";
+            /** Line */
+            line: string | null;
+            /** Name */
+            name: string | null;
+            /** Organization Id */
+            organization_id: string | null;
+            /** Revision Sha256 */
+            revision_sha256: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "public" | "withheld" | "counted";
+        };
         /** OidcConfig */
         OidcConfig: {
             /** Display Name */
             display_name: string;
             /** Enabled */
             enabled: boolean;
+        };
+        /** OpenAppeal */
+        OpenAppeal: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** Title */
+            title: string;
+        };
+        /** OpenAppeals */
+        OpenAppeals: {
+            /** Items */
+            items: components["schemas"]["OpenAppeal"][];
         };
         /**
          * OrgRole
@@ -2624,6 +3057,30 @@ export interface components {
             /** @description What: missing, string_too_long, email_invalid, … */
             type: string;
         };
+        /** PublicSignaturePage */
+        PublicSignaturePage: {
+            /** Items */
+            items: components["schemas"]["PublicSignatureRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** PublicSignatureRead */
+        PublicSignatureRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "member" | "organization";
+            /** Line */
+            line: string | null;
+            /** Name */
+            name: string;
+        };
         /** Readiness */
         Readiness: {
             checks: components["schemas"]["ReadinessChecks"];
@@ -2645,6 +3102,29 @@ export interface components {
              * @enum {string}
              */
             keys: "ok" | "failed";
+        };
+        /** ReceiptCheckIn */
+        ReceiptCheckIn: {
+            /** Code */
+            code: string;
+        };
+        /**
+         * ReceiptRead
+         * @description All a receipt reveals: the signature's state and the text it is bound to.
+         */
+        ReceiptRead: {
+            /** Revision Sha256 */
+            revision_sha256: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+        };
+        /** ReconsentIn */
+        ReconsentIn: {
+            /** Revision Sha256 */
+            revision_sha256: string;
         };
         /** RecoveryCodesIssued */
         RecoveryCodesIssued: {
@@ -2762,6 +3242,31 @@ export interface components {
             blocks: components["schemas"]["BlockRead"][];
             revision: components["schemas"]["RevisionRead"];
         };
+        /** SealedIdentity */
+        SealedIdentity: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "member" | "organization";
+            /** Sealed Identity */
+            sealed_identity: string;
+            /**
+             * Signature Id
+             * Format: uuid
+             */
+            signature_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "public" | "withheld" | "counted";
+        };
         /** SecondFactorVerified */
         SecondFactorVerified: {
             /** Csrf Token */
@@ -2860,6 +3365,128 @@ export interface components {
              * @enum {string}
              */
             state: "full" | "second_factor_required" | "enrolment_required";
+        };
+        /** SignOption */
+        SignOption: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "member" | "organization";
+            /** Organization Id */
+            organization_id: string | null;
+            /** Organization Name */
+            organization_name: string | null;
+            /** Two Officers */
+            two_officers: boolean;
+        };
+        /** SignatureCreate */
+        SignatureCreate: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "member" | "organization";
+            /** Line */
+            line?: string | null;
+            mandate?: components["schemas"]["MandateIn"] | null;
+            /** Name */
+            name: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            /** Revision Sha256 */
+            revision_sha256: string;
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "public" | "withheld" | "counted";
+        };
+        /**
+         * SignatureReceipt
+         * @description A new signature and its receipt code: shown this once, kept only as a MAC.
+         */
+        SignatureReceipt: {
+            /** Receipt Code */
+            receipt_code: string;
+            signature: components["schemas"]["MySignatureRead"];
+        };
+        /** SigningRead */
+        SigningRead: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Blocks */
+            blocks: components["schemas"]["BlockRead"][];
+            /** Can Export */
+            can_export: boolean;
+            /** Can Run */
+            can_run: boolean;
+            /** Can Sign */
+            can_sign: components["schemas"]["SignOption"][];
+            counts: components["schemas"]["CountsRead"];
+            /** Mine */
+            mine: components["schemas"]["MySignatureRead"][];
+            /** Open */
+            open: boolean;
+            /** Revision Sha256 */
+            revision_sha256: string | null;
+            /** State */
+            state: string;
+            /** Title */
+            title: string;
+            window: components["schemas"]["SigningWindowRead"];
+        };
+        /** SigningWindowIn */
+        SigningWindowIn: {
+            /** Allow Members */
+            allow_members: boolean;
+            /** Allow Organizations */
+            allow_organizations: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** Custodians */
+            custodians: components["schemas"]["CustodianIn"][];
+            /**
+             * Milestones
+             * @default []
+             */
+            milestones: number[];
+            /** Target */
+            target?: number | null;
+            /** Threshold */
+            threshold: number;
+            /** Tiers */
+            tiers: ("public" | "withheld" | "counted")[];
+        };
+        /** SigningWindowRead */
+        SigningWindowRead: {
+            /** Allow Members */
+            allow_members: boolean;
+            /** Allow Organizations */
+            allow_organizations: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** Custodians */
+            custodians: number;
+            /** Custody Threshold */
+            custody_threshold: number;
+            /** Ended At */
+            ended_at: string | null;
+            /** Milestones */
+            milestones: number[];
+            /** Target */
+            target: number | null;
+            /** Tiers */
+            tiers: ("public" | "withheld" | "counted")[];
         };
         /** SkippedLine */
         SkippedLine: {
@@ -3049,6 +3676,83 @@ export interface components {
             source_sha256: string | null;
             /** Stale */
             stale: boolean;
+        };
+        /** UnsealApprovalIn */
+        UnsealApprovalIn: {
+            /** Sealed Share */
+            sealed_share: string;
+        };
+        /**
+         * UnsealBundle
+         * @description What the requester's browser needs to open the identities; all of it ciphertext.
+         */
+        UnsealBundle: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Custody Public Key */
+            custody_public_key: string;
+            /** Identities */
+            identities: components["schemas"]["SealedIdentity"][];
+            /** Shares */
+            shares: components["schemas"]["UnsealedShare"][];
+        };
+        /** UnsealRequestIn */
+        UnsealRequestIn: {
+            /** Public Key */
+            public_key: string;
+            /** Reason */
+            reason: string;
+        };
+        /** UnsealRequestRead */
+        UnsealRequestRead: {
+            /** Approvals */
+            approvals: number;
+            /** Approved By Me */
+            approved_by_me: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** My Custody Key */
+            my_custody_key: string;
+            /** My Sealed Share */
+            my_sealed_share: string;
+            /** Public Key */
+            public_key: string;
+            /** Reason */
+            reason: string;
+            /** Requested By */
+            requested_by: string | null;
+            /** Requested By Me */
+            requested_by_me: boolean;
+            /** Threshold */
+            threshold: number;
+        };
+        /** UnsealRequests */
+        UnsealRequests: {
+            /** Items */
+            items: components["schemas"]["UnsealRequestRead"][];
+            /** Sealed Identities */
+            sealed_identities: number;
+        };
+        /** UnsealedShare */
+        UnsealedShare: {
+            /**
+             * Custodian Id
+             * Format: uuid
+             */
+            custodian_id: string;
+            /** Sealed Share */
+            sealed_share: string;
         };
         /** UserAdminRead */
         UserAdminRead: {
@@ -4335,6 +5039,64 @@ export interface operations {
             };
         };
     };
+    listCustodianCandidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustodianCandidates"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     diffAppealRevisions: {
         parameters: {
             query: {
@@ -4646,6 +5408,606 @@ export interface operations {
                 };
             };
             /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPublicSignatures: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSignaturePage"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_window_missing */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signAppeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignatureReceipt"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description permission_denied: not allowed to sign that way; or second_factor_required, enrolment_required, password_change_required, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_closed, text_changed or already_signed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description tier_not_allowed; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportPublicSignatures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the public signatures, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+                signature_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Outcome"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+                signature_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySignatureRead"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_officer_required, nothing_to_confirm or signing_closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reconsentSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+                signature_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReconsentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySignatureRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing_to_confirm, text_changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSigning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRead"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_window_missing: not opened yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openForSignatures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SigningWindowIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_window_exists, transition_refused, approvals_missing */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description custodians_invalid or signing_window_invalid; or validation_failed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5677,6 +7039,302 @@ export interface operations {
             };
             /** @description if_match_required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUnsealRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsealRequests"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestUnsealing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnsealRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsealRequests"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description custody_key_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveUnsealing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnsealApprovalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsealRequests"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unseal_already_approved */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unseal_share_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUnsealBundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsealBundle"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unseal_not_ready */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7270,6 +8928,113 @@ export interface operations {
             };
         };
     };
+    getCustodyKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustodyKeyRead"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setCustodyKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustodyKeyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustodyKeyRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description step_up_required, second_factor_required, enrolment_required, password_change_required, permission_denied, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description custody_key_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDevMailbox: {
         parameters: {
             query?: never;
@@ -8269,6 +10034,104 @@ export interface operations {
             };
             /** @description validation_failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiptCheckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiptRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description receipt_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOpenAppeals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAppeals"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

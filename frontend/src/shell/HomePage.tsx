@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { useEffect } from "react";
 import { Link, Navigate, useNavigate } from "react-router";
 import { YourAppeals } from "../features/appeals/YourAppeals";
+import { OpenAppeals } from "../features/signatories/OpenAppeals";
 import { useAuth } from "../features/auth/AuthContext";
 import { STEP_PATHS, isAdmin, stepOf } from "../features/auth/session";
 import { returnToInvitation } from "../features/invitations/invitationToken";
@@ -53,6 +54,7 @@ function Welcome() {
       </div>
       <BackToInvitation />
       <YourInvitations />
+      <OpenAppeals />
       <YourAppeals />
       <YourOrganizations session={session} />
     </>

@@ -6,7 +6,9 @@ import pytest
 from app.kit.crypto import CryptoError, ShareError, combine, split
 from app.kit.crypto.shamir import _inverse, _mul
 
-SECRET = secrets.token_bytes(32)  # the size of a custody private key
+# The size of a custody private key; fixed, so that every pytest-xdist worker collects the same
+# test ids (the randomness under test is in the coefficients and x coordinates).
+SECRET = bytes.fromhex("5c1e" * 16)
 COUNTS = [(n, k) for n in range(2, 6) for k in range(2, n + 1)]
 
 
@@ -161,7 +163,9 @@ def _bad_share_sets() -> list[object]:
     ]
 
 
-@pytest.mark.parametrize("shares", _bad_share_sets())
+# Ids by position: the sets hold random shares, and pytest-xdist needs every worker to collect
+# the same test names.
+@pytest.mark.parametrize("shares", _bad_share_sets(), ids=lambda _: "set")
 def test_combine_refuses_bad_shares(shares: object) -> None:
     with pytest.raises(ShareError):
         combine(shares)  # type: ignore[arg-type]

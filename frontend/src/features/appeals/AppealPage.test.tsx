@@ -95,17 +95,22 @@ describe("an appeal's page", { timeout: 20_000 }, () => {
     expect(screen.getByRole("tab", { name: "Text" }).getAttribute("aria-selected")).toBe("true");
   });
 
-  it("asks before opening the appeal (the text freezes) and says what happened", async () => {
+  it("asks before opening again an appeal that has its window (the text freezes)", async () => {
     let state: Appeal = appeal({
       state: "approved",
       actions: ["open", "reopen_review", "withdraw"],
       rights: ["read", "run"],
+      signing_window: true,
     });
     const calls = server(state, {
       [`GET /api/appeals/${APPEAL_ID}`]: () => ({ body: state }),
       [`POST /api/appeals/${APPEAL_ID}/transitions`]: (seen) => {
         const { action } = seen.body as { action: string };
-        state = appeal({ state: action === "open" ? "open" : "review", actions: ["close", "reopen_review"] });
+        state = appeal({
+          state: action === "open" ? "open" : "review",
+          actions: ["close", "reopen_review"],
+          signing_window: true,
+        });
         return { body: state };
       },
     });

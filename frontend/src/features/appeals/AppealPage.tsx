@@ -20,6 +20,8 @@ import { SuggestionsPanel } from "./review/SuggestionsPanel";
 import { TranslationsPanel } from "./review/TranslationsPanel";
 import { panelId, tabId, Tabs } from "./Tabs";
 import { TextView } from "./TextView";
+import { OpenSigningForm } from "../signatories/OpenSigningForm";
+import { SigningPanel } from "../signatories/SigningPanel";
 
 export const TAB_KEYS = [
   "text",
@@ -29,6 +31,7 @@ export const TAB_KEYS = [
   "suggestions",
   "coauthors",
   "translations",
+  "signatures",
   "activity",
 ] as const;
 export type TabKey = (typeof TAB_KEYS)[number];
@@ -42,8 +45,17 @@ const needsConfirm = (action: AppealAction): action is ConfirmedAction =>
   (CONFIRMED as readonly string[]).includes(action);
 const DANGER: ReadonlySet<AppealAction> = new Set<AppealAction>(["withdraw", "close", "archive"]);
 
-/** Title, state, lead, revision and hash; the lifecycle buttons the caller may press now. */
-function AppealHeader({ appeal, onUpdated }: { appeal: Appeal; onUpdated: (appeal: Appeal) => void }) {
+/** Title, state, lead, revision and hash; the lifecycle buttons the caller may press now.
+ * Opening for the first time needs a signing window: that button leads to its form. */
+function AppealHeader({
+  appeal,
+  onUpdated,
+  onOpenSigning,
+}: {
+  appeal: Appeal;
+  onUpdated: (appeal: Appeal) => void;
+  onOpenSigning: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const confirm = useConfirm();
   const action = useAction();
@@ -51,6 +63,10 @@ function AppealHeader({ appeal, onUpdated }: { appeal: Appeal; onUpdated: (appea
   const created = (location.state as { created?: boolean } | null)?.created === true;
 
   const take = (name: AppealAction) => {
+    if (name === "open" && !appeal.signing_window) {
+      onOpenSigning();
+      return;
+    }
     void action.run(async () => {
       if (needsConfirm(name)) {
         const question: ConfirmQuestion = {
@@ -138,7 +154,10 @@ function AppealView({ appealId }: { appealId: string }) {
 
   const appeal = loaded.data;
   const rights = new Set(appeal?.rights ?? []);
-  const tabs = TAB_KEYS.filter((key) => key !== "edit" || rights.has("edit")).map((key) => ({
+  const signable = appeal ? appeal.signing_window || appeal.state === "approved" : false;
+  const tabs = TAB_KEYS.filter(
+    (key) => (key !== "edit" || rights.has("edit")) && (key !== "signatures" || signable),
+  ).map((key) => ({
     key,
     label: t(`appeals.tabs.${key}`),
   }));
@@ -191,6 +210,14 @@ function AppealView({ appealId }: { appealId: string }) {
         return <CoAuthorsPanel {...props} />;
       case "translations":
         return <TranslationsPanel {...props} />;
+      case "signatures":
+        return appeal.signing_window ? (
+          <SigningPanel appealId={appeal.id} onChanged={loaded.reload} />
+        ) : rights.has("run") ? (
+          <OpenSigningForm appealId={appeal.id} onOpened={loaded.reload} />
+        ) : (
+          <p>{t("signing.notOpened")}</p>
+        );
       case "activity":
         return <ActivityPanel {...props} />;
     }
@@ -199,7 +226,7 @@ function AppealView({ appealId }: { appealId: string }) {
   return (
     <section className="page appeal" aria-labelledby="page-heading">
       <PageTitle page={appeal.title} />
-      <AppealHeader appeal={appeal} onUpdated={loaded.setData} />
+      <AppealHeader appeal={appeal} onUpdated={loaded.setData} onOpenSigning={() => select("signatures")} />
       <Tabs base={base} label={t("appeals.tabs.label")} tabs={tabs} selected={selected} onSelect={select} />
       {tabs.map(({ key }) => (
         <div

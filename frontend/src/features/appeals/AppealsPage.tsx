@@ -1,5 +1,6 @@
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { OpenAppeals } from "../signatories/OpenAppeals";
 import { Loading } from "../../shared/Loading";
 import { PageTitle } from "../../shell/PageTitle";
 import { RequireStep } from "../auth/guards";
@@ -70,6 +71,7 @@ function Appeals() {
       <PageTitle page={t("appeals.title")} />
       <h1 id="page-heading">{t("appeals.title")}</h1>
       <p className="lead">{t("appeals.intro")}</p>
+      <OpenAppeals />
       <AppealsList />
       <NewAppeal />
     </section>

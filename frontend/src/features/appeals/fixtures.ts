@@ -32,6 +32,7 @@ export function appeal(overrides: Partial<Appeal> = {}): Appeal {
     approve_for: [],
     decide_for: [],
     actions: [],
+    signing_window: false,
     ...overrides,
   };
 }

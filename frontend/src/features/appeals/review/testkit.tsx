@@ -43,6 +43,7 @@ export function appealBody(overrides: Partial<Appeal> = {}): Appeal {
     approve_for: [],
     decide_for: [],
     actions: [],
+    signing_window: false,
     ...overrides,
   };
 }

@@ -8,6 +8,7 @@ import { PasswordSection } from "./PasswordSection";
 import { RecoveryCodesSection } from "./RecoveryCodesSection";
 import { SessionsSection } from "./SessionsSection";
 import { TotpSection } from "./TotpSection";
+import { CustodyKeySection } from "../../signatories/CustodyKeySection";
 
 function AccountSecurity() {
   const { t } = useTranslation();
@@ -23,6 +24,7 @@ function AccountSecurity() {
       <PasswordSection />
       <EmailSection />
       <SessionsSection />
+      <CustodyKeySection />
     </section>
   );
 }

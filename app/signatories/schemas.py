@@ -1,0 +1,305 @@
+"""Request and response shapes of the signing API."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+
+from app.appeals.schemas import BlockRead, Sha256
+from app.kit.schemas import Input, Name, _one_line
+from app.models.signatories import LINE_MAX
+
+TierName = Literal["public", "withheld", "counted"]
+SignatureKind = Literal["member", "organization"]
+SignatureStatus = Literal["pending_second_officer", "counted", "awaiting_reconsent", "lapsed"]
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=LINE_MAX),
+    AfterValidator(_one_line),
+]
+Reference = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_one_line),
+]
+# Stored comma-separated in 64 characters (app/models/signatories.py).
+MAX_MILESTONES = 5
+MAX_SIGNATURES = 100_000_000
+
+
+def _raw_key(value: str) -> str:
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("must be base64url") from None
+    if len(raw) != 32:
+        raise ValueError("must be 32 bytes (an X25519 public key, raw)")
+    return value
+
+
+PublicKey = Annotated[str, StringConstraints(max_length=64), AfterValidator(_raw_key)]
+
+
+def key_bytes(value: str) -> bytes:
+    return base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_")
+
+
+def key_text(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+class CustodianIn(Input):
+    user_id: uuid.UUID
+    organization_id: uuid.UUID
+
+
+class SigningWindowIn(Input):
+    closes_at: datetime
+    target: Annotated[int | None, Field(ge=1, le=MAX_SIGNATURES)] = None
+    milestones: Annotated[
+        list[Annotated[int, Field(ge=1, le=MAX_SIGNATURES)]], Field(max_length=MAX_MILESTONES)
+    ] = []
+    tiers: Annotated[list[TierName], Field(min_length=1, max_length=3)]
+    allow_organizations: bool
+    allow_members: bool
+    custodians: Annotated[list[CustodianIn], Field(min_length=2, max_length=9)]
+    threshold: Annotated[int, Field(ge=2, le=9)]
+
+    @model_validator(mode="after")
+    def _coherent(self) -> SigningWindowIn:
+        if self.closes_at.tzinfo is None:
+            raise ValueError("closes_at needs a time zone (e.g. 2027-01-31T18:00:00Z)")
+        if not (self.allow_organizations or self.allow_members):
+            raise ValueError("organizations, members or both must be allowed to sign")
+        if self.threshold > len(self.custodians):
+            raise ValueError("threshold cannot exceed the number of custodians")
+        return self
+
+
+class MandateIn(Input):
+    resolved_on: date
+    reference: Reference
+
+
+class SignatureCreate(Input):
+    kind: SignatureKind
+    organization_id: uuid.UUID | None = None
+    tier: TierName
+    name: Name
+    line: Line | None = None
+    mandate: MandateIn | None = None
+    # The frozen revision the signer read: signing binds to exactly that text.
+    revision_sha256: Sha256
+
+    @model_validator(mode="after")
+    def _coherent(self) -> SignatureCreate:
+        if self.kind == "organization" and self.organization_id is None:
+            raise ValueError("organization_id is needed to sign for an organization")
+        if self.kind == "member" and (self.organization_id or self.mandate):
+            raise ValueError("a member signs for themselves: no organization_id or mandate")
+        return self
+
+
+class ReconsentIn(Input):
+    revision_sha256: Sha256
+
+
+class CustodyKeyIn(Input):
+    public_key: PublicKey
+
+
+class CustodyKeyRead(BaseModel):
+    """The caller's custody public key; both null when none is set up (not a 404: a page
+    asking is not an error)."""
+
+    public_key: str | None
+    created_at: datetime | None
+
+
+class ReceiptCheckIn(Input):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class ReceiptRead(BaseModel):
+    """All a receipt reveals: the signature's state and the text it is bound to."""
+
+    status: SignatureStatus
+    revision_sha256: str
+
+
+class SigningWindowRead(BaseModel):
+    closes_at: datetime
+    target: int | None
+    milestones: list[int]
+    tiers: list[TierName]
+    allow_organizations: bool
+    allow_members: bool
+    custody_threshold: int
+    custodians: int
+    ended_at: datetime | None
+
+
+class CountsRead(BaseModel):
+    """Counted signatures; ``None`` means fewer than 10 (shown to people outside the
+    appeal's writers, so that a small number cannot point at someone)."""
+
+    exact: bool
+    total: int | None
+    organizations: int | None
+    people: int | None
+    by_tier: dict[TierName, int | None]
+    awaiting_reconsent: int | None
+    pending_second_officer: int | None
+
+
+class MySignatureRead(BaseModel):
+    id: uuid.UUID
+    kind: SignatureKind
+    organization_id: uuid.UUID | None
+    tier: TierName
+    status: SignatureStatus
+    revision_sha256: str
+    # For a two-officer signature: whether the actor is the officer who asked (then
+    # another representative must confirm).
+    asked_by_me: bool
+    confirm_by: datetime | None
+    name: str | None
+    line: str | None
+
+
+class SignOption(BaseModel):
+    kind: SignatureKind
+    organization_id: uuid.UUID | None
+    organization_name: str | None
+    two_officers: bool
+
+
+class SigningRead(BaseModel):
+    appeal_id: uuid.UUID
+    title: str
+    state: str
+    open: bool
+    window: SigningWindowRead
+    revision_sha256: str | None
+    blocks: list[BlockRead]
+    counts: CountsRead
+    mine: list[MySignatureRead]
+    can_sign: list[SignOption]
+    can_export: bool
+    can_run: bool
+
+
+class SignatureReceipt(BaseModel):
+    """A new signature and its receipt code: shown this once, kept only as a MAC."""
+
+    signature: MySignatureRead
+    receipt_code: str
+
+
+class PublicSignatureRead(BaseModel):
+    id: uuid.UUID
+    kind: SignatureKind
+    name: str
+    line: str | None
+
+
+class PublicSignaturePage(BaseModel):
+    items: list[PublicSignatureRead]
+    next_cursor: uuid.UUID | None
+
+
+class CustodianCandidate(BaseModel):
+    user_id: uuid.UUID
+    name: str
+    organization_id: uuid.UUID
+    organization_name: str
+
+
+class CustodianCandidates(BaseModel):
+    items: list[CustodianCandidate]
+
+
+class OpenAppeal(BaseModel):
+    appeal_id: uuid.UUID
+    title: str
+    closes_at: datetime
+
+
+class OpenAppeals(BaseModel):
+    items: list[OpenAppeal]
+
+
+def _sealed_blob(value: str) -> str:
+    try:
+        base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("must be base64url") from None
+    return value
+
+
+SealedBlob = Annotated[str, StringConstraints(max_length=256), AfterValidator(_sealed_blob)]
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=10, max_length=2000),
+    AfterValidator(_one_line),
+]
+
+
+class UnsealRequestIn(Input):
+    reason: Reason
+    # An X25519 key made in the requester's browser for this request.
+    public_key: PublicKey
+
+
+class UnsealApprovalIn(Input):
+    # The custodian's share, sealed by their browser to the request's key.
+    sealed_share: SealedBlob
+
+
+class UnsealRequestRead(BaseModel):
+    id: uuid.UUID
+    requested_by: str | None
+    requested_by_me: bool
+    reason: str
+    created_at: datetime
+    public_key: str
+    approvals: int
+    threshold: int
+    approved_by_me: bool
+    # The caller's own share, sealed to their custody key: their browser opens it and
+    # seals it again to ``public_key`` to approve.
+    my_sealed_share: str
+    # The custody key the caller's share was sealed to (to pick the right key file).
+    my_custody_key: str
+
+
+class UnsealRequests(BaseModel):
+    items: list[UnsealRequestRead]
+    sealed_identities: int
+
+
+class UnsealedShare(BaseModel):
+    custodian_id: uuid.UUID
+    sealed_share: str
+
+
+class SealedIdentity(BaseModel):
+    signature_id: uuid.UUID
+    kind: SignatureKind
+    tier: TierName
+    status: SignatureStatus
+    sealed_identity: str
+
+
+class UnsealBundle(BaseModel):
+    """What the requester's browser needs to open the identities; all of it ciphertext."""
+
+    appeal_id: uuid.UUID
+    custody_public_key: str
+    shares: list[UnsealedShare]
+    identities: list[SealedIdentity]

@@ -1,0 +1,165 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { fakeServer } from "../../test/fakeServer";
+import { renderApp } from "../../test/renderApp";
+import { APPEAL_ID, HASH, ORG_ID, session } from "../appeals/fixtures";
+import type { Signing } from "./api";
+
+const NOT_A_CUSTODIAN = {
+  status: 403,
+  body: { type: "urn:accord:problem:permission_denied", title: "Not allowed", status: 403, code: "permission_denied" },
+};
+const SIGNATURE_ID = "0190b7a0-0000-7000-8000-00000000b001";
+
+function signing(overrides: Partial<Signing> = {}): Signing {
+  return {
+    appeal_id: APPEAL_ID,
+    title: "Free the imprisoned reporters",
+    state: "open",
+    open: true,
+    window: {
+      closes_at: "2026-12-31T18:00:00Z",
+      target: null,
+      milestones: [],
+      tiers: ["public", "withheld"],
+      allow_organizations: true,
+      allow_members: true,
+      custody_threshold: 2,
+      custodians: 3,
+      ended_at: null,
+    },
+    revision_sha256: HASH,
+    blocks: [
+      { id: "b-title", kind: "title", text: "Free the imprisoned reporters" },
+      { id: "b-ask", kind: "ask", text: "Release every reporter." },
+    ],
+    counts: {
+      exact: false,
+      total: null,
+      organizations: null,
+      people: null,
+      by_tier: { public: null, withheld: null, counted: null },
+      awaiting_reconsent: null,
+      pending_second_officer: null,
+    },
+    mine: [],
+    can_sign: [
+      { kind: "member", organization_id: null, organization_name: null, two_officers: false },
+      { kind: "organization", organization_id: ORG_ID, organization_name: "Forum of the Free", two_officers: true },
+    ],
+    can_export: false,
+    can_run: false,
+    ...overrides,
+  };
+}
+
+describe("the signing page", { timeout: 20_000 }, () => {
+  it("shows the frozen text, hides small counts and signs withheld with a receipt", async () => {
+    let signed = false;
+    const server = fakeServer({
+      "GET /api/auth/session": { body: session },
+      [`GET /api/appeals/${APPEAL_ID}/signing`]: () => ({
+        body: signed
+          ? signing({
+              can_sign: signing().can_sign.slice(1),
+              mine: [
+                {
+                  id: SIGNATURE_ID,
+                  kind: "member",
+                  organization_id: null,
+                  tier: "withheld",
+                  status: "counted",
+                  revision_sha256: HASH,
+                  asked_by_me: false,
+                  confirm_by: null,
+                  name: null,
+                  line: null,
+                },
+              ],
+            })
+          : signing(),
+      }),
+      [`GET /api/appeals/${APPEAL_ID}/signatures`]: { body: { items: [], next_cursor: null } },
+      [`GET /api/appeals/${APPEAL_ID}/unseal-requests`]: NOT_A_CUSTODIAN,
+      [`POST /api/appeals/${APPEAL_ID}/signatures`]: {
+        status: 201,
+        body: {
+          signature: {
+            id: SIGNATURE_ID,
+            kind: "member",
+            organization_id: null,
+            tier: "withheld",
+            status: "counted",
+            revision_sha256: HASH,
+            asked_by_me: false,
+            confirm_by: null,
+            name: null,
+            line: null,
+          },
+          receipt_code: "7KQ2-9XMD-ABCD-EFGH-JKMN",
+        },
+      },
+    });
+    renderApp(`/appeals/${APPEAL_ID}/sign`);
+    const user = userEvent.setup({ delay: null });
+    expect(await screen.findByRole("heading", { level: 1, name: "Free the imprisoned reporters" })).toBeTruthy();
+    expect(screen.getByText("Release every reporter.")).toBeTruthy();
+    expect(within(screen.getByTestId("signing-counts")).getAllByText("fewer than 10").length).toBeGreaterThan(0);
+
+    const form = screen.getByTestId("sign-form");
+    await user.click(within(form).getByRole("radio", { name: /Withheld/ }));
+    expect(within(form).getByText(/sealed on the server/)).toBeTruthy();
+    const name = within(form).getByLabelText<HTMLInputElement>("Name as printed");
+    await user.clear(name);
+    await user.type(name, "Ales Example");
+    const submit = within(form).getByRole("button", { name: "Sign" });
+    expect((submit as HTMLButtonElement).disabled).toBe(true);
+    await user.click(within(form).getByRole("checkbox", { name: /I have read the text/ }));
+    signed = true;
+    await user.click(submit);
+
+    expect((await screen.findByTestId("receipt-code")).textContent).toBe("7KQ2-9XMD-ABCD-EFGH-JKMN");
+    expect(server.calls("POST", `/api/appeals/${APPEAL_ID}/signatures`)[0]?.body).toEqual({
+      kind: "member",
+      organization_id: null,
+      tier: "withheld",
+      name: "Ales Example",
+      line: null,
+      mandate: null,
+      revision_sha256: HASH,
+    });
+    await waitFor(() =>
+      expect(within(screen.getByTestId("my-signatures")).getByTestId("signature-status").textContent).toBe("counted"),
+    );
+  });
+
+  it("lets a second officer confirm their organization's signature", async () => {
+    const pending = {
+      id: SIGNATURE_ID,
+      kind: "organization" as const,
+      organization_id: ORG_ID,
+      tier: "public" as const,
+      status: "pending_second_officer" as const,
+      revision_sha256: HASH,
+      asked_by_me: false,
+      confirm_by: "2026-12-07T10:00:00Z",
+      name: "Forum of the Free",
+      line: null,
+    };
+    const server = fakeServer({
+      "GET /api/auth/session": { body: session },
+      [`GET /api/appeals/${APPEAL_ID}/signing`]: { body: signing({ can_sign: [], mine: [pending] }) },
+      [`GET /api/appeals/${APPEAL_ID}/signatures`]: { body: { items: [], next_cursor: null } },
+      [`GET /api/appeals/${APPEAL_ID}/unseal-requests`]: NOT_A_CUSTODIAN,
+      [`POST /api/appeals/${APPEAL_ID}/signatures/${SIGNATURE_ID}/confirm`]: {
+        body: { ...pending, status: "counted", confirm_by: null },
+      },
+    });
+    renderApp(`/appeals/${APPEAL_ID}/sign`);
+    const user = userEvent.setup({ delay: null });
+    await user.click(await screen.findByRole("button", { name: "Confirm as second officer" }));
+    expect(await screen.findByText("Confirmed: the organization's signature now counts.")).toBeTruthy();
+    expect(server.calls("POST", `/api/appeals/${APPEAL_ID}/signatures/${SIGNATURE_ID}/confirm`)).toHaveLength(1);
+  });
+});

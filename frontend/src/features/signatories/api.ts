@@ -1,0 +1,107 @@
+/** The signing domain (app/signatories) over the generated client; failures throw ApiError. */
+import { api } from "../../api/client";
+import { unwrap } from "../../api/problem";
+import type { components } from "../../api/schema";
+
+type Schemas = components["schemas"];
+export type Signing = Schemas["SigningRead"];
+export type SigningWindowInput = Schemas["SigningWindowIn"];
+export type SignatureInput = Schemas["SignatureCreate"];
+export type MySignature = Schemas["MySignatureRead"];
+export type SignOption = Schemas["SignOption"];
+export type Tier = SignatureInput["tier"];
+export type Counts = Schemas["CountsRead"];
+export type CustodianCandidate = Schemas["CustodianCandidate"];
+
+export const TIERS: readonly Tier[] = ["public", "withheld", "counted"];
+
+const appealPath = (appealId: string) => ({ path: { appeal_id: appealId } });
+const signaturePath = (appealId: string, signatureId: string) => ({
+  path: { appeal_id: appealId, signature_id: signatureId },
+});
+
+export const getSigning = (appealId: string) =>
+  unwrap(api.GET("/api/appeals/{appeal_id}/signing", { params: appealPath(appealId) }));
+
+export const openForSignatures = (appealId: string, body: SigningWindowInput) =>
+  unwrap(api.POST("/api/appeals/{appeal_id}/signing", { params: appealPath(appealId), body }));
+
+export const listCustodianCandidates = (appealId: string) =>
+  unwrap(api.GET("/api/appeals/{appeal_id}/custodian-candidates", { params: appealPath(appealId) }));
+
+export const sign = (appealId: string, body: SignatureInput) =>
+  unwrap(api.POST("/api/appeals/{appeal_id}/signatures", { params: appealPath(appealId), body }));
+
+export const listPublicSignatures = (appealId: string, cursor?: string | null) =>
+  unwrap(
+    api.GET("/api/appeals/{appeal_id}/signatures", {
+      params: { ...appealPath(appealId), query: cursor ? { cursor } : {} },
+    }),
+  );
+
+export const confirmSignature = (appealId: string, signatureId: string) =>
+  unwrap(
+    api.POST("/api/appeals/{appeal_id}/signatures/{signature_id}/confirm", {
+      params: signaturePath(appealId, signatureId),
+    }),
+  );
+
+export const reconsent = (appealId: string, signatureId: string, revisionSha256: string) =>
+  unwrap(
+    api.POST("/api/appeals/{appeal_id}/signatures/{signature_id}/reconsent", {
+      params: signaturePath(appealId, signatureId),
+      body: { revision_sha256: revisionSha256 },
+    }),
+  );
+
+export const withdrawSignature = (appealId: string, signatureId: string) =>
+  unwrap(
+    api.DELETE("/api/appeals/{appeal_id}/signatures/{signature_id}", {
+      params: signaturePath(appealId, signatureId),
+    }),
+  );
+
+export const listOpenAppeals = () => unwrap(api.GET("/api/signing"));
+
+export const checkReceipt = (code: string) => unwrap(api.POST("/api/signature-receipts/check", { body: { code } }));
+
+export const getCustodyKey = () => unwrap(api.GET("/api/custody/key"));
+
+export const setCustodyKey = (publicKey: string) =>
+  unwrap(api.PUT("/api/custody/key", { body: { public_key: publicKey } }));
+
+/** Raw key bytes as the API spells them: base64url without padding. */
+export function keyText(raw: Uint8Array): string {
+  let binary = "";
+  for (const byte of raw) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export type UnsealRequests = Schemas["UnsealRequests"];
+export type UnsealRequest = Schemas["UnsealRequestRead"];
+
+export const listUnsealRequests = (appealId: string) =>
+  unwrap(api.GET("/api/appeals/{appeal_id}/unseal-requests", { params: appealPath(appealId) }));
+
+export const requestUnsealing = (appealId: string, reason: string, publicKey: string) =>
+  unwrap(
+    api.POST("/api/appeals/{appeal_id}/unseal-requests", {
+      params: appealPath(appealId),
+      body: { reason, public_key: publicKey },
+    }),
+  );
+
+export const approveUnsealing = (appealId: string, requestId: string, sealedShare: string) =>
+  unwrap(
+    api.POST("/api/appeals/{appeal_id}/unseal-requests/{request_id}/approvals", {
+      params: { path: { appeal_id: appealId, request_id: requestId } },
+      body: { sealed_share: sealedShare },
+    }),
+  );
+
+export const getUnsealBundle = (appealId: string, requestId: string) =>
+  unwrap(
+    api.GET("/api/appeals/{appeal_id}/unseal-requests/{request_id}/bundle", {
+      params: { path: { appeal_id: appealId, request_id: requestId } },
+    }),
+  );

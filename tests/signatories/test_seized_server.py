@@ -1,0 +1,130 @@
+"""A seized server: whoever holds everything the server holds — its keyring (and with it every
+internal column), its database, its logs, its mail — cannot recover a withheld signer's name,
+and once signing has closed cannot even test a known person against what is stored.
+
+The database is read in full, row by row (what a dump holds; tests/security's canary scan
+also searches a raw SQLite file and a pg_dump for every column kind), every encrypted column
+is decrypted with the server's own keys, every 32-byte value stored anywhere is tried as the
+key that would open a sealed identity, and every log record of the flow is searched.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.keys import current_keyring
+from app.kit.crypto import DecryptionError, open_sealed
+from app.models import Base
+from app.models.base import Encrypted
+from app.models.signatories import Signature
+from app.signatories.service import IDENTITY_INFO, dedupe_value, identity_aad, officer_value
+from tests.appeals.conftest import transition
+from tests.signatories.test_signing import sign
+from tests.support.canaries import encodings
+
+CANARY_NAME = "Withheldcanary Nameqx7"
+CANARY_LINE = "Linecanary of a hunted person zq9"
+
+
+async def _stored(session: AsyncSession) -> list[tuple[str, str, Any]]:
+    """Every value of every row of every table: (table, column, value)."""
+    found = []
+    for table in Base.metadata.sorted_tables:
+        for row in (await session.execute(select(table))).all():
+            for column, value in zip(table.columns, row, strict=True):
+                found.append((table.name, column.name, value))
+    return found
+
+
+def _decrypted(session: AsyncSession) -> Iterator[tuple[str, str]]:
+    """Every encrypted attribute of every loaded object, read with the server's keys."""
+    for obj in list(session.identity_map.values()):
+        for name, attribute in vars(type(obj)).items():
+            if isinstance(attribute, Encrypted):
+                value = getattr(obj, name)
+                if value:
+                    yield f"{type(obj).__tablename__}.{name}", value
+
+
+def _contains(value: Any, needles: list[bytes]) -> bool:
+    if isinstance(value, str):
+        value = value.encode()
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        value = str(value).encode()
+    data = bytes(value)
+    return any(needle in data or needle.hex().encode() in data for needle in needles)
+
+
+async def test_nothing_the_server_holds_gives_a_withheld_name_or_ties_a_person_to_it(  # type: ignore[no-untyped-def]
+    cast, signing, session, caplog
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    signed = await sign(
+        cast["c_member"], signing, tier="withheld", name=CANARY_NAME, line=CANARY_LINE
+    )
+    assert signed.status_code == 201, signed.text
+    assert (
+        await sign(cast["b_member"], signing, tier="counted", name="Also Counted")
+    ).status_code == 201
+    appeal_id = uuid.UUID(signing["appeal_id"])
+    needles = [n for canary in (CANARY_NAME, CANARY_LINE) for n in encodings(canary)]
+
+    # The database, row by row, and every encrypted value opened with the server's keys.
+    session.expire_all()
+    stored = await _stored(session)
+    assert [(t, c) for t, c, v in stored if _contains(v, needles)] == []
+    for model in Base.registry.mappers:
+        await session.execute(select(model.class_))
+    assert [place for place, text in _decrypted(session) if _contains(text, needles)] == []
+
+    # No key the server holds opens the sealed identity.
+    withheld = (
+        await session.scalars(
+            select(Signature).where(Signature.appeal_id == appeal_id, Signature.tier == "withheld")
+        )
+    ).one()
+    candidates = {bytes(v) for _, _, v in stored if isinstance(v, bytes) and len(v) == 32}
+    candidates |= {
+        bytes(text.encode()[:32]) for _, text in _decrypted(session) if len(text.encode()) >= 32
+    }
+    assert candidates, "the scan found no 32-byte values at all: it would prove nothing"
+    for candidate in candidates:
+        try:
+            open_sealed(
+                candidate,
+                withheld.sealed_identity or b"",
+                info=IDENTITY_INFO,
+                aad=identity_aad(appeal_id, withheld.id),
+            )
+        except DecryptionError:
+            continue
+        raise AssertionError("a value stored on the server opens a sealed identity")
+
+    # The logs of the whole flow.
+    leaked = [
+        record.getMessage()
+        for record in caplog.records
+        if _contains(record.getMessage(), needles) or _contains(repr(record.__dict__), needles)
+    ]
+    assert leaked == []
+
+    # Signing closes: afterwards the known person's keyed values match nothing stored.
+    assert (await transition(cast, "coordinator", signing["appeal_id"], "close")).status_code == 200
+    keyring = current_keyring()
+    person = cast.people["c_member"].id
+    tests = [
+        dedupe_value(keyring, appeal_id, "member", person),
+        officer_value(keyring, appeal_id, person),
+    ]
+    session.expire_all()
+    after = await _stored(session)
+    assert [(t, c) for t, c, v in after if _contains(v, tests)] == []
+    # The signature itself still counts.
+    counts = (await cast["a_rep"].get(f"/api/appeals/{appeal_id}/signing")).json()["counts"]
+    assert counts["total"] == 2
