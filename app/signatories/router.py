@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
 
 from app.appeals import service as appeals
 from app.appeals.access import AppealRight, access_appeal
@@ -23,8 +22,6 @@ from app.db import DbSession, UnitOfWorkRoute
 from app.keys import current_keyring
 from app.kit.pagination import Cursor, Limit
 from app.kit.schemas import Outcome
-from app.models.appeals import Appeal
-from app.models.memberships import Organization
 from app.models.signatories import Signature, SigningWindow
 from app.organizations import service as organizations
 from app.signatories import counts as counting
@@ -126,14 +123,7 @@ async def _signing_read(
     officer = service.officer_value(keyring, appeal.id, user_id)
     signed = {(kind, organization_id) for _, kind, organization_id in mine}
     names = await organizations.organization_names(session, list(rights.for_organizations))
-    two_officers = {
-        o.id: o.signing_two_officers
-        for o in (
-            await session.scalars(
-                select(Organization).where(Organization.id.in_(list(rights.for_organizations)))
-            )
-        ).all()
-    }
+    two_officers = await service.two_officer_rules(session, list(rights.for_organizations))
     options: list[SignOption] = []
     if service.signing_open(appeal, window, now):
         if rights.as_member and ("member", None) not in signed:
@@ -466,20 +456,7 @@ async def list_open_appeals(actor: SignedIn, session: DbSession, clock: AppClock
     a coordinator)."""
     if not may_browse_open_appeals(actor):
         return OpenAppeals(items=[])
-    now = clock.now()
-    rows = (
-        await session.execute(
-            select(Appeal, SigningWindow)
-            .join(SigningWindow, SigningWindow.appeal_id == Appeal.id)
-            .where(
-                Appeal.state == "open",
-                SigningWindow.ended_at.is_(None),
-                SigningWindow.closes_at > now,
-            )
-            .order_by(SigningWindow.closes_at)
-            .limit(200)
-        )
-    ).all()
+    rows = await service.open_appeals(session, now=clock.now())
     return OpenAppeals(
         items=[
             OpenAppeal(appeal_id=appeal.id, title=appeal.title, closes_at=window.closes_at)

@@ -756,3 +756,33 @@ async def signing_deadlines(ctx: JobContext) -> None:
                 )
             else:
                 await end_signing(session, appeal_id, now=now)
+
+
+async def two_officer_rules(
+    session: AsyncSession, organization_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, bool]:
+    """Which of these organizations require a second officer's confirmation."""
+    rows = await session.execute(
+        select(Organization.id, Organization.signing_two_officers).where(
+            Organization.id.in_(organization_ids)
+        )
+    )
+    return {organization_id: bool(flag) for organization_id, flag in rows}
+
+
+async def open_appeals(
+    session: AsyncSession, *, now: datetime, limit: int = 200
+) -> list[tuple[Appeal, SigningWindow]]:
+    """Appeals taking signatures now, the soonest to close first."""
+    rows = await session.execute(
+        select(Appeal, SigningWindow)
+        .join(SigningWindow, SigningWindow.appeal_id == Appeal.id)
+        .where(
+            Appeal.state == AppealState.OPEN,
+            SigningWindow.ended_at.is_(None),
+            SigningWindow.closes_at > now,
+        )
+        .order_by(SigningWindow.closes_at)
+        .limit(limit)
+    )
+    return [(appeal, window) for appeal, window in rows]

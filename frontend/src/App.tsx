@@ -21,9 +21,7 @@ import { Loading } from "./shared/Loading";
 // The appeals pages (editor, diff, review panels) load when first opened, not with every page.
 const AppealsPage = lazy(() => import("./features/appeals/AppealsPage").then((m) => ({ default: m.AppealsPage })));
 const AppealPage = lazy(() => import("./features/appeals/AppealPage").then((m) => ({ default: m.AppealPage })));
-const SigningPage = lazy(() =>
-  import("./features/signatories/SigningPage").then((m) => ({ default: m.SigningPage })),
-);
+const SigningPage = lazy(() => import("./features/signatories/SigningPage").then((m) => ({ default: m.SigningPage })));
 
 /** The routes inside the page shell; main.tsx supplies the router (tests use a MemoryRouter). */
 export function App() {
