@@ -2,6 +2,7 @@ import { useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { formatDateTime } from "../../shared/formatDate";
+import { downloadText } from "../../shared/download";
 import { Notice } from "../../shared/Notice";
 import { TextField } from "../../shared/TextField";
 import { useAction } from "../../shared/useAction";
@@ -14,16 +15,6 @@ import { getCustodyKey, keyText, setCustodyKey } from "./api";
 /** The key store's name for the signed-in person's key (one browser may serve several people). */
 const storeName = (userId: string) => `custody:${userId}`;
 const MIN_PASSPHRASE = 12;
-
-/** The browser saves the key file: nothing of it passes through the server. */
-function download(text: string, name: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
-}
 
 /**
  * A custodian's key: made in this browser (X25519), kept here without its private bytes ever
@@ -62,7 +53,7 @@ export function CustodyKeySection() {
       const file = await kit.writeKeyFile(pair.privateKey, passphrase);
       await stepUp(() => setCustodyKey(keyText(pair.publicKey)));
       await kit.saveCustodyKey(storeName(session.user.id), pair);
-      download(file, `accord-custody-key-${keyText(pair.publicKey).slice(0, 8)}.json`);
+      downloadText(file, `accord-custody-key-${keyText(pair.publicKey).slice(0, 8)}.json`, "application/json");
       setPassphrase("");
       setAgain("");
       current.reload();

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { isApiError } from "../../api/problem";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { formatDateTime } from "../../shared/formatDate";
+import { downloadText } from "../../shared/download";
 import { Notice } from "../../shared/Notice";
 import { TextField } from "../../shared/TextField";
 import { useAction } from "../../shared/useAction";
@@ -10,15 +11,6 @@ import { useLoad } from "../../shared/useLoad";
 import { useSession } from "../auth/AuthContext";
 import { approveUnsealing, getUnsealBundle, listUnsealRequests, requestUnsealing, type UnsealRequest } from "./api";
 import { custodianKey, newRequestKey, openIdentities, reseal, toCsv, type OpenedIdentity } from "./custodyFlow";
-
-function download(text: string, name: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
-}
 
 /**
  * For an appeal's custodians: ask to open the withheld identities (with a reason), give
@@ -176,7 +168,7 @@ export function UnsealingSection({ appealId }: { appealId: string }) {
           <button
             type="button"
             className="button button--primary"
-            onClick={() => download(toCsv(opened), `withheld-signatories-${appealId.slice(0, 8)}.csv`)}
+            onClick={() => downloadText(toCsv(opened), `withheld-signatories-${appealId.slice(0, 8)}.csv`, "text/csv")}
           >
             {t("unsealing.csv")}
           </button>
