@@ -16,15 +16,19 @@ Every keyed value falls into one of three lifecycles:
    one ends; ``keys retire`` refuses until then, or with ``--force`` ends them now:
    sessions revoked (the users sign in again), challenges dropped (a ceremony in progress
    starts over), invitations revoked (invite again; resending one before that re-keys it),
-   throttles cleared.
+   throttles cleared. The signer indexes of an appeal open for signatures (keyed hashes of
+   who signed, never stored in the clear: app/signatories/service.py) live until signing
+   closes; --force erases them (those signers could sign again, and signatures waiting
+   for a second officer lapse).
 
 3. **Long-lived MACs that cannot be recomputed**: recovery codes made before codes were
    stored as encrypted digests (``recovery_codes.code_mac``), and single-sign-on links (the
-   provider's subject is kept only as a MAC). They never end on their own: a user replaces
+   provider's subject is kept only as a MAC), and signature receipts (the code is in the
+   signer's hands). They never end on their own: a user replaces
    legacy codes by making new ones, and ``keys retire --force`` withdraws the rest (each
    user is emailed to make new codes) and unlinks single-sign-on subjects (the next SSO
    sign-in links the account again through the provider's verified email, as the first
-   one did).
+   one did) and forgets receipts (the signatures stay; their receipts no longer check).
 
 Spent values — revoked or expired sessions kept for the session list, used challenges,
 accepted or expired invitations, used recovery codes — hold no version: nothing will ever
@@ -62,6 +66,7 @@ from app.models.identity import (
     RecoveryCode,
 )
 from app.models.memberships import Invitation
+from app.models.signatories import Signature, SigningWindow
 from app.models.users import User
 from app.notifications.service import notify_user
 from app.rotation import keyed_columns, rekeyable_rows_at
@@ -265,6 +270,60 @@ async def _unlink(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+# Signatures: the signer indexes of a window still open, and receipts
+
+
+def _index_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
+    # Once signing ended no one signs, confirms or re-consents: the indexes left (public
+    # signatures') serve nothing that needs their key.
+    open_windows = select(SigningWindow.appeal_id).where(SigningWindow.ended_at.is_(None))
+    return and_(
+        or_(Signature.dedupe_index.is_not(None), Signature.signer_index.is_not(None)),
+        Signature.appeal_id.in_(open_windows),
+    )
+
+
+async def _index_ends(
+    session: AsyncSession, where: ColumnElement[bool], settings: Settings
+) -> datetime | None:
+    appeals = select(Signature.appeal_id).where(where)
+    return await _max_of(session, SigningWindow.closes_at, SigningWindow.appeal_id.in_(appeals))
+
+
+async def _forget_indexes(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime, settings: Settings
+) -> int:
+    # A signature waiting for a second officer cannot tell who asked without its index:
+    # it lapses (app/signatories/service.py). Imported here: signatories builds on the kit
+    # this module belongs to.
+    from app.signatories.service import lapse_where
+
+    await lapse_where(session, where)
+    result = await session.execute(
+        update(Signature)
+        .where(where)
+        .values(dedupe_index=None, signer_index=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _receipt_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
+    return Signature.receipt_mac.is_not(None)
+
+
+async def _forget_receipts(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime, settings: Settings
+) -> int:
+    result = await session.execute(
+        update(Signature)
+        .where(where)
+        .values(receipt_mac=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 HOLDERS: tuple[Holder, ...] = (
     Holder(
         one="live session",
@@ -332,6 +391,29 @@ HOLDERS: tuple[Holder, ...] = (
         ended="unlinked (the next single sign-on links the account again by verified email)",
         lasting=True,
     ),
+    Holder(
+        one="signer index of an appeal open for signatures",
+        many="signer indexes of appeals open for signatures",
+        short="signer indexes",
+        columns=(Signature.__table__.c.dedupe_index, Signature.__table__.c.signer_index),
+        live=_index_live,
+        ends_by=_index_ends,
+        end=_forget_indexes,
+        ended="erased (those signers are no longer recognised: they could sign again, and"
+        " signatures waiting for a second officer lapse)",
+        note="until signing closes",
+    ),
+    Holder(
+        one="signature receipt",
+        many="signature receipts",
+        short="signature receipts",
+        columns=(Signature.__table__.c.receipt_mac,),
+        live=_receipt_live,
+        ends_by=_never,
+        end=_forget_receipts,
+        ended="forgotten (the signatures stay; their receipts no longer check)",
+        lasting=True,
+    ),
 )
 
 
@@ -380,7 +462,7 @@ class VersionReport:
         return max((use.ends_by for use in self.uses if use.ends_by is not None), default=None)
 
 
-async def _report(
+async def version_report(
     session: AsyncSession, version: int, *, now: datetime, settings: Settings
 ) -> VersionReport:
     uses = []
@@ -414,7 +496,7 @@ async def version_reports(
     engine: AsyncEngine, versions: list[int], *, now: datetime, settings: Settings
 ) -> list[VersionReport]:
     async with create_sessionmaker(engine)() as session:
-        return [await _report(session, v, now=now, settings=settings) for v in versions]
+        return [await version_report(session, v, now=now, settings=settings) for v in versions]
 
 
 def _when(moment: datetime) -> str:
@@ -488,29 +570,54 @@ async def retire_in_database(
     Returns what was ended, per table. The caller then removes the version from the keyring.
     """
     async with create_sessionmaker(engine)() as session:
-        report = await _report(session, version, now=now, settings=settings)
-        if not report.retirable and not (force and report.forceable):
-            raise StillNeeded(report)
-        ended: dict[str, int] = {}
-        for use in report.uses:
-            holder = use.holder
-            live = and_(holder.at_version(version), holder.live(now, settings))
-            ended[holder.table.name] = await holder.end(session, live, now, settings)
-        await record_event(
-            session,
-            actor=SYSTEM,
-            action=AuditAction.KEY_RETIRED,
-            target=("key_version", str(version)),
-            now=now,
-            details={
-                "version": version,
-                "versions_left": list(versions_left),
-                "forced": bool(ended),
-                "ended": ended,
-            },
+        ended = await retire_in_session(
+            session, version, versions_left=versions_left, now=now, settings=settings, force=force
         )
         await session.commit()
         return ended
+
+
+async def end_uses(
+    session: AsyncSession, report: VersionReport, *, now: datetime, settings: Settings
+) -> dict[str, int]:
+    """End what still uses the report's version, as --force says; how many, per table."""
+    ended: dict[str, int] = {}
+    for use in report.uses:
+        holder = use.holder
+        live = and_(holder.at_version(report.version), holder.live(now, settings))
+        count = await holder.end(session, live, now, settings)
+        ended[holder.table.name] = ended.get(holder.table.name, 0) + count
+    return ended
+
+
+async def retire_in_session(
+    session: AsyncSession,
+    version: int,
+    *,
+    versions_left: tuple[int, ...],
+    now: datetime,
+    settings: Settings,
+    force: bool,
+) -> dict[str, int]:
+    """retire_in_database's work in the caller's transaction (which commits it)."""
+    report = await version_report(session, version, now=now, settings=settings)
+    if not report.retirable and not (force and report.forceable):
+        raise StillNeeded(report)
+    ended = await end_uses(session, report, now=now, settings=settings)
+    await record_event(
+        session,
+        actor=SYSTEM,
+        action=AuditAction.KEY_RETIRED,
+        target=("key_version", str(version)),
+        now=now,
+        details={
+            "version": version,
+            "versions_left": list(versions_left),
+            "forced": bool(ended),
+            "ended": ended,
+        },
+    )
+    return ended
 
 
 async def retire_version(

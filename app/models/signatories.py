@@ -88,6 +88,10 @@ class SigningWindow(IdMixin, TimestampMixin, Base):
     # The appeal's custody public key (X25519, raw); the private key exists only as shares.
     custody_public_key: Mapped[bytes] = mapped_column(LargeBinary(32), info=METADATA)
     custody_threshold: Mapped[int] = mapped_column(SmallInteger, info=METADATA)
+    # The key version every signer index of this window is made under: a rotation while
+    # signing is open must not let a person's second signature slip past the unique index
+    # (app/signatories/service.py index_version; retiring it: app/key_lifecycle.py).
+    key_version: Mapped[int] = mapped_column(Integer, info=METADATA)
     opened_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), info=METADATA
     )
@@ -186,7 +190,9 @@ class Signature(IdMixin, TimestampMixin, Base):
     signer_index: Mapped[bytes | None] = mapped_column(
         LargeBinary(MAC_SIZE), info=classified("internal", "token_mac")
     )
-    receipt_mac: Mapped[bytes] = mapped_column(
+    # The receipt code's MAC; NULL once its key version was retired by force
+    # (app/key_lifecycle.py): the signature stays, its receipt no longer checks.
+    receipt_mac: Mapped[bytes | None] = mapped_column(
         LargeBinary(MAC_SIZE), unique=True, info=classified("internal", "token_mac")
     )
     confirm_by: Mapped[datetime | None] = mapped_column(info=METADATA)

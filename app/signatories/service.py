@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +37,7 @@ from app.audit.service import record_event
 from app.auth.dependencies import signed_in_user_id
 from app.auth.errors import PermissionDenied
 from app.jobs.runner import JobContext
+from app.keys import current_keyring
 from app.kit.crypto import Keyring, blind_index, seal, token_mac
 from app.models.appeals import Appeal, AppealRevision
 from app.models.memberships import Organization
@@ -134,6 +135,7 @@ async def open_for_signatures(
         allow_members=settings.allow_members,
         custody_public_key=public_key,
         custody_threshold=settings.threshold,
+        key_version=current_keyring().current_version,
         opened_by=actor.user_id,
         created_at=now,
     )
@@ -238,15 +240,20 @@ async def _lapse(
 ) -> int:
     """Signatures still waiting for a second officer lapse (all of an appeal's when signing
     ends, or those past their 7 days)."""
-    conditions = [Signature.status == "pending_second_officer"]
+    conditions: list[ColumnElement[bool]] = []
     if appeal_id is not None:
         conditions.append(Signature.appeal_id == appeal_id)
     if due_before is not None:
         conditions.append(Signature.confirm_by < due_before)
+    return await lapse_where(session, and_(true(), *conditions))
+
+
+async def lapse_where(session: AsyncSession, where: ColumnElement[bool]) -> int:
+    """Those of the signatures ``where`` selects that wait for a second officer lapse."""
     lapsed = (
         await session.execute(
             update(Signature)
-            .where(*conditions)
+            .where(Signature.status == "pending_second_officer", where)
             .values(status="lapsed", signer_index=None, confirm_by=None)
             .returning(Signature.appeal_id, Signature.kind, Signature.tier)
         )
@@ -334,14 +341,34 @@ def signer_key(kind: str, subject_id: uuid.UUID) -> str:
     return f"{kind}:{subject_id}"
 
 
-def dedupe_value(keyring: Keyring, appeal_id: uuid.UUID, kind: str, subject: uuid.UUID) -> bytes:
+def index_version(window: SigningWindow, keyring: Keyring) -> int:
+    """The key version of the window's signer indexes: the one pinned when it opened, so a
+    rotation cannot make a person's second signature differ from their first. Once that
+    version is retired no live index uses it any more (app/key_lifecycle.py refuses
+    otherwise, or --force erased them), and the current one takes over."""
+    if window.key_version in keyring.versions:
+        return window.key_version
+    return keyring.current_version
+
+
+def dedupe_value(keyring: Keyring, window: SigningWindow, kind: str, subject: uuid.UUID) -> bytes:
     """The per-appeal keyed hash of a member's or organization's id: the same person gives
     unrelated values in two appeals."""
-    return blind_index(keyring, signer_key(kind, subject), domain=f"signatures:{appeal_id}")
+    return blind_index(
+        keyring,
+        signer_key(kind, subject),
+        domain=f"signatures:{window.appeal_id}",
+        version=index_version(window, keyring),
+    )
 
 
-def officer_value(keyring: Keyring, appeal_id: uuid.UUID, user_id: uuid.UUID) -> bytes:
-    return blind_index(keyring, f"officer:{user_id}", domain=f"signatures:{appeal_id}")
+def officer_value(keyring: Keyring, window: SigningWindow, user_id: uuid.UUID) -> bytes:
+    return blind_index(
+        keyring,
+        f"officer:{user_id}",
+        domain=f"signatures:{window.appeal_id}",
+        version=index_version(window, keyring),
+    )
 
 
 @dataclass(frozen=True)
@@ -408,6 +435,10 @@ async def sign(
         organization = await session.get(Organization, subject)
         two_officers = bool(organization and organization.signing_two_officers)
     status = "pending_second_officer" if two_officers else "counted"
+    if window.key_version != index_version(window, keyring):
+        # Its version was retired (rare: once per window at most): re-pin it here, where
+        # the window is locked, never on a read.
+        window.key_version = index_version(window, keyring)
     receipt = new_receipt_code()
     signature = Signature(
         appeal_id=appeal.id,
@@ -415,8 +446,8 @@ async def sign(
         tier=request.tier,
         status=status,
         revision_sha256=request.revision_sha256,
-        dedupe_index=dedupe_value(keyring, appeal.id, request.kind, subject),
-        signer_index=officer_value(keyring, appeal.id, user_id) if two_officers else None,
+        dedupe_index=dedupe_value(keyring, window, request.kind, subject),
+        signer_index=officer_value(keyring, window, user_id) if two_officers else None,
         receipt_mac=token_mac(keyring, receipt, purpose=RECEIPT_PURPOSE),
         confirm_by=now + timedelta(days=SECOND_OFFICER_DAYS) if two_officers else None,
         counted_at=None if two_officers else now,
@@ -468,9 +499,9 @@ async def _own_signature(
     signature = await session.get(Signature, signature_id, populate_existing=True)
     if signature is None or signature.appeal_id != access.appeal.id:
         raise SignatureNotFound()
-    mine = [dedupe_value(keyring, access.appeal.id, "member", user_id)]
+    mine = [dedupe_value(keyring, access.window, "member", user_id)]
     mine += [
-        dedupe_value(keyring, access.appeal.id, "organization", organization_id)
+        dedupe_value(keyring, access.window, "organization", organization_id)
         for organization_id in access.rights.for_organizations
     ]
     if signature.dedupe_index is None or signature.dedupe_index not in mine:
@@ -485,10 +516,10 @@ async def my_signatures(
     their organizations'. Empty once signing ended and the links were erased."""
     user_id = signed_in_user_id(actor)
     wanted: dict[bytes, tuple[str, uuid.UUID | None]] = {
-        dedupe_value(keyring, access.appeal.id, "member", user_id): ("member", None)
+        dedupe_value(keyring, access.window, "member", user_id): ("member", None)
     }
     for organization_id in actor.memberships:
-        wanted[dedupe_value(keyring, access.appeal.id, "organization", organization_id)] = (
+        wanted[dedupe_value(keyring, access.window, "organization", organization_id)] = (
             "organization",
             organization_id,
         )
@@ -522,7 +553,7 @@ async def confirm(
         raise SigningClosed()
     if signature.confirm_by is not None and signature.confirm_by <= now:
         raise NothingToConfirm("The 7 days for a second officer have passed.")
-    if signature.signer_index == officer_value(keyring, access.appeal.id, user_id):
+    if signature.signer_index == officer_value(keyring, access.window, user_id):
         raise SecondOfficerRequired()
     changed = await session.execute(
         update(Signature)

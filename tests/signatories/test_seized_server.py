@@ -22,7 +22,7 @@ from app.keys import current_keyring
 from app.kit.crypto import DecryptionError, open_sealed
 from app.models import Base
 from app.models.base import Encrypted
-from app.models.signatories import Signature
+from app.models.signatories import Signature, SigningWindow
 from app.signatories.service import IDENTITY_INFO, dedupe_value, identity_aad, officer_value
 from tests.appeals.conftest import transition
 from tests.signatories.test_signing import sign
@@ -118,11 +118,13 @@ async def test_nothing_the_server_holds_gives_a_withheld_name_or_ties_a_person_t
     assert (await transition(cast, "coordinator", signing["appeal_id"], "close")).status_code == 200
     keyring = current_keyring()
     person = cast.people["c_member"].id
-    tests = [
-        dedupe_value(keyring, appeal_id, "member", person),
-        officer_value(keyring, appeal_id, person),
-    ]
     session.expire_all()
+    window = await session.scalar(select(SigningWindow).where(SigningWindow.appeal_id == appeal_id))
+    assert window is not None
+    tests = [
+        dedupe_value(keyring, window, "member", person),
+        officer_value(keyring, window, person),
+    ]
     after = await _stored(session)
     assert [(t, c) for t, c, v in after if _contains(v, tests)] == []
     # The signature itself still counts.
