@@ -64,6 +64,17 @@ router = APIRouter(tags=["signatories"], route_class=UnitOfWorkRoute)
 NOT_VISIBLE: dict[int | str, dict[str, Any]] = {
     404: {"description": "appeal_not_found: no such appeal, or one the caller may not see"}
 }
+NOT_OPENED = "signing_window_missing (not opened for signatures yet)"
+
+
+def signing_responses(conflicts: str = "") -> dict[int | str, dict[str, Any]]:
+    """What every route behind service.access_signing can answer: 404 for those who may not
+    see the appeal, 409 for its writers while it has no signing window, and the route's own
+    conflicts."""
+    described = f"{NOT_OPENED}, {conflicts}" if conflicts else NOT_OPENED
+    return {**NOT_VISIBLE, 409: {"description": described}}
+
+
 TIERS = ("public", "withheld", "counted")
 
 
@@ -120,7 +131,7 @@ async def _signing_read(
     revision = await service.frozen_revision(session, appeal, revision_hash)
     mine = await service.my_signatures(session, actor=actor, access=access, keyring=keyring)
     user_id = signed_in_user_id(actor)
-    officer = service.officer_value(keyring, appeal.id, user_id)
+    officer = service.officer_value(keyring, window, user_id)
     signed = {(kind, organization_id) for _, kind, organization_id in mine}
     names = await organizations.organization_names(session, list(rights.for_organizations))
     two_officers = await service.two_officer_rules(session, list(rights.for_organizations))
@@ -142,12 +153,13 @@ async def _signing_read(
                         two_officers=two_officers.get(organization_id, False),
                     )
                 )
+    custodians = await custody.custodians_of(session, appeal.id)
     return SigningRead(
         appeal_id=appeal.id,
         title=appeal.title,
         state=appeal.state,
         open=service.signing_open(appeal, window, now),
-        window=_window_read(window, len(await custody.custodians_of(session, appeal.id))),
+        window=_window_read(window, len(custodians)),
         revision_sha256=revision_hash,
         blocks=appeals.block_reads(appeals.revision_blocks(revision))
         if revision is not None
@@ -159,6 +171,7 @@ async def _signing_read(
         can_sign=options,
         can_export=rights.export,
         can_run=rights.run,
+        is_custodian=any(c.user_id == user_id for c in custodians),
     )
 
 
@@ -215,7 +228,7 @@ async def open_for_signatures(
     "/appeals/{appeal_id}/signing",
     operation_id="getSigning",
     response_model=SigningRead,
-    responses={**NOT_VISIBLE, 409: {"description": "signing_window_missing: not opened yet"}},
+    responses=signing_responses(),
 )
 async def get_signing(
     appeal_id: uuid.UUID, actor: SignedIn, session: DbSession, clock: AppClock
@@ -232,9 +245,8 @@ async def get_signing(
     response_model=SignatureReceipt,
     status_code=status.HTTP_201_CREATED,
     responses={
-        **NOT_VISIBLE,
+        **signing_responses("signing_closed, text_changed or already_signed"),
         403: {"description": "permission_denied: not allowed to sign that way"},
-        409: {"description": "signing_closed, text_changed or already_signed"},
         422: {"description": "tier_not_allowed"},
     },
 )
@@ -282,7 +294,7 @@ async def sign(
     operation_id="exportPublicSignatures",
     response_class=StreamingResponse,
     responses={
-        **NOT_VISIBLE,
+        **signing_responses(),
         200: {"content": {"text/csv": {}}, "description": "the public signatures, streamed"},
     },
 )
@@ -312,7 +324,7 @@ async def export_public_signatures(
     "/appeals/{appeal_id}/signatures",
     operation_id="listPublicSignatures",
     response_model=PublicSignaturePage,
-    responses={**NOT_VISIBLE, 409: {"description": "signing_window_missing"}},
+    responses=signing_responses(),
 )
 async def list_public_signatures(
     appeal_id: uuid.UUID,
@@ -343,10 +355,7 @@ async def list_public_signatures(
     "/appeals/{appeal_id}/signatures/{signature_id}/confirm",
     operation_id="confirmSignature",
     response_model=MySignatureRead,
-    responses={
-        **NOT_VISIBLE,
-        409: {"description": "second_officer_required, nothing_to_confirm or signing_closed"},
-    },
+    responses=signing_responses("second_officer_required, nothing_to_confirm or signing_closed"),
 )
 async def confirm_signature(
     appeal_id: uuid.UUID,
@@ -372,7 +381,7 @@ async def confirm_signature(
     "/appeals/{appeal_id}/signatures/{signature_id}/reconsent",
     operation_id="reconsentSignature",
     response_model=MySignatureRead,
-    responses={**NOT_VISIBLE, 409: {"description": "nothing_to_confirm, text_changed"}},
+    responses=signing_responses("nothing_to_confirm, text_changed"),
 )
 async def reconsent_signature(
     appeal_id: uuid.UUID,
@@ -400,7 +409,7 @@ async def reconsent_signature(
     "/appeals/{appeal_id}/signatures/{signature_id}",
     operation_id="withdrawSignature",
     response_model=Outcome,
-    responses={**NOT_VISIBLE, 409: {"description": "signing_closed"}},
+    responses=signing_responses("signing_closed"),
 )
 async def withdraw_signature(
     appeal_id: uuid.UUID,
@@ -556,7 +565,7 @@ async def _unseal_reads(
     "/appeals/{appeal_id}/unseal-requests",
     operation_id="listUnsealRequests",
     response_model=UnsealRequests,
-    responses=NOT_VISIBLE,
+    responses=signing_responses(),
 )
 async def list_unseal_requests(
     appeal_id: uuid.UUID, actor: SignedIn, session: DbSession
@@ -572,7 +581,7 @@ async def list_unseal_requests(
     operation_id="requestUnsealing",
     response_model=UnsealRequests,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_VISIBLE, 422: {"description": "custody_key_invalid"}},
+    responses={**signing_responses(), 422: {"description": "custody_key_invalid"}},
 )
 async def request_unsealing(
     appeal_id: uuid.UUID,
@@ -600,8 +609,7 @@ async def request_unsealing(
     operation_id="approveUnsealing",
     response_model=UnsealRequests,
     responses={
-        **NOT_VISIBLE,
-        409: {"description": "unseal_already_approved"},
+        **signing_responses("unseal_already_approved"),
         422: {"description": "unseal_share_invalid"},
     },
 )
@@ -630,7 +638,7 @@ async def approve_unsealing(
     "/appeals/{appeal_id}/unseal-requests/{request_id}/bundle",
     operation_id="getUnsealBundle",
     response_model=UnsealBundle,
-    responses={**NOT_VISIBLE, 409: {"description": "unseal_not_ready"}},
+    responses=signing_responses("unseal_not_ready"),
 )
 async def unseal_bundle(
     appeal_id: uuid.UUID,

@@ -192,6 +192,8 @@ class SigningRead(BaseModel):
     can_sign: list[SignOption]
     can_export: bool
     can_run: bool
+    # Holds a share of the custody key: takes part in unsealing.
+    is_custodian: bool
 
 
 class SignatureReceipt(BaseModel):

@@ -3427,6 +3427,8 @@ export interface components {
             /** Can Sign */
             can_sign: components["schemas"]["SignOption"][];
             counts: components["schemas"]["CountsRead"];
+            /** Is Custodian */
+            is_custodian: boolean;
             /** Mine */
             mine: components["schemas"]["MySignatureRead"][];
             /** Open */
@@ -5469,7 +5471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description signing_window_missing */
+            /** @description signing_window_missing (not opened for signatures yet) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5549,7 +5551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description signing_closed, text_changed or already_signed */
+            /** @description signing_window_missing (not opened for signatures yet), signing_closed, text_changed or already_signed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5625,6 +5627,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description signing_window_missing (not opened for signatures yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description validation_failed */
             422: {
                 headers: {
@@ -5684,7 +5695,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description signing_closed */
+            /** @description signing_window_missing (not opened for signatures yet), signing_closed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5752,7 +5763,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description second_officer_required, nothing_to_confirm or signing_closed */
+            /** @description signing_window_missing (not opened for signatures yet), second_officer_required, nothing_to_confirm or signing_closed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5833,7 +5844,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description nothing_to_confirm, text_changed */
+            /** @description signing_window_missing (not opened for signatures yet), nothing_to_confirm, text_changed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5909,7 +5920,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description signing_window_missing: not opened yet */
+            /** @description signing_window_missing (not opened for signatures yet) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7095,6 +7106,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description signing_window_missing (not opened for signatures yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description validation_failed */
             422: {
                 headers: {
@@ -7159,6 +7179,15 @@ export interface operations {
             };
             /** @description appeal_not_found: no such appeal, or one the caller may not see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_window_missing (not opened for signatures yet) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7247,7 +7276,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unseal_already_approved */
+            /** @description signing_window_missing (not opened for signatures yet), unseal_already_approved */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7324,7 +7353,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unseal_not_ready */
+            /** @description signing_window_missing (not opened for signatures yet), unseal_not_ready */
             409: {
                 headers: {
                     [name: string]: unknown;

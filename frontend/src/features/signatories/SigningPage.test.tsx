@@ -50,6 +50,7 @@ function signing(overrides: Partial<Signing> = {}): Signing {
     ],
     can_export: false,
     can_run: false,
+    is_custodian: false,
     ...overrides,
   };
 }

@@ -419,7 +419,7 @@ export function SigningPanel({
         onConfirm={onConfirm}
         onReconsent={onReconsent}
       />
-      <UnsealingSection appealId={appealId} />
+      {signing.is_custodian ? <UnsealingSection appealId={appealId} /> : null}
       {firstOption ? <SignForm signing={signing} first={firstOption} busy={action.busy} onSign={onSign} /> : null}
       <PublicList appealId={appealId} version={version} />
       {signing.can_export ? (

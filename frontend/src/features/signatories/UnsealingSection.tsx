@@ -1,6 +1,5 @@
 import { useId, useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { isApiError } from "../../api/problem";
 import { ErrorAlert } from "../../shared/ErrorAlert";
 import { formatDateTime } from "../../shared/formatDate";
 import { downloadText } from "../../shared/download";
@@ -15,20 +14,13 @@ import { custodianKey, newRequestKey, openIdentities, reseal, toCsv, type Opened
 /**
  * For an appeal's custodians: ask to open the withheld identities (with a reason), give
  * one's share to a request (opened and sealed again in this browser), and, as the one who
- * asked, open the names once enough custodians gave theirs. Hidden for everyone else.
+ * asked, open the names once enough custodians gave theirs. Shown to custodians only.
  */
 export function UnsealingSection({ appealId }: { appealId: string }) {
   const { t, i18n } = useTranslation();
   const session = useSession();
   const id = useId();
-  const loaded = useLoad(async () => {
-    try {
-      return await listUnsealRequests(appealId);
-    } catch (error) {
-      if (isApiError(error, "permission_denied")) return null; // not a custodian
-      throw error;
-    }
-  }, [appealId]);
+  const loaded = useLoad(() => listUnsealRequests(appealId), [appealId]);
   const action = useAction();
   const [reason, setReason] = useState("");
   const [keyFile, setKeyFile] = useState<string | null>(null);
