@@ -44,6 +44,8 @@ class Purpose(StrEnum):
     BLIND_INDEX = "blind-index"
     # A label, not a secret.
     TOKEN_MAC = "token-mac"  # noqa: S105  # nosec B105
+    # Signs proof-of-work challenges (app/kit/crypto/proof_of_work.py).
+    PROOF_OF_WORK = "proof-of-work"
 
 
 def generate_master_key() -> bytes:
