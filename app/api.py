@@ -36,6 +36,7 @@ from app.notifications.router import availability_router as dev_mailbox_availabi
 from app.notifications.router import router as dev_mailbox_router
 from app.organizations.router import router as organizations_router
 from app.routes import document_problems
+from app.signatories.public_router import router as public_signing_router
 from app.signatories.router import receipts_router as signature_receipts_router
 from app.signatories.router import router as signatories_router
 from app.users.router import router as users_router
@@ -59,6 +60,7 @@ api_router.include_router(appeal_discussion_router)
 api_router.include_router(appeal_translations_router)
 api_router.include_router(signatories_router)
 api_router.include_router(signature_receipts_router)
+api_router.include_router(public_signing_router)
 
 # What app.auth.dependencies refuse, in every operation's OpenAPI entry (as problem+json).
 document_problems(

@@ -91,6 +91,14 @@ class ThrottleSettings(BaseModel):
     # Anonymous sign-in ceremonies (passkey sign-in, single sign-on) started per address
     # and window: each stores a challenge, so they are bounded too.
     ceremonies_per_address: int = Field(default=60, ge=1)
+    # Public signatures started per address and per email address and window (each sends
+    # an email), and wrong codes per emailed code before it must be asked for again.
+    public_signings_per_address: int = Field(default=30, ge=1)
+    public_signings_per_email: int = Field(default=3, ge=1)
+    public_code_attempts: int = Field(default=5, ge=1)
+    # The public page's proof of work: the browser tries up to this many hashes (about half
+    # on average; some 100,000 SHA-256 per second on a phone).
+    proof_of_work_max_number: int = Field(default=100_000, ge=1)
 
 
 class MailSettings(BaseModel):

@@ -308,6 +308,28 @@ async def _forget_indexes(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def _emailed_code_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
+    return and_(Signature.code_mac.is_not(None), Signature.code_expires_at > now)
+
+
+async def _emailed_code_ends(
+    session: AsyncSession, where: ColumnElement[bool], settings: Settings
+) -> datetime | None:
+    return await _max_of(session, Signature.code_expires_at, where)
+
+
+async def _drop_codes(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime, settings: Settings
+) -> int:
+    result = await session.execute(
+        update(Signature)
+        .where(where)
+        .values(code_mac=None, code_expires_at=None, code_for=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def _receipt_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
     return Signature.receipt_mac.is_not(None)
 
@@ -402,6 +424,16 @@ HOLDERS: tuple[Holder, ...] = (
         ended="erased (those signers are no longer recognised: they could sign again, and"
         " signatures waiting for a second officer lapse)",
         note="until signing closes",
+    ),
+    Holder(
+        one="code emailed to a public signer",
+        many="codes emailed to public signers",
+        short="emailed codes",
+        columns=(Signature.__table__.c.code_mac,),
+        live=_emailed_code_live,
+        ends_by=_emailed_code_ends,
+        end=_drop_codes,
+        ended="dropped (those signers ask for a new code)",
     ),
     Holder(
         one="signature receipt",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Boolean, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import METADATA, Base, Encrypted, IdMixin, TimestampMixin, encrypted_column
@@ -23,6 +23,11 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
     sent_at: Mapped[datetime | None] = mapped_column(info=METADATA)
     # A short error class name for operators, never the server's message (it may echo data).
     last_error: Mapped[str | None] = mapped_column(String(64), info=METADATA)
+    # Deleted once delivered instead of kept as sent: it carried what must not outlive
+    # delivery (a public signer's address and code: their email is otherwise only sealed).
+    delete_when_sent: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=false(), info=METADATA
+    )
 
     recipient = Encrypted("recipient_ct")
     subject = Encrypted("subject_ct")

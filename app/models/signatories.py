@@ -33,6 +33,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,9 +49,18 @@ from app.models.base import (
     one_of,
 )
 
-SIGNATURE_KINDS = ("organization", "member")
+# "public": someone from the public page, confirmed by a code sent to their email.
+SIGNATURE_KINDS = ("organization", "member", "public")
 TIERS = ("public", "withheld", "counted")
-SIGNATURE_STATUSES = ("pending_second_officer", "counted", "awaiting_reconsent", "lapsed")
+SIGNATURE_STATUSES = (
+    "unconfirmed",
+    "pending_second_officer",
+    "counted",
+    "awaiting_reconsent",
+    "lapsed",
+)
+# What an emailed code is for: confirming a public signature, or withdrawing it.
+CODE_PURPOSES = ("confirm", "withdraw")
 SHA256_HEX = 64
 MAC_SIZE = 36
 # A printed name and its line, as in a coalition's letter ("First Deputy Minister of
@@ -82,6 +92,10 @@ class SigningWindow(IdMixin, TimestampMixin, Base):
     tiers_csv: Mapped[str] = mapped_column(String(32), info=METADATA)
     allow_organizations: Mapped[bool] = mapped_column(Boolean, info=METADATA)
     allow_members: Mapped[bool] = mapped_column(Boolean, info=METADATA)
+    # The public page: anyone may sign with an email address they confirm by a code.
+    allow_public: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=false(), info=METADATA
+    )
     # Set when signing ended (the appeal closed or the deadline passed) and the links from
     # people to withheld and counted signatures were erased.
     ended_at: Mapped[datetime | None] = mapped_column(info=METADATA)
@@ -153,6 +167,7 @@ class Signature(IdMixin, TimestampMixin, Base):
         one_of("kind", SIGNATURE_KINDS),
         one_of("tier", TIERS),
         one_of("status", SIGNATURE_STATUSES),
+        one_of("code_for", CODE_PURPOSES),
         # One signature per person or organization and appeal; NULL once erased.
         UniqueConstraint("appeal_id", "dedupe_index"),
         # The printed list: an appeal's public signatures in signing order.
@@ -197,8 +212,21 @@ class Signature(IdMixin, TimestampMixin, Base):
     )
     confirm_by: Mapped[datetime | None] = mapped_column(info=METADATA)
     counted_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    # A public signer's optional country (ISO 3166 alpha-2): internal, so it can be counted.
+    country_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
+    # The code emailed to a public signer (to confirm, or to withdraw), as a MAC; the
+    # signature's email itself is only in sealed_identity and, per appeal, dedupe_index.
+    code_mac: Mapped[bytes | None] = mapped_column(
+        LargeBinary(MAC_SIZE), info=classified("internal", "token_mac")
+    )
+    code_for: Mapped[str | None] = mapped_column(String(16), info=METADATA)
+    code_expires_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    code_attempts: Mapped[int] = mapped_column(
+        SmallInteger, nullable=False, server_default=text("0"), info=METADATA
+    )
 
     mandate = Encrypted("mandate_ct")
+    country = Encrypted("country_ct")
 
 
 class SignatureCount(Base):
@@ -246,3 +274,13 @@ class UnsealApproval(IdMixin, TimestampMixin, Base):
         ForeignKey("users.id", ondelete="CASCADE"), info=METADATA
     )
     sealed_share: Mapped[bytes] = mapped_column(LargeBinary, info=classified("sealed", "hpke"))
+
+
+class SpentChallenge(Base):
+    """A proof-of-work challenge already used to sign: each solves for one submission."""
+
+    __tablename__ = "spent_challenges"
+
+    # The challenge's own hash (hex), as the client returns it.
+    challenge: Mapped[str] = mapped_column(String(128), primary_key=True, info=METADATA)
+    expires_at: Mapped[datetime] = mapped_column(index=True, info=METADATA)

@@ -21,10 +21,19 @@ async def enqueue_email(
     to: str,
     language: str,
     now: datetime,
+    delete_when_sent: bool = False,
     **values: str,
 ) -> OutboxMessage:
+    """Queue a message; ``delete_when_sent`` for one whose recipient must not outlive its
+    delivery (the worker deletes it instead of keeping it as sent)."""
     rendered = render(kind, language, **values)
-    message = OutboxMessage(kind=kind, status="pending", attempts=0, next_attempt_at=now)
+    message = OutboxMessage(
+        kind=kind,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        delete_when_sent=delete_when_sent,
+    )
     message.recipient = to
     message.subject = rendered.subject
     message.body = rendered.body
@@ -43,6 +52,7 @@ async def notify_user(
         to=user.email,  # type: ignore[attr-defined]
         language=user.language,  # type: ignore[attr-defined]
         now=now,
+        delete_when_sent=False,
         name=user.display_name,  # type: ignore[attr-defined]
         time=now.strftime("%Y-%m-%d %H:%M"),
         **values,

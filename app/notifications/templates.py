@@ -153,6 +153,73 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "организацией. Прочитайте и одобрите его здесь:\n\n{link}\n",
         ),
     },
+    # To public signers: the appeal's title only (they chose to sign it), never a name.
+    "signing_code": {
+        "en": (
+            "Your code to confirm your signature",
+            'Hello,\n\nSomeone (we hope you) signed the appeal "{title}" with this address. '
+            "To confirm the signature, type this code on the signing page:\n\n{code}\n\n"
+            "It works until {expires} UTC. If you did not sign, ignore this message: nothing "
+            "is counted without the code.\n",
+        ),
+        "be": (
+            "Ваш код для пацверджання подпісу",
+            "Вітаем!\n\nХтосьці (спадзяемся, вы) падпісаў зварот «{title}» з гэтым адрасам. "
+            "Каб пацвердзіць подпіс, увядзіце гэты код на старонцы подпісу:\n\n{code}\n\n"
+            "Ён дзейнічае да {expires} UTC. Калі вы не падпісвалі, не звяртайце ўвагі на гэты "
+            "ліст: без кода нічога не залічваецца.\n",
+        ),
+        "ru": (
+            "Ваш код для подтверждения подписи",
+            "Здравствуйте!\n\nКто-то (надеемся, вы) подписал обращение «{title}» с этим "
+            "адресом. Чтобы подтвердить подпись, введите этот код на странице подписи:"
+            "\n\n{code}\n\nОн действует до {expires} UTC. Если вы не подписывали, не "
+            "обращайте внимания на это письмо: без кода ничего не засчитывается.\n",
+        ),
+    },
+    "signing_already": {
+        "en": (
+            "You have already signed this appeal",
+            'Hello,\n\nSomeone (we hope you) tried to sign the appeal "{title}" again with '
+            "this address. It already carries your signature, which still counts; nothing "
+            "changed. Your receipt code shows its state on the signing page.\n",
+        ),
+        "be": (
+            "Вы ўжо падпісалі гэты зварот",
+            "Вітаем!\n\nХтосьці (спадзяемся, вы) зноў спрабаваў падпісаць зварот «{title}» з "
+            "гэтым адрасам. Ваш подпіс пад ім ужо ёсць і залічаны; нічога не змянілася. Код "
+            "квітанцыі паказвае яго стан на старонцы подпісу.\n",
+        ),
+        "ru": (
+            "Вы уже подписали это обращение",
+            "Здравствуйте!\n\nКто-то (надеемся, вы) снова пытался подписать обращение "
+            "«{title}» с этим адресом. Ваша подпись под ним уже есть и засчитана; ничего не "
+            "изменилось. Код квитанции показывает её состояние на странице подписи.\n",
+        ),
+    },
+    "signing_withdraw_code": {
+        "en": (
+            "Your code to withdraw your signature",
+            "Hello,\n\nSomeone (we hope you) asked to withdraw your signature from the appeal "
+            '"{title}". To withdraw it, type this code on the signing page:\n\n{code}\n\n'
+            "It works until {expires} UTC. If you did not ask, ignore this message: your "
+            "signature stays.\n",
+        ),
+        "be": (
+            "Ваш код, каб адклікаць подпіс",
+            "Вітаем!\n\nХтосьці (спадзяемся, вы) папрасіў адклікаць ваш подпіс пад зваротам "
+            "«{title}». Каб адклікаць яго, увядзіце гэты код на старонцы подпісу:\n\n{code}"
+            "\n\nЁн дзейнічае да {expires} UTC. Калі вы не прасілі, не звяртайце ўвагі на "
+            "гэты ліст: подпіс застаецца.\n",
+        ),
+        "ru": (
+            "Ваш код, чтобы отозвать подпись",
+            "Здравствуйте!\n\nКто-то (надеемся, вы) попросил отозвать вашу подпись под "
+            "обращением «{title}». Чтобы отозвать её, введите этот код на странице подписи:"
+            "\n\n{code}\n\nОн действует до {expires} UTC. Если вы не просили, не "
+            "обращайте внимания на это письмо: подпись остаётся.\n",
+        ),
+    },
     "signing_milestone": {
         "en": (
             "An appeal passed a milestone of signatures",

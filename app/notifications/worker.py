@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.actors import SYSTEM
@@ -237,11 +237,26 @@ async def _record_success(
     sessionmaker: async_sessionmaker[AsyncSession], now: datetime, message: _Claimed
 ) -> None:
     async with unit_of_work(sessionmaker) as session:
+        # Delivered: a message that carried what must not outlive delivery goes entirely.
+        await session.execute(
+            delete(OutboxMessage).where(*_ours(message), OutboxMessage.delete_when_sent)
+        )
         await session.execute(
             update(OutboxMessage)
             .where(*_ours(message))
             .values(status="sent", sent_at=now, last_error=None)
         )
+
+
+async def purge_undeliverable(session: AsyncSession) -> int:
+    """Messages to be deleted once sent that will never be sent (failed for good): their
+    recipient must not stay either."""
+    result = await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.delete_when_sent, OutboxMessage.status == "failed"
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def _record_failure(

@@ -86,19 +86,20 @@ def _window_read(window: SigningWindow, custodians: int) -> SigningWindowRead:
         tiers=window.tiers,  # type: ignore[arg-type]
         allow_organizations=window.allow_organizations,
         allow_members=window.allow_members,
+        allow_public=window.allow_public,
         custody_threshold=window.custody_threshold,
         custodians=custodians,
         ended_at=window.ended_at,
     )
 
 
-def _counts_read(found: counting.Counts, *, exact: bool) -> CountsRead:
+def counts_read(found: counting.Counts, *, exact: bool) -> CountsRead:
     shown = (lambda n: n) if exact else counting.public_figure
     return CountsRead(
         exact=exact,
         total=shown(found.counted),
         organizations=shown(found.get("counted", kind="organization")),
-        people=shown(found.get("counted", kind="member")),
+        people=shown(found.counted - found.get("counted", kind="organization")),
         by_tier={tier: shown(found.get("counted", tier=tier)) for tier in TIERS},  # type: ignore[misc]
         awaiting_reconsent=shown(found.get("awaiting_reconsent")),
         pending_second_officer=shown(found.get("pending_second_officer")),
@@ -164,7 +165,7 @@ async def _signing_read(
         blocks=appeals.block_reads(appeals.revision_blocks(revision))
         if revision is not None
         else [],
-        counts=_counts_read(await counting.read(session, appeal.id), exact=rights.exact_counts),
+        counts=counts_read(await counting.read(session, appeal.id), exact=rights.exact_counts),
         mine=[
             _mine_read(s, kind, org, asked_by_me=s.signer_index == officer) for s, kind, org in mine
         ],
@@ -211,6 +212,7 @@ async def open_for_signatures(
             tiers=list(body.tiers),
             allow_organizations=body.allow_organizations,
             allow_members=body.allow_members,
+            allow_public=body.allow_public,
             custodians=service.custodian_choices(
                 [(c.user_id, c.organization_id) for c in body.custodians]
             ),

@@ -8,15 +8,22 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+import pycountry
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from app.appeals.schemas import BlockRead, Sha256
+from app.kit.email import EmailAddress
 from app.kit.schemas import Input, Name, _one_line
 from app.models.signatories import LINE_MAX
 
 TierName = Literal["public", "withheld", "counted"]
-SignatureKind = Literal["member", "organization"]
-SignatureStatus = Literal["pending_second_officer", "counted", "awaiting_reconsent", "lapsed"]
+# Who signs through the signed-in API; "public" signatures come from the public page.
+SignerKind = Literal["member", "organization"]
+SignatureKind = Literal["member", "organization", "public"]
+SignatureStatus = Literal[
+    "unconfirmed", "pending_second_officer", "counted", "awaiting_reconsent", "lapsed"
+]
+Language = Literal["en", "be", "ru"]
 Line = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=LINE_MAX),
@@ -67,6 +74,8 @@ class SigningWindowIn(Input):
     tiers: Annotated[list[TierName], Field(min_length=1, max_length=3)]
     allow_organizations: bool
     allow_members: bool
+    # A public page where anyone may sign, confirming by a code sent to their email.
+    allow_public: bool = False
     custodians: Annotated[list[CustodianIn], Field(min_length=2, max_length=9)]
     threshold: Annotated[int, Field(ge=2, le=9)]
 
@@ -74,8 +83,8 @@ class SigningWindowIn(Input):
     def _coherent(self) -> SigningWindowIn:
         if self.closes_at.tzinfo is None:
             raise ValueError("closes_at needs a time zone (e.g. 2027-01-31T18:00:00Z)")
-        if not (self.allow_organizations or self.allow_members):
-            raise ValueError("organizations, members or both must be allowed to sign")
+        if not (self.allow_organizations or self.allow_members or self.allow_public):
+            raise ValueError("organizations, members or the public must be allowed to sign")
         if self.threshold > len(self.custodians):
             raise ValueError("threshold cannot exceed the number of custodians")
         return self
@@ -87,7 +96,7 @@ class MandateIn(Input):
 
 
 class SignatureCreate(Input):
-    kind: SignatureKind
+    kind: SignerKind
     organization_id: uuid.UUID | None = None
     tier: TierName
     name: Name
@@ -139,6 +148,7 @@ class SigningWindowRead(BaseModel):
     tiers: list[TierName]
     allow_organizations: bool
     allow_members: bool
+    allow_public: bool
     custody_threshold: int
     custodians: int
     ended_at: datetime | None
@@ -173,7 +183,7 @@ class MySignatureRead(BaseModel):
 
 
 class SignOption(BaseModel):
-    kind: SignatureKind
+    kind: SignerKind
     organization_id: uuid.UUID | None
     organization_name: str | None
     two_officers: bool
@@ -305,3 +315,91 @@ class UnsealBundle(BaseModel):
     custody_public_key: str
     shares: list[UnsealedShare]
     identities: list[SealedIdentity]
+
+
+# --- the public page ----------------------------------------------------------------------
+
+
+class PublicAppealRead(BaseModel):
+    """What the public page shows: the frozen text and its hash, the tiers a signer may
+    choose, and counts as anyone outside sees them (cells under 10 hidden)."""
+
+    appeal_id: uuid.UUID
+    title: str
+    open: bool
+    closes_at: datetime
+    revision_sha256: str | None
+    blocks: list[BlockRead]
+    tiers: list[TierName]
+    counts: CountsRead
+
+
+class ChallengeRead(BaseModel):
+    """A proof-of-work challenge (ALTCHA v1): find n ≤ max_number with
+    SHA-256(salt + n) = challenge; send back the fields with ``number`` as the payload."""
+
+    algorithm: str
+    challenge: str
+    max_number: int
+    salt: str
+    signature: str
+
+
+def _country(value: str) -> str:
+    found = pycountry.countries.get(alpha_2=value.upper())
+    if found is None:
+        raise ValueError("not an ISO 3166-1 alpha-2 country code")
+    return str(found.alpha_2)
+
+
+CountryCode = Annotated[
+    str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)
+]
+Payload = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+
+
+class PublicSignatureCreate(Input):
+    name: Name
+    line: Line | None = None
+    country: CountryCode | None = None
+    email: EmailAddress
+    tier: TierName
+    revision_sha256: Sha256
+    # The signer agrees to what the page says is stored and for how long.
+    consent: Literal[True]
+    # The language of the page: the email comes in it.
+    language: Language = "en"
+    proof_of_work: Payload
+
+
+class CodeSent(BaseModel):
+    """Said whatever the email's history: an email went to the address (a code, or word
+    that it already signed)."""
+
+    status: Literal["code_sent"] = "code_sent"
+
+
+class PublicConfirmIn(Input):
+    email: EmailAddress
+    code: Code
+
+
+class PublicReceipt(BaseModel):
+    """A confirmed public signature: counted, with its receipt code (shown this once)."""
+
+    status: SignatureStatus
+    tier: TierName
+    revision_sha256: str
+    receipt_code: str
+
+
+class PublicWithdrawalIn(Input):
+    receipt_code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    email: EmailAddress
+    language: Language = "en"
+
+
+class PublicWithdrawalConfirmIn(Input):
+    receipt_code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    code: Code

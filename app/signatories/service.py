@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, true, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,7 +41,8 @@ from app.keys import current_keyring
 from app.kit.crypto import Keyring, blind_index, seal, token_mac
 from app.models.appeals import Appeal, AppealRevision
 from app.models.memberships import Organization
-from app.models.signatories import Signature, SigningWindow
+from app.models.signatories import Signature, SigningWindow, SpentChallenge
+from app.notifications.worker import purge_undeliverable
 from app.signatories import counts, custody
 from app.signatories.errors import (
     AlreadySigned,
@@ -80,6 +81,7 @@ class WindowSettings:
     tiers: list[str]
     allow_organizations: bool
     allow_members: bool
+    allow_public: bool
     custodians: list[custody.CustodianChoice]
     threshold: int
 
@@ -133,6 +135,7 @@ async def open_for_signatures(
         tiers=[tier for tier in ("public", "withheld", "counted") if tier in settings.tiers],
         allow_organizations=settings.allow_organizations,
         allow_members=settings.allow_members,
+        allow_public=settings.allow_public,
         custody_public_key=public_key,
         custody_threshold=settings.threshold,
         key_version=current_keyring().current_version,
@@ -159,6 +162,7 @@ async def open_for_signatures(
             "tiers": window.tiers,
             "organizations": settings.allow_organizations,
             "members": settings.allow_members,
+            "public": settings.allow_public,
             "threshold": settings.threshold,
             "custodians": [str(choice.user_id) for choice in settings.custodians],
         },
@@ -215,10 +219,24 @@ async def end_signing(session: AsyncSession, appeal_id: uuid.UUID, *, now: datet
         return False
     window.ended_at = now
     await _lapse(session, appeal_id=appeal_id, due_before=None)
+    # Unconfirmed public signatures never counted: they go with their sealed emails.
+    await session.execute(
+        delete(Signature).where(Signature.appeal_id == appeal_id, Signature.status == "unconfirmed")
+    )
+    # A public signer's index is a keyed hash of their email: whatever their tier, it goes.
     await session.execute(
         update(Signature)
-        .where(Signature.appeal_id == appeal_id, Signature.tier.in_(("withheld", "counted")))
-        .values(dedupe_index=None, signer_index=None)
+        .where(
+            Signature.appeal_id == appeal_id,
+            or_(Signature.tier.in_(("withheld", "counted")), Signature.kind == "public"),
+        )
+        .values(
+            dedupe_index=None,
+            signer_index=None,
+            code_mac=None,
+            code_for=None,
+            code_expires_at=None,
+        )
     )
     # A public signature's links are not secret (its name is printed) but serve no purpose.
     await session.execute(
@@ -629,8 +647,15 @@ async def withdraw(
     )
     if not signing_open(access.appeal, access.window, now):
         raise SigningClosed()
+    await delete_signature(session, signature)
+
+
+async def delete_signature(session: AsyncSession, signature: Signature) -> None:
+    """The row goes, sealed data, indexes and receipt with it; the counters give back what
+    it counted; the audit event says a signature was withdrawn, not whose."""
     # No condition on the status read: a confirmation may land first; the row's status at
     # deletion (RETURNING, after any concurrent update) is what the counters give back.
+    appeal_id = signature.appeal_id
     gone = (
         await session.execute(
             delete(Signature)
@@ -641,13 +666,14 @@ async def withdraw(
     if gone is None:
         raise SignatureNotFound()
     kind, tier, status = gone
-    await counts.move(session, access.appeal.id, kind=kind, tier=tier, before=status, after=None)
+    if status != "unconfirmed":
+        await counts.move(session, appeal_id, kind=kind, tier=tier, before=status, after=None)
     session.expunge(signature)
     await record_event(
         session,
         actor=ANONYMOUS,
         action=AuditAction.SIGNATURE_WITHDRAWN,
-        target=("appeal", access.appeal.id),
+        target=("appeal", appeal_id),
         details={"kind": kind, "tier": tier},
     )
 
@@ -766,15 +792,29 @@ async def notify_milestones(session: AsyncSession, *, now: datetime, settings: o
     return told
 
 
+async def expire_unconfirmed(session: AsyncSession, *, now: datetime) -> int:
+    """Public signatures nobody confirmed within their 24 hours go, uncounted, with their
+    sealed emails; spent proof-of-work challenges past their expiry too (an expired one is
+    refused anyway), and code emails that will never be delivered."""
+    result = await session.execute(
+        delete(Signature).where(Signature.status == "unconfirmed", Signature.confirm_by <= now)
+    )
+    await session.execute(delete(SpentChallenge).where(SpentChallenge.expires_at <= now))
+    await purge_undeliverable(session)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def signing_deadlines(ctx: JobContext) -> None:
     """The worker: close appeals whose signing deadline passed (which ends signing and
-    erases the links to people), and lapse unconfirmed organization signatures."""
+    erases the links to people), lapse unconfirmed organization signatures, and expire
+    unconfirmed public ones."""
     from app.appeals import review
 
     now = ctx.now()
     async with ctx.unit_of_work() as session:
         due = await due_windows(session, now=now)
         await lapse_unconfirmed(session, now=now)
+        await expire_unconfirmed(session, now=now)
         await notify_milestones(session, now=now, settings=ctx.settings)
     for appeal_id in due:
         async with ctx.unit_of_work() as session:

@@ -99,12 +99,23 @@ def upgrade() -> None:
         sa.Column("receipt_mac", sa.LargeBinary(length=36), nullable=True),
         sa.Column("confirm_by", sa.DateTime(timezone=True), nullable=True),
         sa.Column("counted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("country_ct", sa.LargeBinary(), nullable=True),
+        sa.Column("code_mac", sa.LargeBinary(length=36), nullable=True),
+        sa.Column("code_for", sa.String(length=16), nullable=True),
+        sa.Column("code_expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("code_attempts", sa.SmallInteger(), server_default=sa.text("0"), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("kind IN ('organization', 'member')", name=op.f("ck_signatures_kind")),
         sa.CheckConstraint(
-            "status IN ('pending_second_officer', 'counted', 'awaiting_reconsent', 'lapsed')",
+            "kind IN ('organization', 'member', 'public')", name=op.f("ck_signatures_kind")
+        ),
+        sa.CheckConstraint(
+            "status IN ('unconfirmed', 'pending_second_officer', 'counted',"
+            " 'awaiting_reconsent', 'lapsed')",
             name=op.f("ck_signatures_status"),
+        ),
+        sa.CheckConstraint(
+            "code_for IN ('confirm', 'withdraw')", name=op.f("ck_signatures_code_for")
         ),
         sa.CheckConstraint(
             "tier IN ('public', 'withheld', 'counted')", name=op.f("ck_signatures_tier")
@@ -142,6 +153,7 @@ def upgrade() -> None:
         sa.Column("tiers_csv", sa.String(length=32), nullable=False),
         sa.Column("allow_organizations", sa.Boolean(), nullable=False),
         sa.Column("allow_members", sa.Boolean(), nullable=False),
+        sa.Column("allow_public", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("custody_public_key", sa.LargeBinary(length=32), nullable=False),
         sa.Column("custody_threshold", sa.SmallInteger(), nullable=False),
@@ -221,9 +233,28 @@ def upgrade() -> None:
                 "signing_two_officers", sa.Boolean(), server_default=sa.false(), nullable=False
             )
         )
+    op.create_table(
+        "spent_challenges",
+        sa.Column("challenge", sa.String(length=128), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("challenge", name=op.f("pk_spent_challenges")),
+    )
+    with op.batch_alter_table("spent_challenges", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_spent_challenges_expires_at"), ["expires_at"], unique=False
+        )
+    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("delete_when_sent", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.drop_column("delete_when_sent")
+    with op.batch_alter_table("spent_challenges", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_spent_challenges_expires_at"))
+    op.drop_table("spent_challenges")
     with op.batch_alter_table("organizations", schema=None) as batch_op:
         batch_op.drop_column("signing_two_officers")
 

@@ -1665,6 +1665,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/appeals/{appeal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Public Appeal
+         * @description The frozen text to sign, its hash, the tiers offered and the public counts.
+         */
+        get: operations["getPublicAppeal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/appeals/{appeal_id}/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign Publicly
+         * @description Start a public signature: a code goes to the email (or word that it already
+         *     signed); the answer is the same either way.
+         */
+        post: operations["signPublicly"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/appeals/{appeal_id}/signatures/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Public Signature
+         * @description The emailed code makes the signature count; the receipt code is shown this once.
+         */
+        post: operations["confirmPublicSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/appeals/{appeal_id}/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask Public Withdrawal
+         * @description With the receipt and the email typed again, a withdrawal code goes to that email
+         *     (when they match one signature; the answer is the same when they do not).
+         */
+        post: operations["askPublicWithdrawal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/appeals/{appeal_id}/withdrawals/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Public Signature
+         * @description The receipt and the emailed code withdraw the signature: it is deleted.
+         */
+        post: operations["withdrawPublicSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * New Challenge
+         * @description A proof-of-work challenge for one submission (valid 10 minutes; stateless).
+         */
+        post: operations["newChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/signature-receipts/check": {
         parameters: {
             query?: never;
@@ -2196,6 +2318,23 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * ChallengeRead
+         * @description A proof-of-work challenge (ALTCHA v1): find n ≤ max_number with
+         *     SHA-256(salt + n) = challenge; send back the fields with ``number`` as the payload.
+         */
+        ChallengeRead: {
+            /** Algorithm */
+            algorithm: string;
+            /** Challenge */
+            challenge: string;
+            /** Max Number */
+            max_number: number;
+            /** Salt */
+            salt: string;
+            /** Signature */
+            signature: string;
+        };
         /** CoAuthorDecision */
         CoAuthorDecision: {
             /**
@@ -2216,6 +2355,19 @@ export interface components {
         CodeInput: {
             /** Code */
             code: string;
+        };
+        /**
+         * CodeSent
+         * @description Said whatever the email's history: an email went to the address (a code, or word
+         *     that it already signed).
+         */
+        CodeSent: {
+            /**
+             * Status
+             * @default code_sent
+             * @constant
+             */
+            status: "code_sent";
         };
         /**
          * CommentCreate
@@ -2767,7 +2919,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "member" | "organization";
+            kind: "member" | "organization" | "public";
             /** Line */
             line: string | null;
             /** Name */
@@ -2780,7 +2932,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
             /**
              * Tier
              * @enum {string}
@@ -3057,6 +3209,100 @@ export interface components {
             /** @description What: missing, string_too_long, email_invalid, … */
             type: string;
         };
+        /**
+         * PublicAppealRead
+         * @description What the public page shows: the frozen text and its hash, the tiers a signer may
+         *     choose, and counts as anyone outside sees them (cells under 10 hidden).
+         */
+        PublicAppealRead: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Blocks */
+            blocks: components["schemas"]["BlockRead"][];
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            counts: components["schemas"]["CountsRead"];
+            /** Open */
+            open: boolean;
+            /** Revision Sha256 */
+            revision_sha256: string | null;
+            /** Tiers */
+            tiers: ("public" | "withheld" | "counted")[];
+            /** Title */
+            title: string;
+        };
+        /** PublicConfirmIn */
+        PublicConfirmIn: {
+            /** Code */
+            code: string;
+            /**
+             * Email
+             * Format: email
+             * @description One bare address (no name, quotes or list); the part before @ in ASCII; internationalized domains are stored in their ASCII (xn--) form
+             */
+            email: string;
+        };
+        /**
+         * PublicReceipt
+         * @description A confirmed public signature: counted, with its receipt code (shown this once).
+         */
+        PublicReceipt: {
+            /** Receipt Code */
+            receipt_code: string;
+            /** Revision Sha256 */
+            revision_sha256: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "public" | "withheld" | "counted";
+        };
+        /** PublicSignatureCreate */
+        PublicSignatureCreate: {
+            /**
+             * Consent
+             * @constant
+             */
+            consent: true;
+            /** Country */
+            country?: string | null;
+            /**
+             * Email
+             * Format: email
+             * @description One bare address (no name, quotes or list); the part before @ in ASCII; internationalized domains are stored in their ASCII (xn--) form
+             */
+            email: string;
+            /**
+             * Language
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "be" | "ru";
+            /** Line */
+            line?: string | null;
+            /** Name */
+            name: string;
+            /** Proof Of Work */
+            proof_of_work: string;
+            /** Revision Sha256 */
+            revision_sha256: string;
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "public" | "withheld" | "counted";
+        };
         /** PublicSignaturePage */
         PublicSignaturePage: {
             /** Items */
@@ -3075,11 +3321,35 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "member" | "organization";
+            kind: "member" | "organization" | "public";
             /** Line */
             line: string | null;
             /** Name */
             name: string;
+        };
+        /** PublicWithdrawalConfirmIn */
+        PublicWithdrawalConfirmIn: {
+            /** Code */
+            code: string;
+            /** Receipt Code */
+            receipt_code: string;
+        };
+        /** PublicWithdrawalIn */
+        PublicWithdrawalIn: {
+            /**
+             * Email
+             * Format: email
+             * @description One bare address (no name, quotes or list); the part before @ in ASCII; internationalized domains are stored in their ASCII (xn--) form
+             */
+            email: string;
+            /**
+             * Language
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "be" | "ru";
+            /** Receipt Code */
+            receipt_code: string;
         };
         /** Readiness */
         Readiness: {
@@ -3119,7 +3389,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
         };
         /** ReconsentIn */
         ReconsentIn: {
@@ -3248,7 +3518,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "member" | "organization";
+            kind: "member" | "organization" | "public";
             /** Sealed Identity */
             sealed_identity: string;
             /**
@@ -3260,7 +3530,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
             /**
              * Tier
              * @enum {string}
@@ -3448,6 +3718,11 @@ export interface components {
             /** Allow Organizations */
             allow_organizations: boolean;
             /**
+             * Allow Public
+             * @default false
+             */
+            allow_public: boolean;
+            /**
              * Closes At
              * Format: date-time
              */
@@ -3472,6 +3747,8 @@ export interface components {
             allow_members: boolean;
             /** Allow Organizations */
             allow_organizations: boolean;
+            /** Allow Public */
+            allow_public: boolean;
             /**
              * Closes At
              * Format: date-time
@@ -10068,6 +10345,368 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublicAppeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicAppealRead"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal open to public signatures */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signPublicly: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicSignatureCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeSent"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal open to public signatures */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_closed: not open for signatures now, text_changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description proof_of_work_invalid, tier_not_allowed, validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too_many_attempts: this address or email signed too often */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmPublicSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicReceipt"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal open to public signatures */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_closed: not open for signatures now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description code_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    askPublicWithdrawal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicWithdrawalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeSent"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal open to public signatures */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_closed: not open for signatures now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too_many_attempts */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawPublicSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicWithdrawalConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Outcome"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal open to public signatures */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_closed: not open for signatures now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description code_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    newChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeRead"];
                 };
             };
         };

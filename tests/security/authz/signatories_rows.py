@@ -22,7 +22,8 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.appeals.text.blocks import new_block_id
-from app.kit.crypto import generate_sealing_keypair
+from app.keys import current_keyring
+from app.kit.crypto import generate_sealing_keypair, proof_of_work
 from app.models.signatories import CustodyKey
 from app.permissions import Permission
 from tests.security.authz.actors import Cast
@@ -134,6 +135,7 @@ def _window(cast: Cast) -> dict[str, Any]:
         "tiers": ["public", "withheld", "counted"],
         "allow_organizations": True,
         "allow_members": True,
+        "allow_public": True,
         "custodians": [
             {
                 "user_id": str(cast.users["representative"].id),
@@ -195,6 +197,14 @@ def unseal_request(cast: Cast, actor: str, scope: str) -> Any:
 # Unsealing is the custodians' (A's representative and B's member on Z); whoever else sees
 # Z is refused, the admin does not see it.
 CUSTODIANS_ONLY = signed_in(member="403", co_author_member="403", coordinator="403", admin="404")
+
+
+def _solved_challenge() -> str:
+    """What the public page's browser sends: a fresh challenge, solved."""
+    made = proof_of_work.new_challenge(
+        current_keyring(), now=datetime.now(UTC), max_number=1000, valid_for=timedelta(minutes=5)
+    )
+    return proof_of_work.solve(made)
 
 
 def _fixed(value: Any) -> Any:
@@ -298,6 +308,46 @@ SIGNATORIES_POLICY: dict[tuple[str, str], Rule] = {
         body=lambda cast, actor, scope: {"public_key": _key_text(generate_sealing_keypair()[1])},
         permission=P.OWN_FACTORS_MANAGE,
         credential_step_up=True,
+    ),
+    # The public page: anyone, signed in or not, on an appeal that lets the public sign
+    # (Z); X has no window, and answers as if it did not exist.
+    ("GET", "/api/public/appeals/{appeal_id}"): Rule(
+        everyone(), params={"appeal_id": appeal_id}, expect_other=everyone("404")
+    ),
+    ("POST", "/api/public/challenges"): Rule(everyone()),
+    ("POST", "/api/public/appeals/{appeal_id}/signatures"): Rule(
+        everyone(),
+        params={"appeal_id": appeal_id},
+        expect_other=everyone("404"),
+        body=lambda cast, actor, scope: {
+            "name": "Matrix Public Signer",
+            "email": f"{actor}.{scope}@example.org",
+            "tier": "public",
+            "revision_sha256": _z(cast)["sha256"],
+            "consent": True,
+            "proof_of_work": _solved_challenge(),
+        },
+    ),
+    ("POST", "/api/public/appeals/{appeal_id}/signatures/confirm"): Rule(
+        everyone(),
+        params={"appeal_id": appeal_id},
+        expect_other=everyone("404"),
+        body=_fixed({"email": "nobody@example.org", "code": "000000"}),
+    ),
+    ("POST", "/api/public/appeals/{appeal_id}/withdrawals"): Rule(
+        everyone(),
+        params={"appeal_id": appeal_id},
+        expect_other=everyone("404"),
+        body=lambda cast, actor, scope: {
+            "receipt_code": _z(cast)["receipt"],
+            "email": "nobody@example.org",
+        },
+    ),
+    ("POST", "/api/public/appeals/{appeal_id}/withdrawals/confirm"): Rule(
+        everyone(),
+        params={"appeal_id": appeal_id},
+        expect_other=everyone("404"),
+        body=lambda cast, actor, scope: {"receipt_code": _z(cast)["receipt"], "code": "000000"},
     ),
     # A receipt is a bearer code: whoever holds it may check it, signed in or not.
     ("POST", "/api/signature-receipts/check"): Rule(
