@@ -6,21 +6,25 @@ the rows afterwards."""
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select, update
 
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.kit.crypto import generate_sealing_keypair
+from app.kit.crypto.proof_of_work import Challenge, solve
 from app.models.memberships import Membership, Organization
+from app.models.outbox import OutboxMessage
 from app.models.signatories import CustodyKey, Signature
 from tests.appeals.test_concurrency import World, _blocks, _no_server_error, _start
 
 
-async def _open_appeal(http: httpx.AsyncClient, world: World) -> tuple[str, str]:
+async def _open_appeal(http: httpx.AsyncClient, world: World, **window: Any) -> tuple[str, str]:
     """An appeal of A, approved and opened with A's and B's representatives as custodians."""
     appeal = await _start(http, world, _blocks())
     await world.ok(
@@ -69,6 +73,7 @@ async def _open_appeal(http: httpx.AsyncClient, world: World) -> tuple[str, str]
             "allow_members": True,
             "custodians": custodians,
             "threshold": 2,
+            **window,
         },
     )
     return appeal, opened.json()["revision_sha256"]
@@ -168,3 +173,102 @@ async def test_a_second_officer_confirms_once_and_a_withdrawal_race_counts_right
         assert withdrawal.status_code == 200, withdrawal.text
         assert rows == {}
         assert counts["total"] == 0 and counts["pending_second_officer"] == 0
+
+
+PUBLIC_EMAIL = "raced.public@example.org"
+
+
+async def _emailed_code(world: World, to: str) -> str:
+    """The code in the newest message queued to ``to`` (test servers run no outbox worker,
+    so it waits in the outbox, encrypted with the keys this process shares)."""
+    engine = create_engine(world.database_url)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            messages = (
+                await session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.kind == "signing_code")
+                    .order_by(OutboxMessage.created_at.desc())
+                )
+            ).all()
+            for message in messages:
+                if message.recipient == to:
+                    found = re.search(r"\n\n(\d{6})\n\n", message.body)
+                    assert found, "the email carries no code"
+                    return found.group(1)
+    finally:
+        await engine.dispose()
+    raise AssertionError("no code was queued")
+
+
+async def _start_public(http: httpx.AsyncClient, world: World, appeal: str, sha: str) -> None:
+    made = await http.post(world.url(0, "/api/public/challenges"))
+    started = await http.post(
+        world.url(1, f"/api/public/appeals/{appeal}/signatures"),
+        json={
+            "name": "Raced Public",
+            "email": PUBLIC_EMAIL,
+            "tier": "counted",
+            "revision_sha256": sha,
+            "consent": True,
+            "proof_of_work": solve(Challenge(**made.json())),
+        },
+    )
+    assert started.status_code == 202, started.text
+
+
+async def test_a_hundred_identical_confirmations_count_one_signature(  # type: ignore[no-untyped-def]
+    two_servers, fresh_database_url
+) -> None:
+    world = await World(fresh_database_url, two_servers).build()
+    async with httpx.AsyncClient(timeout=60) as http:
+        appeal, sha = await _open_appeal(http, world, allow_public=True)
+        await _start_public(http, world, appeal, sha)
+        code = await _emailed_code(world, PUBLIC_EMAIL)
+        confirm = f"/api/public/appeals/{appeal}/signatures/confirm"
+        responses = await asyncio.gather(
+            *(
+                http.post(world.url(i, confirm), json={"email": PUBLIC_EMAIL, "code": code})
+                for i in range(100)
+            )
+        )
+        _no_server_error(responses)
+        assert Counter(r.status_code for r in responses) == {201: 1, 422: 99}
+        counts = (await world.ok(http, "a_rep", "GET", f"/api/appeals/{appeal}/signing")).json()[
+            "counts"
+        ]
+        assert counts["total"] == 1 and counts["by_tier"]["counted"] == 1
+        assert await _rows(world, appeal) == {"counted": 1}
+
+
+async def test_a_burst_of_wrong_codes_gets_five_tries_at_most(  # type: ignore[no-untyped-def]
+    two_servers, fresh_database_url
+) -> None:
+    world = await World(fresh_database_url, two_servers).build()
+    async with httpx.AsyncClient(timeout=60) as http:
+        appeal, sha = await _open_appeal(http, world, allow_public=True)
+        await _start_public(http, world, appeal, sha)
+        code = await _emailed_code(world, PUBLIC_EMAIL)
+        confirm = f"/api/public/appeals/{appeal}/signatures/confirm"
+        guesses = [f"{n:06d}" for n in range(60) if f"{n:06d}" != code][:40]
+        responses = await asyncio.gather(
+            *(
+                http.post(world.url(i, confirm), json={"email": PUBLIC_EMAIL, "code": guess})
+                for i, guess in enumerate(guesses)
+            )
+        )
+        _no_server_error(responses)
+        assert {r.json()["code"] for r in responses} == {"code_invalid"}
+        engine = create_engine(world.database_url)
+        try:
+            async with unit_of_work(create_sessionmaker(engine)) as session:
+                tries = await session.scalar(
+                    select(Signature.code_attempts).where(Signature.appeal_id == uuid.UUID(appeal))
+                )
+        finally:
+            await engine.dispose()
+        assert tries == 5
+        # The right code came after the tries were used up: refused.
+        late = await http.post(world.url(0, confirm), json={"email": PUBLIC_EMAIL, "code": code})
+        assert late.status_code == 422
+        assert await _rows(world, appeal) == {"unconfirmed": 1}

@@ -22,9 +22,14 @@ from app.keys import current_keyring
 from app.kit.crypto import DecryptionError, open_sealed
 from app.models import Base
 from app.models.base import Encrypted
+from app.models.outbox import OutboxMessage
 from app.models.signatories import Signature, SigningWindow
+from app.notifications.worker import deliver_all_due
+from app.signatories.public import email_value
 from app.signatories.service import IDENTITY_INFO, dedupe_value, identity_aad, officer_value
-from tests.appeals.conftest import transition
+from tests.appeals.conftest import open_for_signing, transition
+from tests.signatories.conftest import approved_appeal
+from tests.signatories.test_public_signing import signed_up
 from tests.signatories.test_signing import sign
 from tests.support.canaries import encodings
 
@@ -130,3 +135,46 @@ async def test_nothing_the_server_holds_gives_a_withheld_name_or_ties_a_person_t
     # The signature itself still counts.
     counts = (await cast["a_rep"].get(f"/api/appeals/{appeal_id}/signing")).json()["counts"]
     assert counts["total"] == 2
+
+
+CANARY_EMAIL = "emailcanary.hunted.zq4@example.org"
+
+
+async def test_a_public_signers_email_is_only_sealed_and_gone_once_signing_closes(  # type: ignore[no-untyped-def]
+    cast, client, session, sessionmaker, settings, clock, caplog
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    appeal = await approved_appeal(cast)
+    opened = await open_for_signing(cast, appeal["id"], allow_public=True)
+    assert opened.status_code == 201, opened.text
+    signing = opened.json()
+    await signed_up(client, session, signing, email=CANARY_EMAIL, name=CANARY_NAME, tier="withheld")
+    # The code's email is delivered (to the development spool here), then deleted.
+    assert await deliver_all_due(sessionmaker, settings, clock) >= 1
+    session.expire_all()
+    left = await session.scalars(
+        select(OutboxMessage.kind).where(OutboxMessage.kind.like("signing_%"))
+    )
+    assert left.all() == []
+    needles = [
+        n for canary in (CANARY_EMAIL, CANARY_NAME, "emailcanary.hunted") for n in encodings(canary)
+    ]
+    session.expire_all()
+    stored = await _stored(session)
+    assert [(t, c) for t, c, v in stored if _contains(v, needles)] == []
+    for model in Base.registry.mappers:
+        await session.execute(select(model.class_))
+    assert [place for place, text in _decrypted(session) if _contains(text, needles)] == []
+    leaked = [r.getMessage() for r in caplog.records if _contains(repr(r.__dict__), needles)]
+    assert leaked == []
+
+    # While signing is open the keyed hash of the email is there (the threat model says so);
+    # once it closes, testing the known email against everything stored finds nothing.
+    appeal_id = uuid.UUID(signing["appeal_id"])
+    window = await session.scalar(select(SigningWindow).where(SigningWindow.appeal_id == appeal_id))
+    assert window is not None
+    tested = [email_value(current_keyring(), window, CANARY_EMAIL)]
+    assert [c for _, c, v in stored if _contains(v, tested)] == ["dedupe_index"]
+    assert (await transition(cast, "coordinator", signing["appeal_id"], "close")).status_code == 200
+    session.expire_all()
+    assert [(t, c) for t, c, v in await _stored(session) if _contains(v, tested)] == []
