@@ -278,7 +278,11 @@ def _index_live(now: datetime, settings: Settings) -> ColumnElement[bool]:
     # signatures') serve nothing that needs their key.
     open_windows = select(SigningWindow.appeal_id).where(SigningWindow.ended_at.is_(None))
     return and_(
-        or_(Signature.dedupe_index.is_not(None), Signature.signer_index.is_not(None)),
+        or_(
+            Signature.dedupe_index.is_not(None),
+            Signature.signer_index.is_not(None),
+            Signature.domain_index.is_not(None),
+        ),
         Signature.appeal_id.in_(open_windows),
     )
 
@@ -302,7 +306,7 @@ async def _forget_indexes(
     result = await session.execute(
         update(Signature)
         .where(where)
-        .values(dedupe_index=None, signer_index=None)
+        .values(dedupe_index=None, signer_index=None, domain_index=None)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -417,7 +421,11 @@ HOLDERS: tuple[Holder, ...] = (
         one="signer index of an appeal open for signatures",
         many="signer indexes of appeals open for signatures",
         short="signer indexes",
-        columns=(Signature.__table__.c.dedupe_index, Signature.__table__.c.signer_index),
+        columns=(
+            Signature.__table__.c.dedupe_index,
+            Signature.__table__.c.signer_index,
+            Signature.__table__.c.domain_index,
+        ),
         live=_index_live,
         ends_by=_index_ends,
         end=_forget_indexes,

@@ -181,6 +181,10 @@ class AuditAction(StrEnum):
         "unseal.opened",
         "The requester fetched the shares and sealed identities to open them in their browser.",
     )
+    SIGNATURES_INVALIDATED = (
+        "signatures.invalidated",
+        "A coordinator invalidated an appeal's signatures matching a condition, with a reason.",
+    )
     SIGNATURES_EXPORTED = (
         "signatures.exported",
         "The public signatures of an appeal were exported as CSV.",

@@ -58,6 +58,8 @@ SIGNATURE_STATUSES = (
     "counted",
     "awaiting_reconsent",
     "lapsed",
+    # A coordinator invalidated it (bulk, with a reason): counted apart, never printed.
+    "invalidated",
 )
 # What an emailed code is for: confirming a public signature, or withdrawing it.
 CODE_PURPOSES = ("confirm", "withdraw")
@@ -214,6 +216,12 @@ class Signature(IdMixin, TimestampMixin, Base):
     counted_at: Mapped[datetime | None] = mapped_column(info=METADATA)
     # A public signer's optional country (ISO 3166 alpha-2): internal, so it can be counted.
     country_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
+    # A public signer's email domain as a per-appeal keyed hash, so that a coordinator can
+    # invalidate a flood from one domain without the server reading addresses; erased with
+    # the other indexes when signing closes.
+    domain_index: Mapped[bytes | None] = mapped_column(
+        LargeBinary(MAC_SIZE), index=True, info=classified("internal", "token_mac")
+    )
     # The code emailed to a public signer (to confirm, or to withdraw), as a MAC; the
     # signature's email itself is only in sealed_identity and, per appeal, dedupe_index.
     code_mac: Mapped[bytes | None] = mapped_column(

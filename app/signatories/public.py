@@ -161,6 +161,20 @@ def email_value(keyring: Keyring, window: SigningWindow, email: str) -> bytes:
     )
 
 
+def domain_value(keyring: Keyring, window: SigningWindow, domain: str) -> bytes:
+    """The per-appeal keyed hash of an email's domain (what bulk invalidation matches)."""
+    return blind_index(
+        keyring,
+        "domain:" + domain.strip().lower(),
+        domain=f"signatures:{window.appeal_id}",
+        version=service.index_version(window, keyring),
+    )
+
+
+def email_domain(email: str) -> str:
+    return normalize_email(email).rpartition("@")[2]
+
+
 def _sealed_identity(
     window: SigningWindow, signature_id: uuid.UUID, request: PublicSignRequest
 ) -> bytes:
@@ -204,9 +218,11 @@ def _fill(
     request: PublicSignRequest,
     *,
     code_value: bytes,
+    keyring: Keyring,
     now: datetime,
 ) -> None:
     signature.tier = request.tier
+    signature.domain_index = domain_value(keyring, window, email_domain(request.email))
     signature.revision_sha256 = request.revision_sha256
     signature.public_name = request.name if request.tier == "public" else None
     signature.public_line = request.line if request.tier == "public" else None
@@ -252,6 +268,7 @@ async def start(
             window,
             request,
             code_value=code_mac(keyring, signature.id, "confirm", code),
+            keyring=keyring,
             now=now,
         )
         try:
@@ -272,6 +289,7 @@ async def start(
             window,
             request,
             code_value=code_mac(keyring, existing.id, "confirm", code),
+            keyring=keyring,
             now=now,
         )
         await session.flush()

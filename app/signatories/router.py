@@ -25,7 +25,7 @@ from app.kit.schemas import Outcome
 from app.models.signatories import Signature, SigningWindow
 from app.organizations import service as organizations
 from app.signatories import counts as counting
-from app.signatories import custody, export, service, unsealing
+from app.signatories import custody, export, invalidation, service, unsealing
 from app.signatories.policy import may_browse_open_appeals
 from app.signatories.schemas import (
     CountsRead,
@@ -33,6 +33,10 @@ from app.signatories.schemas import (
     CustodianCandidates,
     CustodyKeyIn,
     CustodyKeyRead,
+    InvalidationCondition,
+    InvalidationIn,
+    InvalidationPreview,
+    InvalidationResult,
     MySignatureRead,
     OpenAppeal,
     OpenAppeals,
@@ -103,6 +107,7 @@ def counts_read(found: counting.Counts, *, exact: bool) -> CountsRead:
         by_tier={tier: shown(found.get("counted", tier=tier)) for tier in TIERS},  # type: ignore[misc]
         awaiting_reconsent=shown(found.get("awaiting_reconsent")),
         pending_second_officer=shown(found.get("pending_second_officer")),
+        invalidated=shown(found.get("invalidated")),
     )
 
 
@@ -306,8 +311,7 @@ async def export_public_signatures(
     """The printed signatories as CSV, streamed (coordinators and the writing
     organizations' representatives; audited). Sealed identities never leave this way."""
     access = await service.access_signing(session, actor, appeal_id)
-    if not access.rights.export:
-        raise PermissionDenied()
+    access.require_export()
     revision = await service.signed_revision_hash(session, access.appeal)
     await record_event(
         session, actor=actor, action=AuditAction.SIGNATURES_EXPORTED, target=access.appeal
@@ -527,6 +531,67 @@ async def check_receipt(body: ReceiptCheckIn, session: DbSession) -> ReceiptRead
         status=signature.status,  # type: ignore[arg-type]
         revision_sha256=signature.revision_sha256,
     )
+
+
+# --- bulk invalidation -------------------------------------------------------------------
+
+
+def _condition(body: InvalidationCondition) -> invalidation.Condition:
+    return invalidation.Condition(
+        signed_from=body.signed_from,
+        signed_until=body.signed_until,
+        email_domain=body.email_domain,
+        unconfirmed_only=body.unconfirmed_only,
+    )
+
+
+@router.post(
+    "/appeals/{appeal_id}/invalidations/preview",
+    operation_id="previewInvalidation",
+    response_model=InvalidationPreview,
+    responses={**signing_responses(), 422: {"description": "condition_missing"}},
+)
+async def preview_invalidation(
+    appeal_id: uuid.UUID, body: InvalidationCondition, actor: SignedIn, session: DbSession
+) -> InvalidationPreview:
+    """How many signatures a condition selects, before invalidating them (coordinators)."""
+    access = await service.access_signing(session, actor, appeal_id)
+    access.require_run()
+    found = await invalidation.preview(session, access.window, _condition(body), current_keyring())
+    return InvalidationPreview(matching=sum(found.values()), by_status=found)  # type: ignore[arg-type]
+
+
+@router.post(
+    "/appeals/{appeal_id}/invalidations",
+    operation_id="invalidateSignatures",
+    response_model=InvalidationResult,
+    responses={
+        **signing_responses("invalidation_changed: preview again"),
+        422: {"description": "condition_missing"},
+    },
+)
+async def invalidate_signatures(
+    appeal_id: uuid.UUID,
+    body: InvalidationIn,
+    actor: SignedIn,
+    session: DbSession,
+    clock: AppClock,
+) -> InvalidationResult:
+    """Invalidate the signatures a condition selects, with a reason, if the preview's count
+    still holds (audited; invalidated signatures are counted apart and never printed)."""
+    access = await service.access_signing(session, actor, appeal_id, lock_window=True)
+    access.require_run()
+    done = await invalidation.apply(
+        session,
+        actor=actor,
+        window=access.window,
+        condition=_condition(body),
+        reason=body.reason,
+        expected=body.expected,
+        keyring=current_keyring(),
+        now=clock.now(),
+    )
+    return InvalidationResult(invalidated=done)
 
 
 # --- unsealing ---------------------------------------------------------------------------

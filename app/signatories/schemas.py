@@ -12,7 +12,7 @@ import pycountry
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from app.appeals.schemas import BlockRead, Sha256
-from app.kit.email import EmailAddress
+from app.kit.email import EmailAddress, EmailAddressInvalid, canonical_email
 from app.kit.schemas import Input, Name, _one_line
 from app.models.signatories import LINE_MAX
 
@@ -21,7 +21,12 @@ TierName = Literal["public", "withheld", "counted"]
 SignerKind = Literal["member", "organization"]
 SignatureKind = Literal["member", "organization", "public"]
 SignatureStatus = Literal[
-    "unconfirmed", "pending_second_officer", "counted", "awaiting_reconsent", "lapsed"
+    "unconfirmed",
+    "pending_second_officer",
+    "counted",
+    "awaiting_reconsent",
+    "lapsed",
+    "invalidated",
 ]
 Language = Literal["en", "be", "ru"]
 Line = Annotated[
@@ -165,6 +170,7 @@ class CountsRead(BaseModel):
     by_tier: dict[TierName, int | None]
     awaiting_reconsent: int | None
     pending_second_officer: int | None
+    invalidated: int | None
 
 
 class MySignatureRead(BaseModel):
@@ -403,3 +409,52 @@ class PublicWithdrawalIn(Input):
 class PublicWithdrawalConfirmIn(Input):
     receipt_code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     code: Code
+
+
+# --- bulk invalidation ---------------------------------------------------------------------
+
+
+def _domain(value: str) -> str:
+    try:
+        return canonical_email("x@" + value).partition("@")[2]
+    except EmailAddressInvalid:
+        raise ValueError("not an email domain") from None
+
+
+EmailDomain = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=253),
+    AfterValidator(_domain),
+]
+
+
+class InvalidationCondition(Input):
+    """Which signatures: all conditions given must hold; at least one is needed."""
+
+    signed_from: datetime | None = None
+    signed_until: datetime | None = None
+    # Public signers whose email is at this domain.
+    email_domain: EmailDomain | None = None
+    unconfirmed_only: bool = False
+
+    @model_validator(mode="after")
+    def _aware(self) -> InvalidationCondition:
+        for moment in (self.signed_from, self.signed_until):
+            if moment is not None and moment.tzinfo is None:
+                raise ValueError("times need a time zone (e.g. 2027-01-31T18:00:00Z)")
+        return self
+
+
+class InvalidationPreview(BaseModel):
+    matching: int
+    by_status: dict[SignatureStatus, int]
+
+
+class InvalidationIn(InvalidationCondition):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
+    # The number the preview showed: if it changed, nothing is applied (409).
+    expected: Annotated[int, Field(ge=0)]
+
+
+class InvalidationResult(BaseModel):
+    invalidated: int

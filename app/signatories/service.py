@@ -233,6 +233,7 @@ async def end_signing(session: AsyncSession, appeal_id: uuid.UUID, *, now: datet
         .values(
             dedupe_index=None,
             signer_index=None,
+            domain_index=None,
             code_mac=None,
             code_for=None,
             code_expires_at=None,
@@ -314,6 +315,17 @@ class SigningAccess:
     appeal: Appeal
     window: SigningWindow
     rights: SigningRights
+
+    def require_run(self) -> None:
+        """Running signing (bulk invalidation): the coordinators' (policy.py)."""
+        if not self.rights.run:
+            raise PermissionDenied("Only coordinators run signing.")
+
+    def require_export(self) -> None:
+        """The printed list as CSV: coordinators and the writing organizations'
+        representatives (policy.py)."""
+        if not self.rights.export:
+            raise PermissionDenied()
 
 
 async def access_signing(

@@ -100,6 +100,7 @@ def upgrade() -> None:
         sa.Column("confirm_by", sa.DateTime(timezone=True), nullable=True),
         sa.Column("counted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("country_ct", sa.LargeBinary(), nullable=True),
+        sa.Column("domain_index", sa.LargeBinary(length=36), nullable=True),
         sa.Column("code_mac", sa.LargeBinary(length=36), nullable=True),
         sa.Column("code_for", sa.String(length=16), nullable=True),
         sa.Column("code_expires_at", sa.DateTime(timezone=True), nullable=True),
@@ -111,7 +112,7 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint(
             "status IN ('unconfirmed', 'pending_second_officer', 'counted',"
-            " 'awaiting_reconsent', 'lapsed')",
+            " 'awaiting_reconsent', 'lapsed', 'invalidated')",
             name=op.f("ck_signatures_status"),
         ),
         sa.CheckConstraint(
@@ -141,6 +142,9 @@ def upgrade() -> None:
     with op.batch_alter_table("signatures", schema=None) as batch_op:
         batch_op.create_index(
             "ix_signatures_appeal_tier_status", ["appeal_id", "tier", "status", "id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_signatures_domain_index"), ["domain_index"], unique=False
         )
 
     op.create_table(
@@ -264,6 +268,7 @@ def downgrade() -> None:
     op.drop_table("unseal_requests")
     op.drop_table("signing_windows")
     with op.batch_alter_table("signatures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_signatures_domain_index"))
         batch_op.drop_index("ix_signatures_appeal_tier_status")
 
     op.drop_table("signatures")

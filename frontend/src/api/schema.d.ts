@@ -379,6 +379,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/appeals/{appeal_id}/invalidations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invalidate Signatures
+         * @description Invalidate the signatures a condition selects, with a reason, if the preview's count
+         *     still holds (audited; invalidated signatures are counted apart and never printed).
+         */
+        post: operations["invalidateSignatures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/invalidations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Invalidation
+         * @description How many signatures a condition selects, before invalidating them (coordinators).
+         */
+        post: operations["previewInvalidation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appeals/{appeal_id}/revisions": {
         parameters: {
             query?: never;
@@ -2490,6 +2531,8 @@ export interface components {
             };
             /** Exact */
             exact: boolean;
+            /** Invalidated */
+            invalidated: number | null;
             /** Organizations */
             organizations: number | null;
             /** Pending Second Officer */
@@ -2669,6 +2712,55 @@ export interface components {
             kind: "insert";
             /** Text */
             text: string;
+        };
+        /**
+         * InvalidationCondition
+         * @description Which signatures: all conditions given must hold; at least one is needed.
+         */
+        InvalidationCondition: {
+            /** Email Domain */
+            email_domain?: string | null;
+            /** Signed From */
+            signed_from?: string | null;
+            /** Signed Until */
+            signed_until?: string | null;
+            /**
+             * Unconfirmed Only
+             * @default false
+             */
+            unconfirmed_only: boolean;
+        };
+        /** InvalidationIn */
+        InvalidationIn: {
+            /** Email Domain */
+            email_domain?: string | null;
+            /** Expected */
+            expected: number;
+            /** Reason */
+            reason: string;
+            /** Signed From */
+            signed_from?: string | null;
+            /** Signed Until */
+            signed_until?: string | null;
+            /**
+             * Unconfirmed Only
+             * @default false
+             */
+            unconfirmed_only: boolean;
+        };
+        /** InvalidationPreview */
+        InvalidationPreview: {
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /** Matching */
+            matching: number;
+        };
+        /** InvalidationResult */
+        InvalidationResult: {
+            /** Invalidated */
+            invalidated: number;
         };
         /**
          * InvitationAccept
@@ -2932,7 +3024,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed" | "invalidated";
             /**
              * Tier
              * @enum {string}
@@ -3261,7 +3353,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed" | "invalidated";
             /**
              * Tier
              * @enum {string}
@@ -3389,7 +3481,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed" | "invalidated";
         };
         /** ReconsentIn */
         ReconsentIn: {
@@ -3530,7 +3622,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed";
+            status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed" | "invalidated";
             /**
              * Tier
              * @enum {string}
@@ -5566,6 +5658,184 @@ export interface operations {
                 };
             };
             /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invalidateSignatures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvalidationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidationResult"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_window_missing (not opened for signatures yet), invalidation_changed: preview again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description condition_missing; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewInvalidation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvalidationCondition"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidationPreview"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found: no such appeal, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signing_window_missing (not opened for signatures yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description condition_missing; or validation_failed */
             422: {
                 headers: {
                     [name: string]: unknown;

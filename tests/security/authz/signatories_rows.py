@@ -197,6 +197,9 @@ def unseal_request(cast: Cast, actor: str, scope: str) -> Any:
 # Unsealing is the custodians' (A's representative and B's member on Z); whoever else sees
 # Z is refused, the admin does not see it.
 CUSTODIANS_ONLY = signed_in(member="403", co_author_member="403", coordinator="403", admin="404")
+COORDINATORS_ONLY = signed_in(
+    member="403", representative="403", other_member="403", co_author_member="403", admin="404"
+)
 
 
 def _solved_challenge() -> str:
@@ -274,6 +277,14 @@ SIGNATORIES_POLICY: dict[tuple[str, str], Rule] = {
         ),
         body=lambda cast, actor, scope: _window(cast),
         permission=P.APPEALS_RUN,
+    ),
+    # Bulk invalidation: coordinators only; whoever else sees Z is refused.
+    ("POST", f"{BASE}/invalidations/preview"): Rule(
+        **_on_z(COORDINATORS_ONLY), body=_fixed({"unconfirmed_only": True})
+    ),
+    ("POST", f"{BASE}/invalidations"): Rule(
+        **_on_z(COORDINATORS_ONLY),
+        body=_fixed({"unconfirmed_only": True, "reason": "The matrix.", "expected": 0}),
     ),
     ("GET", f"{BASE}/unseal-requests"): Rule(**_on_z(CUSTODIANS_ONLY)),
     ("POST", f"{BASE}/unseal-requests"): Rule(

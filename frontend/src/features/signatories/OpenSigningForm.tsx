@@ -49,6 +49,7 @@ export function OpenSigningForm({ appealId, onOpened }: { appealId: string; onOp
         tiers: TIERS.filter((tier) => tiers.has(tier)),
         allow_organizations: organizations,
         allow_members: members,
+        allow_public: false,
         custodians: [...chosen].map((value) => {
           const [user_id = "", organization_id = ""] = value.split("/");
           return { user_id, organization_id };

@@ -25,6 +25,7 @@ function signing(overrides: Partial<Signing> = {}): Signing {
       tiers: ["public", "withheld"],
       allow_organizations: true,
       allow_members: true,
+      allow_public: false,
       custody_threshold: 2,
       custodians: 3,
       ended_at: null,
@@ -42,6 +43,7 @@ function signing(overrides: Partial<Signing> = {}): Signing {
       by_tier: { public: null, withheld: null, counted: null },
       awaiting_reconsent: null,
       pending_second_officer: null,
+      invalidated: null,
     },
     mine: [],
     can_sign: [

@@ -26,6 +26,7 @@ import {
   type SignOption,
   type Tier,
 } from "./api";
+import { InvalidationSection } from "./InvalidationSection";
 import { UnsealingSection } from "./UnsealingSection";
 
 /** A count as shown: a number, or "fewer than 10" where the server withholds it. */
@@ -64,6 +65,12 @@ function CountsView({ counts }: { counts: Counts }) {
         <dd>
           <Figure value={counts.awaiting_reconsent} />
         </dd>
+        {counts.exact && counts.invalidated ? (
+          <>
+            <dt>{t("signing.counts.invalidated")}</dt>
+            <dd data-testid="count-invalidated">{counts.invalidated}</dd>
+          </>
+        ) : null}
       </dl>
       {counts.exact ? null : <p className="muted">{t("signing.counts.fewExplained")}</p>}
     </section>
@@ -429,6 +436,7 @@ export function SigningPanel({
           </a>
         </p>
       ) : null}
+      {signing.can_run ? <InvalidationSection appealId={appealId} onDone={changed} /> : null}
     </section>
   );
 }

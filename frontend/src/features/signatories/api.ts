@@ -105,3 +105,14 @@ export const getUnsealBundle = (appealId: string, requestId: string) =>
       params: { path: { appeal_id: appealId, request_id: requestId } },
     }),
   );
+
+export type InvalidationCondition = Schemas["InvalidationCondition"];
+export type InvalidationPreview = Schemas["InvalidationPreview"];
+
+export const previewInvalidation = (appealId: string, body: InvalidationCondition) =>
+  unwrap(api.POST("/api/appeals/{appeal_id}/invalidations/preview", { params: appealPath(appealId), body }));
+
+export const invalidateSignatures = (
+  appealId: string,
+  body: InvalidationCondition & { reason: string; expected: number },
+) => unwrap(api.POST("/api/appeals/{appeal_id}/invalidations", { params: appealPath(appealId), body }));
