@@ -3,7 +3,6 @@ organization (C), their members and representatives, a coordinator and an admin.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from app.appeals.text.blocks import new_block_id
 from app.kit.crypto import generate_sealing_keypair
 from app.models.memberships import Organization
 from app.models.users import User
+from app.signatories.schemas import key_text
 from tests.support.admin_session import ADMIN, COORDINATOR, browse, clock
 from tests.support.people import add_member, make_organization, make_person
 
@@ -151,10 +151,6 @@ async def approve_all(cast: Cast, appeal_id: str) -> dict[str, Any]:
         assert response.status_code == 200, response.text
         body = response.json()
     return body
-
-
-def key_text(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
 async def set_custody_key(client: httpx.AsyncClient) -> bytes:

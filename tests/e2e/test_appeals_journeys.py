@@ -19,7 +19,6 @@ pg_dump) holds none of them, in any encoding tests/support/canaries.py knows.
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 import secrets
@@ -34,6 +33,7 @@ from sqlalchemy.engine import make_url
 
 from app.kit.crypto import generate_sealing_keypair
 from app.migrate import ROOT
+from app.signatories.schemas import key_text
 from tests.e2e.axe import assert_accessible, overflow_on_a_phone
 from tests.e2e.cast import PASSWORD as SEEDED_PASSWORD
 from tests.e2e.cast import Person, seed
@@ -60,8 +60,7 @@ LEAD_MEMBER = Person("lena.member@example.org", "Lena Member", "lead", "member")
 
 
 def _custody_key() -> str:
-    public = generate_sealing_keypair()[1]
-    return base64.urlsafe_b64encode(public).decode().rstrip("=")
+    return key_text(generate_sealing_keypair()[1])
 
 
 LEAD_REP = Person(

@@ -388,7 +388,7 @@ class TestReconsentAndEnd:
 
 class TestCustodyKey:
     async def test_a_custody_key_is_32_bytes_of_a_usable_point(self, cast) -> None:  # type: ignore[no-untyped-def]
-        from tests.appeals.conftest import key_text
+        from app.signatories.schemas import key_text
 
         for raw in (b"\x00" * 32, b"\x01" + b"\x00" * 31):
             refused = await cast["a_rep"].put(
@@ -424,7 +424,7 @@ class TestUnsealing:
     async def test_two_of_three_custodians_open_the_withheld_names(self, cast, signing) -> None:  # type: ignore[no-untyped-def]
         from app.kit.crypto import generate_sealing_keypair, seal
         from app.signatories.unsealing import UNSEAL_SHARE_INFO, unseal_share_aad
-        from tests.appeals.conftest import key_text
+        from app.signatories.schemas import key_text
 
         appeal_id = signing["appeal_id"]
         assert (

@@ -26,6 +26,7 @@ from app.keys import current_keyring
 from app.kit.crypto import generate_sealing_keypair, proof_of_work
 from app.models.signatories import CustodyKey
 from app.permissions import Permission
+from app.signatories.schemas import key_text
 from tests.security.authz.actors import Cast
 from tests.security.authz.policy import Rule, everyone, signed_in
 
@@ -38,12 +39,6 @@ X_WRITERS = ("member", "representative", "co_author_member", "coordinator")
 async def _ok(response: httpx.Response) -> Any:
     assert response.status_code in (200, 201), response.text
     return response.json()
-
-
-def _key_text(raw: bytes) -> str:
-    import base64
-
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
 async def add_signing_objects(session: AsyncSession, client: httpx.AsyncClient, cast: Cast) -> None:
@@ -115,7 +110,7 @@ async def add_signing_objects(session: AsyncSession, client: httpx.AsyncClient, 
             headers=cast.headers("representative"),
             json={
                 "reason": "The matrix asks to read the withheld names.",
-                "public_key": _key_text(generate_sealing_keypair()[1]),
+                "public_key": key_text(generate_sealing_keypair()[1]),
             },
         )
     )
@@ -291,13 +286,13 @@ SIGNATORIES_POLICY: dict[tuple[str, str], Rule] = {
         **_on_z(CUSTODIANS_ONLY),
         body=lambda cast, actor, scope: {
             "reason": "Another request, for the matrix.",
-            "public_key": _key_text(generate_sealing_keypair()[1]),
+            "public_key": key_text(generate_sealing_keypair()[1]),
         },
     ),
     ("POST", f"{BASE}/unseal-requests/{{request_id}}/approvals"): Rule(
         **_on_z(CUSTODIANS_ONLY, request_id=unseal_request),
         # The size of a share sealed to the request's key (its content is the browser's).
-        body=_fixed({"sealed_share": _key_text(b"\x01" + bytes(81))}),
+        body=_fixed({"sealed_share": key_text(b"\x01" + bytes(81))}),
     ),
     # Only the custodian who asked opens the result.
     ("GET", f"{BASE}/unseal-requests/{{request_id}}/bundle"): Rule(
@@ -316,7 +311,7 @@ SIGNATORIES_POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/custody/key"): Rule(signed_in()),
     ("PUT", "/api/custody/key"): Rule(
         signed_in(coordinator="403", admin="403"),
-        body=lambda cast, actor, scope: {"public_key": _key_text(generate_sealing_keypair()[1])},
+        body=lambda cast, actor, scope: {"public_key": key_text(generate_sealing_keypair()[1])},
         permission=P.OWN_FACTORS_MANAGE,
         credential_step_up=True,
     ),
