@@ -423,8 +423,8 @@ def _raw(text: str) -> bytes:
 class TestUnsealing:
     async def test_two_of_three_custodians_open_the_withheld_names(self, cast, signing) -> None:  # type: ignore[no-untyped-def]
         from app.kit.crypto import generate_sealing_keypair, seal
-        from app.signatories.unsealing import UNSEAL_SHARE_INFO, unseal_share_aad
         from app.signatories.schemas import key_text
+        from app.signatories.unsealing import UNSEAL_SHARE_INFO, unseal_share_aad
 
         appeal_id = signing["appeal_id"]
         assert (
