@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -164,6 +165,12 @@ class AppealCustodian(IdMixin, TimestampMixin, Base):
 
 
 class Signature(IdMixin, TimestampMixin, Base):
+    """One signature. Its id is random (UUIDv4), not time-ordered like other rows' (UUIDv7):
+    an id that carries the moment of signing, kept for good, could be matched against
+    anything else that records when a person was active. ``created_at`` and ``counted_at``
+    of sealed signatures are coarsened to the end of signing when it ends, for the same
+    reason (app/signatories/service.py end_signing)."""
+
     __tablename__ = "signatures"
     __table_args__ = (
         one_of("kind", SIGNATURE_KINDS),
@@ -173,7 +180,9 @@ class Signature(IdMixin, TimestampMixin, Base):
         # One signature per person or organization and appeal; NULL once erased.
         UniqueConstraint("appeal_id", "dedupe_index"),
         # The printed list: an appeal's public signatures in signing order.
-        Index("ix_signatures_appeal_tier_status", "appeal_id", "tier", "status", "id"),
+        Index(
+            "ix_signatures_appeal_tier_status", "appeal_id", "tier", "status", "counted_at", "id"
+        ),
     )
 
     appeal_id: Mapped[uuid.UUID] = mapped_column(
@@ -235,6 +244,10 @@ class Signature(IdMixin, TimestampMixin, Base):
 
     mandate = Encrypted("mandate_ct")
     country = Encrypted("country_ct")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("id", uuid.uuid4())
+        super().__init__(**kwargs)
 
 
 class SignatureCount(Base):

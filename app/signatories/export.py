@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models.signatories import Signature
+from app.signatories.service import printed_after
 
 PAGE = 1000
 HEADER = ("name", "line", "kind", "signed_at")
@@ -56,14 +57,14 @@ async def public_signatures_csv(
                 Signature.tier == "public",
                 Signature.status == "counted",
             )
-            .order_by(Signature.id)
+            .order_by(Signature.counted_at, Signature.id)
             .limit(PAGE)
         )
         if revision_sha256 is not None:
             statement = statement.where(Signature.revision_sha256 == revision_sha256)
-        if after is not None:
-            statement = statement.where(Signature.id > after)
         async with sessionmaker() as session:
+            if after is not None:
+                statement = statement.where(await printed_after(session, after))
             rows = (await session.execute(statement)).all()
         if not rows:
             return

@@ -23,7 +23,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -224,12 +236,23 @@ async def end_signing(session: AsyncSession, appeal_id: uuid.UUID, *, now: datet
         delete(Signature).where(Signature.appeal_id == appeal_id, Signature.status == "unconfirmed")
     )
     # A public signer's index is a keyed hash of their email: whatever their tier, it goes.
+    # The sealed ones' times become the end of signing: when someone signed could be matched
+    # against anything else that records when a person was active.
+    sealed_or_emailed = or_(Signature.tier.in_(("withheld", "counted")), Signature.kind == "public")
     await session.execute(
         update(Signature)
         .where(
             Signature.appeal_id == appeal_id,
-            or_(Signature.tier.in_(("withheld", "counted")), Signature.kind == "public"),
+            Signature.tier.in_(("withheld", "counted")),
         )
+        .values(
+            created_at=now,
+            counted_at=case((Signature.counted_at.is_(None), None), else_=now),
+        )
+    )
+    await session.execute(
+        update(Signature)
+        .where(Signature.appeal_id == appeal_id, sealed_or_emailed)
         .values(
             dedupe_index=None,
             signer_index=None,
@@ -717,7 +740,7 @@ async def signed_revision_hash(session: AsyncSession, appeal: Appeal) -> str | N
         await session.scalars(
             select(Signature.revision_sha256)
             .where(Signature.appeal_id == appeal.id)
-            .order_by(Signature.id.desc())
+            .order_by(Signature.created_at.desc())
             .limit(1)
         )
     ).first()
@@ -730,8 +753,8 @@ async def public_signatures(
     after: uuid.UUID | None,
     limit: int,
 ) -> list[Signature]:
-    """Counted public signatures bound to the current text, organizations first, in
-    signing order — what the letter prints."""
+    """Counted public signatures bound to the current text, in the order they came to
+    count — what the letter prints. ``after``: the last id of the previous page."""
     statement = (
         select(Signature)
         .where(
@@ -739,14 +762,25 @@ async def public_signatures(
             Signature.tier == "public",
             Signature.status == "counted",
         )
-        .order_by(Signature.id)
+        .order_by(Signature.counted_at, Signature.id)
         .limit(limit)
     )
     if appeal.frozen_sha256 is not None:
         statement = statement.where(Signature.revision_sha256 == appeal.frozen_sha256)
     if after is not None:
-        statement = statement.where(Signature.id > after)
+        statement = statement.where(await printed_after(session, after))
     return list((await session.scalars(statement)).all())
+
+
+async def printed_after(session: AsyncSession, after: uuid.UUID) -> ColumnElement[bool]:
+    """Keyset condition of the printed order (counted_at, id) after the signature
+    ``after`` (ids are random: the time comes first)."""
+    counted_at = await session.scalar(select(Signature.counted_at).where(Signature.id == after))
+    if counted_at is None:
+        return Signature.id > after  # gone since: carry on in id order, never fail
+    return tuple_(Signature.counted_at, Signature.id) > tuple_(
+        literal(counted_at, Signature.counted_at.type), literal(after, Signature.id.type)
+    )
 
 
 async def check_receipt(session: AsyncSession, *, code: str, keyring: Keyring) -> Signature:

@@ -141,7 +141,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("signatures", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_signatures_appeal_tier_status", ["appeal_id", "tier", "status", "id"], unique=False
+            "ix_signatures_appeal_tier_status",
+            ["appeal_id", "tier", "status", "counted_at", "id"],
+            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_signatures_domain_index"), ["domain_index"], unique=False

@@ -132,6 +132,20 @@ async def test_nothing_the_server_holds_gives_a_withheld_name_or_ties_a_person_t
     ]
     after = await _stored(session)
     assert [(t, c) for t, c, v in after if _contains(v, tests)] == []
+    # Nor does when they signed: random ids, and every sealed signature's times are the
+    # moment signing ended.
+    sealed = (
+        await session.scalars(
+            select(Signature).where(
+                Signature.appeal_id == appeal_id, Signature.tier.in_(("withheld", "counted"))
+            )
+        )
+    ).all()
+    assert len(sealed) == 2
+    assert {s.id.version for s in sealed} == {4}
+    assert len({(s.created_at, s.counted_at) for s in sealed}) == 1
+    assert window.ended_at is not None
+    assert sealed[0].created_at == window.ended_at == sealed[0].counted_at
     # The signature itself still counts.
     counts = (await cast["a_rep"].get(f"/api/appeals/{appeal_id}/signing")).json()["counts"]
     assert counts["total"] == 2

@@ -558,3 +558,33 @@ class TestExportAndMilestones:
             [cast.people["a_rep"].email, cast.people["b_rep"].email]
         )
         assert all("2 signatures" in m.body for m in mails)
+
+
+class TestPrintedOrder:
+    async def test_pages_follow_the_order_signatures_came_to_count(  # type: ignore[no-untyped-def]
+        self, cast, signing, session, browse, clock
+    ) -> None:
+        names = []
+        for n in range(5):
+            person = await make_person(session, display_name=f"Signer {n}")
+            await add_member(session, person, cast.org_c, "member")
+            names.append(f"Printed Signer {n}")
+            signed = await sign(await browse(person), signing, name=names[-1])
+            assert signed.status_code == 201, signed.text
+            # Two at the same moment too: the id breaks the tie, pages still do not overlap.
+            if n != 2:
+                clock.advance(timedelta(seconds=40))
+        seen: list[str] = []
+        cursor = None
+        while True:
+            query = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+            page = await cast["a_rep"].get(
+                f"/api/appeals/{signing['appeal_id']}/signatures", params=query
+            )
+            assert page.status_code == 200, page.text
+            seen += [item["name"] for item in page.json()["items"]]
+            cursor = page.json().get("next_cursor")
+            if not cursor:
+                break
+        assert sorted(seen) == sorted(names) and len(seen) == 5
+        assert seen[:2] == names[:2] and seen[-1] == names[-1]
