@@ -16,11 +16,13 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from app.appeals.text.blocks import new_block_id
+from tests.e2e.axe import assert_accessible
 from tests.e2e.cast import PASSWORD as SEEDED_PASSWORD
 from tests.e2e.cast import Person, seed
 from tests.e2e.conftest import LiveServer, OwnServer
 from tests.e2e.test_appeals_journeys import create_by_api, csrf_headers
 from tests.e2e.test_journeys import (  # noqa: F401 - patient_expect is an autouse fixture
+    SCREENSHOTS,
     Tab,
     heading,
     open_tab,
@@ -193,6 +195,30 @@ async def test_two_of_three_custodians_open_a_withheld_name_in_the_requesters_br
     csv = (await (await download_info.value).path()).read_text()  # type: ignore[union-attr]
     assert WITHHELD_NAME in csv
     assert csv.startswith("name,line,kind,tier,status,mandate")
+    # The custodians' section passes the accessibility checks and fits a phone.
+    await assert_accessible(lead_page, "the unsealing section")
+
+    # The coordinator invalidates what was signed in the last hour, previewed first.
+    cpage = coordinator.page
+    await cpage.goto(f"{server.url}/appeals/{appeal_id}?tab=signatures")
+    section = cpage.get_by_test_id("invalidation")
+    since = (datetime.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    await section.get_by_label("Signed from (optional)").fill(since)
+    await section.get_by_role("button", name="Preview").click()
+    preview = section.get_by_test_id("invalidation-preview")
+    await expect(preview).to_contain_text("Signatures matching this condition: 1.")
+    await preview.get_by_label("Reason (recorded in the audit log)").fill(
+        "Signed from a device the coalition lost."
+    )
+    await preview.get_by_role("button", name="Invalidate these signatures (1)").click()
+    question = cpage.get_by_role("dialog", name="Invalidate these signatures (1)?")
+    await question.get_by_role("button", name="Invalidate", exact=True).click()
+    await expect(section.get_by_role("status")).to_have_text("The signatures were invalidated.")
+    await expect(cpage.get_by_test_id("count-invalidated")).to_have_text("1")
+    await expect(cpage.get_by_test_id("count-total")).to_have_text("0")
+    await assert_accessible(cpage, "the invalidation section")
+    if SCREENSHOTS:
+        await section.screenshot(path=f"{SCREENSHOTS}/signing-invalidation.png")
 
 
 def _cast(server: LiveServer, ids: dict) -> object:  # type: ignore[type-arg]

@@ -72,7 +72,7 @@ export function InvalidationSection({ appealId, onDone }: { appealId: string; on
       <p className="muted">{t("invalidation.intro")}</p>
       <Notice>{action.notice}</Notice>
       <ErrorAlert error={action.error} />
-      <form onSubmit={onPreview} className="stack">
+      <form onSubmit={onPreview} className="form">
         <TextField
           label={t("invalidation.from")}
           type="datetime-local"
@@ -117,7 +117,7 @@ export function InvalidationSection({ appealId, onDone }: { appealId: string; on
         </button>
       </form>
       {preview ? (
-        <div className="card" data-testid="invalidation-preview">
+        <div className="card form" data-testid="invalidation-preview">
           <p role="status">{t("invalidation.matching", { count: preview.found.matching })}</p>
           {preview.found.matching > 0 ? (
             <>
