@@ -25,6 +25,7 @@ function signing(overrides: Partial<Signing> = {}): Signing {
       tiers: ["public", "withheld"],
       allow_organizations: true,
       allow_members: true,
+      allow_public: false,
       custody_threshold: 2,
       custodians: 3,
       ended_at: null,
