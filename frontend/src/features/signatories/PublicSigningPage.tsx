@@ -68,7 +68,7 @@ function PublicCounts({ appeal }: { appeal: PublicAppeal }) {
   const { t } = useTranslation();
   const { counts } = appeal;
   return (
-    <section className="review-section" aria-labelledby="public-counts-title" data-testid="public-counts">
+    <section className="review-section public-counts" aria-labelledby="public-counts-title" data-testid="public-counts">
       <h2 id="public-counts-title" className="review-section__title">
         {t("signing.public.counts.title")}
       </h2>
@@ -417,7 +417,7 @@ function ReceiptCheck() {
       <PublicError error={action.error} />
       <div role="status">
         {found ? (
-          <dl className="facts" data-testid="receipt-state">
+          <dl className="facts facts--stacked" data-testid="receipt-state">
             <dt>{t("signing.public.check.status")}</dt>
             <dd data-testid="receipt-status">{t(`signing.status.${found.status}`)}</dd>
             <dt>{t("signing.public.check.boundTo")}</dt>
