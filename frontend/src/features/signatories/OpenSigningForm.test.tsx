@@ -1,4 +1,4 @@
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { fakeServer } from "../../test/fakeServer";
@@ -33,7 +33,7 @@ describe("opening for signatures", () => {
     await user.click(within(form).getByRole("checkbox", { name: /Custodian 2/ }));
     await user.click(anyone);
     await user.click(within(form).getByRole("button", { name: "Open for signatures" }));
-    await vi.waitFor(() => expect(opened).toHaveBeenCalled());
+    await waitFor(() => expect(opened).toHaveBeenCalled());
     expect(server.calls("POST", `/api/appeals/${APPEAL_ID}/signing`)[0]?.body).toMatchObject({
       allow_organizations: true,
       allow_members: true,
