@@ -87,6 +87,10 @@ describe("the public signing page", { timeout: 30_000 }, () => {
     expect(screen.getByText(/never printed: the letter says “N signatories whose names are withheld/)).toBeTruthy();
 
     const form = await fillForm(user);
+    // Nothing typed stays in the browser's form history (a seized phone would tell).
+    for (const label of ["Name as printed", "Line under the name (optional)", "Email"]) {
+      expect(within(form).getByLabelText(label).getAttribute("autocomplete")).toBe("off");
+    }
     const submit = within(form).getByRole("button", { name: "Sign" });
     expect((submit as HTMLButtonElement).disabled).toBe(true);
     const consent = within(form).getByRole("checkbox", { name: /the server cannot read them/ });

@@ -40,6 +40,9 @@ function useEmailLanguage(): EmailLanguage {
   return EMAIL_LANGUAGES.find((code) => code === language) ?? "en";
 }
 
+// What a signer types is not kept in the browser's form history (autoComplete="off"): on a
+// seized or shared device it would show that they signed.
+
 /** Six digits from what was typed or pasted ("123 456" too). */
 const digits = (typed: string) => typed.replace(/\D/g, "");
 
@@ -139,7 +142,7 @@ function SignForm({
         onChange={(name) => set({ name })}
         required
         maxLength={200}
-        autoComplete="name"
+        autoComplete="off"
       />
       <TextField
         label={t("signing.sign.line")}
@@ -147,6 +150,7 @@ function SignForm({
         value={details.line}
         onChange={(line) => set({ line })}
         maxLength={400}
+        autoComplete="off"
       />
       <CountrySelect
         label={t("signing.public.form.country")}
@@ -162,7 +166,7 @@ function SignForm({
         onChange={(email) => set({ email })}
         required
         maxLength={320}
-        autoComplete="email"
+        autoComplete="off"
       />
       <fieldset className="choice">
         <legend>{t("signing.public.form.tier")}</legend>
@@ -211,11 +215,13 @@ function CodeStep({
   email,
   onConfirmed,
   onAgain,
+  onClosed,
 }: {
   appealId: string;
   email: string;
   onConfirmed: (receipt: PublicReceipt) => void;
   onAgain: () => void;
+  onClosed: () => void;
 }) {
   const { t } = useTranslation();
   const action = useAction();
@@ -224,7 +230,12 @@ function CodeStep({
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     void action.run(async () => {
-      onConfirmed(await confirmPublicSignature(appealId, email, digits(code)));
+      try {
+        onConfirmed(await confirmPublicSignature(appealId, email, digits(code)));
+      } catch (error) {
+        if (isApiError(error, "signing_closed")) onClosed();
+        throw error;
+      }
     });
   };
 
@@ -365,6 +376,7 @@ function SignFlow({ appeal, onChanged }: { appeal: PublicAppeal; onChanged: () =
           onChanged();
         }}
         onAgain={() => setStep({ kind: "form" })}
+        onClosed={onChanged}
       />
     );
   }
@@ -521,7 +533,7 @@ function WithdrawalForm({ appealId }: { appealId: string }) {
         onChange={setEmail}
         required
         maxLength={320}
-        autoComplete="email"
+        autoComplete="off"
       />
       <PublicError error={action.error} />
       <div className="actions">
