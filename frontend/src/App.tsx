@@ -22,6 +22,10 @@ import { Loading } from "./shared/Loading";
 const AppealsPage = lazy(() => import("./features/appeals/AppealsPage").then((m) => ({ default: m.AppealsPage })));
 const AppealPage = lazy(() => import("./features/appeals/AppealPage").then((m) => ({ default: m.AppealPage })));
 const SigningPage = lazy(() => import("./features/signatories/SigningPage").then((m) => ({ default: m.SigningPage })));
+// The public signing page: no account needed; its proof of work loads with it only.
+const PublicSigningPage = lazy(() =>
+  import("./features/signatories/PublicSigningPage").then((m) => ({ default: m.PublicSigningPage })),
+);
 
 /** The routes inside the page shell; main.tsx supplies the router (tests use a MemoryRouter). */
 export function App() {
@@ -42,6 +46,7 @@ export function App() {
                 <Route path="/appeals" element={<AppealsPage />} />
                 <Route path="/appeals/:appealId" element={<AppealPage />} />
                 <Route path="/appeals/:appealId/sign" element={<SigningPage />} />
+                <Route path="/sign/:appealId" element={<PublicSigningPage />} />
                 <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
                 <Route path="/admin/*" element={<AdminPage />} />
                 <Route path="/invitation" element={<InvitationPage />} />

@@ -18,7 +18,8 @@ function localInput(date: Date): string {
 /**
  * A coordinator opens an approved appeal for signatures: the closing date, who may sign in
  * which tiers, and the custodians (k of n, from at least two organizations) who together
- * hold the key to the withheld signers' identities.
+ * hold the key to the withheld signers' identities. Anyone may sign too, on the appeal's public
+ * page (/sign/:appealId), when the coordinator allows it.
  */
 export function OpenSigningForm({ appealId, onOpened }: { appealId: string; onOpened: () => void }) {
   const { t } = useTranslation();
@@ -29,6 +30,8 @@ export function OpenSigningForm({ appealId, onOpened }: { appealId: string; onOp
   const [tiers, setTiers] = useState<Set<Tier>>(new Set(TIERS));
   const [organizations, setOrganizations] = useState(true);
   const [members, setMembers] = useState(true);
+  // Off unless chosen: a public page takes signatures from anyone, confirmed by email only.
+  const [publicSigners, setPublicSigners] = useState(false);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [threshold, setThreshold] = useState("2");
   const [milestones, setMilestones] = useState("");
@@ -49,7 +52,7 @@ export function OpenSigningForm({ appealId, onOpened }: { appealId: string; onOp
         tiers: TIERS.filter((tier) => tiers.has(tier)),
         allow_organizations: organizations,
         allow_members: members,
-        allow_public: false,
+        allow_public: publicSigners,
         custodians: [...chosen].map((value) => {
           const [user_id = "", organization_id = ""] = value.split("/");
           return { user_id, organization_id };
@@ -103,6 +106,10 @@ export function OpenSigningForm({ appealId, onOpened }: { appealId: string; onOp
         <label className="choice__option">
           <input type="checkbox" checked={members} onChange={(e) => setMembers(e.target.checked)} />{" "}
           {t("signing.open.members")}
+        </label>
+        <label className="choice__option">
+          <input type="checkbox" checked={publicSigners} onChange={(e) => setPublicSigners(e.target.checked)} />{" "}
+          {t("signing.open.public")}
         </label>
       </fieldset>
       <fieldset className="choice" data-testid="custodian-choices">

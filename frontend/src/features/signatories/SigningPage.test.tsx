@@ -165,4 +165,35 @@ describe("the signing page", { timeout: 20_000 }, () => {
     expect(await screen.findByText("Confirmed: the organization's signature now counts.")).toBeTruthy();
     expect(server.calls("POST", `/api/appeals/${APPEAL_ID}/signatures/${SIGNATURE_ID}/confirm`)).toHaveLength(1);
   });
+  it("shows the public page's link, with a copy button, when the public may sign", async () => {
+    fakeServer({
+      "GET /api/auth/session": { body: session },
+      [`GET /api/appeals/${APPEAL_ID}/signing`]: {
+        body: signing({ window: { ...signing().window, allow_public: true } }),
+      },
+      [`GET /api/appeals/${APPEAL_ID}/signatures`]: { body: { items: [], next_cursor: null } },
+      [`GET /api/appeals/${APPEAL_ID}/unseal-requests`]: NOT_A_CUSTODIAN,
+    });
+    renderApp(`/appeals/${APPEAL_ID}/sign`);
+    const user = userEvent.setup({ delay: null });
+    const box = await screen.findByTestId("public-link");
+    const url = `${window.location.origin}/sign/${APPEAL_ID}`;
+    expect(within(box).getByRole("link", { name: url }).getAttribute("href")).toBe(`/sign/${APPEAL_ID}`);
+    await user.click(within(box).getByRole("button", { name: "Copy link" }));
+    expect(await within(box).findByText("Link copied.")).toBeTruthy();
+    // user-event stands in for the clipboard.
+    expect(await navigator.clipboard.readText()).toBe(url);
+  });
+
+  it("shows no public link when only members and organizations may sign", async () => {
+    fakeServer({
+      "GET /api/auth/session": { body: session },
+      [`GET /api/appeals/${APPEAL_ID}/signing`]: { body: signing() },
+      [`GET /api/appeals/${APPEAL_ID}/signatures`]: { body: { items: [], next_cursor: null } },
+      [`GET /api/appeals/${APPEAL_ID}/unseal-requests`]: NOT_A_CUSTODIAN,
+    });
+    renderApp(`/appeals/${APPEAL_ID}/sign`);
+    await screen.findByTestId("signing-panel");
+    expect(screen.queryByTestId("public-link")).toBeNull();
+  });
 });

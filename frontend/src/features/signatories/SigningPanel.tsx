@@ -1,5 +1,6 @@
 import { Fragment, useId, useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { isApiError } from "../../api/problem";
 import { useConfirm } from "../../shared/Confirm";
 import { ErrorAlert } from "../../shared/ErrorAlert";
@@ -263,6 +264,43 @@ function SignForm({
   );
 }
 
+/** The public signing page's address, to pass on (shown when the window allows the public). */
+function PublicLink({ appealId }: { appealId: string }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState<"copied" | "failed" | null>(null);
+  const url = `${window.location.origin}/sign/${appealId}`;
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied("copied");
+    } catch {
+      setCopied("failed");
+    }
+  };
+  return (
+    <div className="card public-link" data-testid="public-link">
+      <p>{t("signing.publicLink.label")}</p>
+      <p>
+        <Link to={`/sign/${appealId}`} className="wrap-anywhere">
+          {url}
+        </Link>
+      </p>
+      <div className="actions">
+        <button type="button" className="button" onClick={() => void copy()}>
+          {t("signing.publicLink.copy")}
+        </button>
+      </div>
+      <p role="status" className="muted">
+        {copied === "copied"
+          ? t("signing.publicLink.copied")
+          : copied === "failed"
+            ? t("signing.publicLink.copyFailed")
+            : ""}
+      </p>
+    </div>
+  );
+}
+
 function PublicList({ appealId, version }: { appealId: string; version: number }) {
   const { t } = useTranslation();
   const list = useLoad(() => listPublicSignatures(appealId), [appealId, version]);
@@ -405,6 +443,7 @@ export function SigningPanel({
       <p className="muted">
         {t("signing.custody", { k: signing.window.custody_threshold, n: signing.window.custodians })}
       </p>
+      {signing.window.allow_public ? <PublicLink appealId={appealId} /> : null}
       <Notice>{action.notice}</Notice>
       <ErrorAlert error={action.error} />
       {receipt ? (

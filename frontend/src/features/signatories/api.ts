@@ -65,6 +65,47 @@ export const listOpenAppeals = () => unwrap(api.GET("/api/signing"));
 
 export const checkReceipt = (code: string) => unwrap(api.POST("/api/signature-receipts/check", { body: { code } }));
 
+// --- the public page (no account: app/signatories/public_router.py) -----------------------
+
+export type PublicAppeal = Schemas["PublicAppealRead"];
+export type Challenge = Schemas["ChallengeRead"];
+export type PublicSignatureInput = Schemas["PublicSignatureCreate"];
+export type PublicReceipt = Schemas["PublicReceipt"];
+export type Receipt = Schemas["ReceiptRead"];
+export type EmailLanguage = PublicSignatureInput["language"];
+
+export const getPublicAppeal = (appealId: string) =>
+  unwrap(api.GET("/api/public/appeals/{appeal_id}", { params: appealPath(appealId) }));
+
+export const newChallenge = () => unwrap(api.POST("/api/public/challenges"));
+
+export const signPublicly = (appealId: string, body: PublicSignatureInput) =>
+  unwrap(api.POST("/api/public/appeals/{appeal_id}/signatures", { params: appealPath(appealId), body }));
+
+export const confirmPublicSignature = (appealId: string, email: string, code: string) =>
+  unwrap(
+    api.POST("/api/public/appeals/{appeal_id}/signatures/confirm", {
+      params: appealPath(appealId),
+      body: { email, code },
+    }),
+  );
+
+export const askPublicWithdrawal = (appealId: string, receiptCode: string, email: string, language: EmailLanguage) =>
+  unwrap(
+    api.POST("/api/public/appeals/{appeal_id}/withdrawals", {
+      params: appealPath(appealId),
+      body: { receipt_code: receiptCode, email, language },
+    }),
+  );
+
+export const withdrawPublicSignature = (appealId: string, receiptCode: string, code: string) =>
+  unwrap(
+    api.POST("/api/public/appeals/{appeal_id}/withdrawals/confirm", {
+      params: appealPath(appealId),
+      body: { receipt_code: receiptCode, code },
+    }),
+  );
+
 export const getCustodyKey = () => unwrap(api.GET("/api/custody/key"));
 
 export const setCustodyKey = (publicKey: string) =>
