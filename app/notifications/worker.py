@@ -42,7 +42,7 @@ from app.db import unit_of_work
 from app.jobs.runner import Job, JobContext, JobRunner
 from app.kit.clock import Clock
 from app.models.outbox import OutboxMessage
-from app.notifications.mailbox import spool_message
+from app.notifications.mailbox import mailbox_enabled, spool_message
 from app.notifications.smtp import build_message, send_message
 
 log = logging.getLogger("accord.outbox")
@@ -220,7 +220,7 @@ async def _deliver_one(
         # The class only: SMTP replies and OS errors may quote the address or the path.
         await _record_failure(sessionmaker, settings, clock.now(), message, type(exc).__name__)
         return False
-    await _record_success(sessionmaker, clock.now(), message)
+    await _record_success(sessionmaker, clock.now(), message, keep_all=mailbox_enabled(settings))
     return True
 
 
@@ -234,13 +234,20 @@ def _ours(message: _Claimed) -> tuple[ColumnElement[bool], ...]:
 
 
 async def _record_success(
-    sessionmaker: async_sessionmaker[AsyncSession], now: datetime, message: _Claimed
+    sessionmaker: async_sessionmaker[AsyncSession],
+    now: datetime,
+    message: _Claimed,
+    *,
+    keep_all: bool,
 ) -> None:
     async with unit_of_work(sessionmaker) as session:
-        # Delivered: a message that carried what must not outlive delivery goes entirely.
-        await session.execute(
-            delete(OutboxMessage).where(*_ours(message), OutboxMessage.delete_when_sent)
-        )
+        # Delivered: a message that carried what must not outlive delivery goes entirely —
+        # except with the development mailbox, which shows it (its spool keeps a copy
+        # anyway: development only, refused in production).
+        if not keep_all:
+            await session.execute(
+                delete(OutboxMessage).where(*_ours(message), OutboxMessage.delete_when_sent)
+            )
         await session.execute(
             update(OutboxMessage)
             .where(*_ours(message))

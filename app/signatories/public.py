@@ -197,18 +197,26 @@ def _sealed_identity(
 
 
 async def limit(
-    session: AsyncSession, *, address: str, email: str | None, now: datetime, settings: Settings
+    session: AsyncSession,
+    *,
+    action: str,
+    address: str,
+    email: str,
+    now: datetime,
+    settings: Settings,
 ) -> None:
+    """Count one ``action`` ("signing" or "withdrawal": separate budgets, so asking for a
+    code again while signing cannot lock someone out of withdrawing) against the address
+    and the email; 429 when either is used up. Each sends an email."""
     budgets = [
-        throttle.Budget("public-signing:" + address, settings.throttle.public_signings_per_address)
+        throttle.Budget(
+            f"public-{action}:" + address, settings.throttle.public_signings_per_address
+        ),
+        throttle.Budget(
+            f"public-{action}-email:" + normalize_email(email),
+            settings.throttle.public_signings_per_email,
+        ),
     ]
-    if email is not None:
-        budgets.append(
-            throttle.Budget(
-                "public-signing-email:" + normalize_email(email),
-                settings.throttle.public_signings_per_email,
-            )
-        )
     await throttle.reserve(session, budgets, now=now, settings=settings.throttle)
 
 

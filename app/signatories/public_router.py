@@ -117,7 +117,12 @@ async def sign_publicly(
     appeal, window = await public.public_window(session, appeal_id, lock="share")
     await public.spend_challenge(session, body.proof_of_work, keyring=keyring, now=now)
     await public.limit(
-        session, address=client_address(request), email=body.email, now=now, settings=settings
+        session,
+        action="signing",
+        address=client_address(request),
+        email=body.email,
+        now=now,
+        settings=settings,
     )
     await public.start(
         session,
@@ -200,7 +205,12 @@ async def ask_public_withdrawal(
     now = clock.now()
     appeal, window = await public.public_window(session, appeal_id)
     await public.limit(
-        session, address=client_address(request), email=body.email, now=now, settings=settings
+        session,
+        action="withdrawal",
+        address=client_address(request),
+        email=body.email,
+        now=now,
+        settings=settings,
     )
     await public.ask_withdrawal(
         session,

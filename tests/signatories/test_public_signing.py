@@ -309,3 +309,17 @@ async def test_closing_erases_every_public_signers_email_index(  # type: ignore[
     assert page["open"] is False
     refused = await start(client, public_appeal, email="later@example.org")
     assert refused.status_code == 409 and refused.json()["code"] == "signing_closed"
+
+
+async def test_asking_for_codes_to_sign_does_not_use_up_withdrawal(  # type: ignore[no-untyped-def]
+    client, session, public_appeal, settings
+) -> None:
+    receipt = await signed_up(client, session, public_appeal)
+    for _ in range(settings.throttle.public_signings_per_email - 1):
+        assert (await start(client, public_appeal)).status_code == 202
+    assert (await start(client, public_appeal)).status_code == 429
+    asked = await client.post(
+        f"/api/public/appeals/{public_appeal['appeal_id']}/withdrawals",
+        json={"receipt_code": receipt, "email": EMAIL},
+    )
+    assert asked.status_code == 202
