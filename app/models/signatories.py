@@ -302,6 +302,6 @@ class SpentChallenge(Base):
 
     __tablename__ = "spent_challenges"
 
-    # The challenge's own hash (hex), as the client returns it.
-    challenge: Mapped[str] = mapped_column(String(128), primary_key=True, info=METADATA)
+    # The challenge itself: a SHA-256 in hex (app/kit/crypto/proof_of_work.py checks it).
+    challenge: Mapped[str] = mapped_column(String(64), primary_key=True, info=METADATA)
     expires_at: Mapped[datetime] = mapped_column(index=True, info=METADATA)

@@ -241,7 +241,7 @@ def upgrade() -> None:
         )
     op.create_table(
         "spent_challenges",
-        sa.Column("challenge", sa.String(length=128), nullable=False),
+        sa.Column("challenge", sa.String(length=64), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("challenge", name=op.f("pk_spent_challenges")),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -27,6 +28,7 @@ from app.kit.crypto.keyring import Keyring, Purpose
 ALGORITHM: Final = "SHA-256"
 # A payload is a small base64 JSON object; anything longer is not one.
 MAX_PAYLOAD = 2048
+_SHA256_HEX = re.compile("[0-9a-f]{64}")
 
 
 class ProofOfWorkInvalid(ValueError):
@@ -97,6 +99,8 @@ def verify(keyring: Keyring, payload: str, *, now: datetime) -> Solved:
     salt, challenge = decoded.get("salt"), decoded.get("challenge")
     if not isinstance(salt, str) or not isinstance(challenge, str):
         raise ProofOfWorkInvalid("not a proof-of-work payload")
+    if not _SHA256_HEX.fullmatch(challenge):
+        raise ProofOfWorkInvalid("not a SHA-256 challenge")
     expires_at = _expires(salt)
     # A challenge without an expiry is none of ours (we always set one).
     if expires_at is None or expires_at <= now:

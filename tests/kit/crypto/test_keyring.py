@@ -51,7 +51,12 @@ def test_subkey_defaults_to_current_version_and_is_stable(keyring: Keyring) -> N
 
 
 def test_purpose_labels_are_fixed() -> None:
-    assert [p.value for p in Purpose] == ["field-encryption", "blind-index", "token-mac"]
+    assert [p.value for p in Purpose] == [
+        "field-encryption",
+        "blind-index",
+        "token-mac",
+        "proof-of-work",
+    ]
 
 
 @pytest.mark.parametrize("version", [0, 3, -1, True])

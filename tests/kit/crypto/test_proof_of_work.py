@@ -45,6 +45,8 @@ def test_another_key_a_wrong_number_or_junk_is_refused() -> None:
         {"number": fields["number"] + 1},
         {"algorithm": "SHA-1"},
         {"salt": fields["salt"].replace("expires=", "expires=9")},
+        {"challenge": fields["challenge"].upper()},
+        {"challenge": fields["challenge"] + "00"},
     ):
         forged = base64.b64encode(json.dumps(fields | change).encode()).decode()
         with pytest.raises(ProofOfWorkInvalid):
