@@ -270,6 +270,19 @@ async def inserts(url: str, count: int, concurrency: int) -> dict[str, Any]:
     return {"per_s": count / took, "p99": percentile(latencies, 0.99), "failed": failed}
 
 
+async def settle(database_url: str) -> None:
+    """After a bulk load: vacuum, analyze and checkpoint now, so that the measurement
+    that follows does not share the machine with autovacuum and a checkpoint."""
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("VACUUM ANALYZE signatures")
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
+
+
 def worker_peak_rss(server: subprocess.Popen[bytes]) -> int:
     """The largest VmHWM (peak resident set, KiB) among the server's worker processes."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
@@ -355,8 +368,10 @@ def main() -> None:
 
             page = f"{accord}/api/public/appeals/{appeal['appeal_id']}"
             seed(env, "fill", str(args.small), "0.5")
+            asyncio.run(settle(database_url))
             counts_small = wrk(page, args.seconds, {})
             seed(env, "fill", str(args.large), str(args.exported / args.large))
+            asyncio.run(settle(database_url))
             counts_large = wrk(page, args.seconds, {})
 
             took_csv, csv_bytes, csv_lines = export_csv(accord, appeal)
