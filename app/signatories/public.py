@@ -31,17 +31,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth import throttle
 from app.config import Settings
 from app.db import unit_of_work
-from app.errors import AppError, NotFound
+from app.errors import AppError, Conflict, NotFound
 from app.kit.crypto import Keyring, blind_index, seal, token_mac
 from app.kit.crypto import proof_of_work as pow_
 from app.kit.crypto.blind_index import normalize_email
 from app.kit.crypto.tokens import token_mac_candidates
+from app.kit.upsert import insert_for
 from app.models.appeals import Appeal
 from app.models.signatories import Signature, SigningWindow, SpentChallenge
 from app.notifications.service import enqueue_email
@@ -66,6 +66,10 @@ class ProofOfWorkRefused(AppError):
         "proof_of_work_invalid",
         "The anti-abuse check failed or expired; the page will make a new one",
     )
+
+
+class SigningBusy(Conflict):
+    code, title = "signing_busy", "Your signature changed while this was sent; send it again"
 
 
 class CodeInvalid(AppError):
@@ -119,12 +123,14 @@ async def spend_challenge(
         solved = pow_.verify(keyring, payload, now=now)
     except pow_.ProofOfWorkInvalid:
         raise ProofOfWorkRefused() from None
-    try:
-        async with session.begin_nested():
-            session.add(SpentChallenge(challenge=solved.challenge, expires_at=solved.expires_at))
-            await session.flush()
-    except IntegrityError:
-        raise ProofOfWorkRefused() from None
+    spent = await session.execute(
+        insert_for(session)(SpentChallenge)
+        .values(challenge=solved.challenge, expires_at=solved.expires_at)
+        .on_conflict_do_nothing(index_elements=["challenge"])
+        .returning(SpentChallenge.challenge)
+    )
+    if spent.first() is None:
+        raise ProofOfWorkRefused()
 
 
 # --- codes and indexes -------------------------------------------------------------------
@@ -262,32 +268,28 @@ async def start(
         raise TextChanged()
     index = email_value(keyring, window, request.email)
     code = new_code()
-    existing = await _by_index(session, appeal.id, index)
-    if existing is None:
-        signature = Signature(
-            appeal_id=appeal.id,
-            kind="public",
-            status="unconfirmed",
-            dedupe_index=index,
-            created_at=now,
-        )
-        _fill(
-            signature,
-            window,
-            request,
-            code_value=code_mac(keyring, signature.id, "confirm", code),
-            keyring=keyring,
-            now=now,
-        )
-        try:
-            async with session.begin_nested():
-                session.add(signature)
-                await session.flush()
-        except IntegrityError:
-            # Someone submitted the same email at the same moment: theirs is the row.
-            existing = await _by_index(session, appeal.id, index)
-            if existing is None:
-                raise
+    signature = Signature(
+        appeal_id=appeal.id,
+        kind="public",
+        status="unconfirmed",
+        dedupe_index=index,
+        created_at=now,
+    )
+    _fill(
+        signature,
+        window,
+        request,
+        code_value=code_mac(keyring, signature.id, "confirm", code),
+        keyring=keyring,
+        now=now,
+    )
+    # One statement for a new signer (the common case): the unique index decides, no
+    # read first and no savepoint.
+    existing = None
+    if not await _insert_new(session, signature):
+        existing = await _by_index(session, appeal.id, index)
+        if existing is None:  # withdrawn between the two statements: start over
+            raise SigningBusy()
     if existing is not None:
         if existing.status != "unconfirmed":
             await _email(session, "signing_already", request, appeal, now=now)
@@ -310,6 +312,22 @@ async def start(
         code=code,
         expires=(now + timedelta(hours=CONFIRM_HOURS)).strftime("%Y-%m-%d %H:%M"),
     )
+
+
+async def _insert_new(session: AsyncSession, signature: Signature) -> bool:
+    """INSERT the (transient) signature unless its email already has one on this appeal."""
+    values = {
+        column.key: getattr(signature, column.key)
+        for column in Signature.__table__.columns
+        if getattr(signature, column.key) is not None
+    }
+    statement = (
+        insert_for(session)(Signature)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["appeal_id", "dedupe_index"])
+        .returning(Signature.id)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def _by_index(session: AsyncSession, appeal_id: uuid.UUID, index: bytes) -> Signature | None:
