@@ -51,6 +51,7 @@ async def main():
         for key, name in PEOPLE["organizations"].items():
             org = await create_organization(session, actor=SYSTEM,
                 data=OrganizationCreate(name=name, short_name=key.upper(), country="LT"), now=now)
+            org.signing_two_officers = key in PEOPLE["two_officers"]
             orgs[key] = org
             out["organizations"][key] = str(org.id)
         for person in PEOPLE["people"]:
@@ -91,13 +92,23 @@ class Person:
     custody_key: str | None = None
 
 
-def seed(server: LiveServer, organizations: dict[str, str], people: list[Person]) -> dict:  # type: ignore[type-arg]
-    """Create the organizations and people in ``server``'s database; their ids."""
+def seed(
+    server: LiveServer,
+    organizations: dict[str, str],
+    people: list[Person],
+    *,
+    two_officers: frozenset[str] = frozenset(),
+) -> dict:  # type: ignore[type-arg]
+    """Create the organizations and people in ``server``'s database; their ids.
+
+    The organizations keyed in ``two_officers`` sign only when a second representative
+    confirms (``signing_two_officers``: no page or API sets it yet)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
     env.update(server.settings)
     payload = {
         "organizations": organizations,
         "people": [person.__dict__ for person in people],
+        "two_officers": sorted(two_officers),
     }
     result = subprocess.run(
         [sys.executable, "-c", _SEED, json.dumps(payload), PASSWORD],

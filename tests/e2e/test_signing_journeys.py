@@ -1,32 +1,48 @@
-"""Signing, a whole journey in Chromium: custodians make their custody keys in their
-browsers, a member signs with the name withheld, and two of the three custodians, each in
-their own browser, open the withheld name in the requester's browser (the CSV lists it).
+"""Signing, whole journeys in Chromium.
 
-The server only ever sees ciphertexts: the custody keys are X25519 pairs made by WebCrypto,
-the shares are opened and sealed again in the custodians' browsers, the names are opened in
-the requester's.
+(a) Custodians make their custody keys in their browsers, a member signs with the name
+    withheld, and two of the three custodians, each in their own browser, open the withheld
+    name in the requester's browser (the CSV lists it). The server only ever sees
+    ciphertexts: the custody keys are X25519 pairs made by WebCrypto, the shares are opened
+    and sealed again in the custodians' browsers, the names are opened in the requester's.
+(b) Two organizations sign, one of them with two officers: the first officer's signature
+    waits, the second officer confirms it. Then a coordinator moves the appeal back to
+    review, its text changes, it is approved and opened again, and a signer consents to
+    the new text while the other signature still waits for it.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from app.appeals.text.blocks import new_block_id
+from app.kit.crypto import generate_sealing_keypair
+from app.signatories.schemas import key_text
 from tests.e2e.axe import assert_accessible
 from tests.e2e.cast import PASSWORD as SEEDED_PASSWORD
 from tests.e2e.cast import Person, seed
 from tests.e2e.conftest import LiveServer, OwnServer
-from tests.e2e.test_appeals_journeys import create_by_api, csrf_headers
+from tests.e2e.test_appeals_journeys import (
+    confirm_dialog,
+    create_by_api,
+    csrf_headers,
+    current_text,
+    lifecycle,
+    open_appeal,
+    state_is,
+)
 from tests.e2e.test_journeys import (  # noqa: F401 - patient_expect is an autouse fixture
     SCREENSHOTS,
     Tab,
     heading,
     open_tab,
     patient_expect,
+    settled,
     sign_in,
 )
 
@@ -231,3 +247,272 @@ def _cast(server: LiveServer, ids: dict) -> object:  # type: ignore[type-arg]
     view.server = server  # type: ignore[attr-defined]
     view.organizations = ids["organizations"]  # type: ignore[attr-defined]
     return view
+
+
+# --- two officers, then a new text asks for re-consent --------------------------------------
+
+
+def _key() -> str:
+    """A custody public key, as if made in the custodian's browser."""
+    return key_text(generate_sealing_keypair()[1])
+
+
+A_REP = Person(
+    "ada.rep@example.org", "Ada Representative", "lead", "representative", custody_key=_key()
+)
+A_EDITOR = Person("eli.editor@example.org", "Eli Editor", "lead", "member")
+B_FIRST = Person(
+    "ben.first@example.org", "Ben First-Officer", "second", "representative", custody_key=_key()
+)
+B_SECOND = Person("bea.second@example.org", "Bea Second-Officer", "second", "representative")
+B_MEMBER = Person("bo.member@example.org", "Bo Member", "second", "member")
+NEW_PASSAGE = "Release every reporter, and return their seized equipment."
+
+
+def count(page: Page, label: str) -> Locator:
+    """A figure in the Counts section, by its label (the counts a writer sees are exact)."""
+    return (
+        page.get_by_test_id("signing-counts")
+        .locator("dt", has_text=label)
+        .locator("xpath=following-sibling::dd[1]")
+    )
+
+
+async def counts_are(page: Page, **figures: str) -> None:
+    labels = {
+        "total": "Signatures counted",
+        "organizations": "Organizations",
+        "awaiting": "Awaiting re-consent to a new text",
+    }
+    for name, value in figures.items():
+        await expect(count(page, labels[name])).to_have_text(value)
+
+
+async def signs_for_the_organization(page: Page, organization: str) -> None:
+    """On a signing panel: for the organization, printed under the letter."""
+    form = page.get_by_test_id("sign-form")
+    await form.get_by_role("radio", name=f"For {organization}").check()
+    await expect(form.get_by_label("Name as printed")).to_have_value(organization)
+    await form.get_by_role("radio", name=re.compile("^Public")).check()
+    await form.get_by_role("checkbox", name=re.compile("^I have read the text")).check()
+    await form.get_by_role("button", name="Sign", exact=True).click()
+    await expect(page.get_by_test_id("receipt-code")).to_be_visible()
+    # The form left to sign as oneself has nothing ticked: that reading was for the other.
+    await expect(form.get_by_text("As yourself")).to_be_visible()
+    await expect(form.get_by_role("checkbox")).not_to_be_checked()
+
+
+async def shot(page: Page, name: str) -> None:
+    """The whole page, at the desktop width and at a phone's."""
+    if not SCREENSHOTS:
+        return
+    await page.screenshot(path=f"{SCREENSHOTS}/signing-{name}.png", full_page=True)
+    before = page.viewport_size
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.screenshot(path=f"{SCREENSHOTS}/signing-{name}-phone.png", full_page=True)
+    if before:
+        await page.set_viewport_size(before)
+
+
+async def test_a_second_officer_confirms_and_a_new_text_asks_signers_to_consent_again(
+    own_server: OwnServer, browser: Browser
+) -> None:
+    server = await own_server()
+    ids = seed(
+        server,
+        {"lead": LEAD, "second": SECOND},
+        [A_REP, A_EDITOR, B_FIRST, B_SECOND, B_MEMBER, COORDINATOR],
+        two_officers=frozenset({"second"}),
+    )
+    organizations, people = ids["organizations"], ids["people"]
+
+    # Set up over the API (the appeals journey shows these pages): the lead's editor writes
+    # the appeal, the second organization co-authors it, both approve, a coordinator opens it.
+    editor = await signs_in(browser, server, A_EDITOR)
+    epage = editor.page
+    appeal_id = await create_by_api(
+        epage,
+        _cast(server, ids),
+        "Free the imprisoned reporters",
+        [
+            {"id": new_block_id(), "kind": "title", "text": "Free the imprisoned reporters"},
+            {"id": new_block_id(), "kind": "ask", "text": "Release every reporter."},
+        ],
+    )
+    base = f"/api/appeals/{appeal_id}"
+    await api(epage, server, "POST", f"{base}/co-authors", organization_id=organizations["second"])
+    a_rep, b_first = (
+        await signs_in(browser, server, A_REP),
+        await signs_in(browser, server, B_FIRST),
+    )
+    apage, bpage = a_rep.page, b_first.page
+    await api(
+        bpage,
+        server,
+        "POST",
+        f"{base}/co-authors/{organizations['second']}/decision",
+        decision="accept",
+    )
+    await api(epage, server, "POST", f"{base}/transitions", action="submit_for_review")
+
+    async def both_approve() -> None:
+        head = (await api(epage, server, "GET", base))["head_sha256"]
+        for page, key in ((apage, "lead"), (bpage, "second")):
+            await api(
+                page,
+                server,
+                "POST",
+                f"{base}/approvals",
+                organization_id=organizations[key],
+                sha256=head,
+            )
+
+    await both_approve()
+    coordinator = await signs_in(browser, server, COORDINATOR)
+    cpage = coordinator.page
+    await api(
+        cpage,
+        server,
+        "POST",
+        f"{base}/signing",
+        closes_at=(datetime.now(UTC) + timedelta(days=14)).isoformat(),
+        tiers=["public", "withheld", "counted"],
+        allow_organizations=True,
+        allow_members=True,
+        allow_public=False,
+        custodians=[
+            {"user_id": people[A_REP.email], "organization_id": organizations["lead"]},
+            {"user_id": people[B_FIRST.email], "organization_id": organizations["second"]},
+        ],
+        threshold=2,
+    )
+
+    # The lead's representative signs for it on the Signatures tab: it counts at once.
+    await apage.goto(f"{server.url}/appeals/{appeal_id}?tab=signatures")
+    form = apage.get_by_test_id("sign-form")
+    await form.get_by_role("radio", name=f"For {LEAD}").check()
+    await expect(form).not_to_contain_text("requires two officers")
+    await signs_for_the_organization(apage, LEAD)
+    mine = apage.get_by_test_id("my-signature")
+    await expect(mine.get_by_test_id("signature-status")).to_have_text("counted")
+    await counts_are(apage, total="1", organizations="1")
+
+    # The second organization's first officer signs for it: the page says a second must
+    # confirm within 7 days, and it does not count yet. They cannot confirm it themselves.
+    await bpage.goto(f"{server.url}/appeals/{appeal_id}/sign")
+    await heading(bpage, "Free the imprisoned reporters")
+    form = bpage.get_by_test_id("sign-form")
+    await form.get_by_role("radio", name=f"For {SECOND}").check()
+    await expect(form).to_contain_text(
+        "Your organization requires two officers: another representative must confirm"
+        " within 7 days."
+    )
+    await signs_for_the_organization(bpage, SECOND)
+    pending = bpage.get_by_test_id("my-signature")
+    await expect(pending.get_by_test_id("signature-status")).to_have_text(
+        "waiting for a second officer"
+    )
+    await expect(pending).to_contain_text(
+        "Another representative of the organization must confirm it within 7 days."
+    )
+    await expect(pending).to_contain_text("confirm by")
+    await expect(pending.get_by_role("button", name="Confirm as second officer")).to_have_count(0)
+    await counts_are(bpage, total="1", organizations="1")
+    signature_id = (await api(bpage, server, "GET", f"{base}/signing"))["mine"][0]["id"]
+    refused = await bpage.request.post(
+        f"{server.url}{base}/signatures/{signature_id}/confirm",
+        headers=await csrf_headers(bpage, server),
+    )
+    assert refused.status == 409 and (await refused.json())["code"] == "second_officer_required"
+    await settled(bpage, "en")
+    await assert_accessible(bpage, "the signing page with a signature awaiting a second officer")
+    await shot(bpage, "two-officers-pending")
+
+    # A member of the organization (no officer) sees it waiting, with nothing to do about it.
+    b_member = await signs_in(browser, server, B_MEMBER)
+    await b_member.page.goto(f"{server.url}/appeals/{appeal_id}/sign")
+    theirs = b_member.page.get_by_test_id("my-signature")
+    await expect(theirs.get_by_test_id("signature-status")).to_have_text(
+        "waiting for a second officer"
+    )
+    await expect(theirs.get_by_role("button")).to_have_count(0)
+
+    # The second officer sees it waiting and confirms it: two organizations now count.
+    b_second = await signs_in(browser, server, B_SECOND)
+    spage = b_second.page
+    await spage.goto(f"{server.url}/appeals/{appeal_id}/sign")
+    waiting = spage.get_by_test_id("my-signature")
+    await expect(waiting.get_by_test_id("signature-status")).to_have_text(
+        "waiting for a second officer"
+    )
+    await counts_are(spage, total="1", organizations="1")
+    await settled(spage, "en")
+    await assert_accessible(spage, "the signing page of the officer asked to confirm")
+    await shot(spage, "two-officers-to-confirm")
+    await waiting.get_by_role("button", name="Confirm as second officer").click()
+    await expect(spage.get_by_role("status").filter(has_text="Confirmed")).to_have_text(
+        "Confirmed: the organization's signature now counts."
+    )
+    await expect(waiting.get_by_test_id("signature-status")).to_have_text("counted")
+    await expect(waiting.get_by_role("button", name="Confirm as second officer")).to_have_count(0)
+    await counts_are(spage, total="2", organizations="2")
+    await bpage.reload()
+    await expect(pending.get_by_test_id("signature-status")).to_have_text("counted")
+    await counts_are(bpage, total="2", organizations="2")
+
+    # The coordinator moves the appeal back to review, in the page: signing pauses.
+    await open_appeal(cpage, server, appeal_id)
+    await lifecycle(cpage, "reopen_review")
+    await state_is(cpage, "review")
+    await apage.reload()
+    await expect(apage.get_by_test_id("signing-state")).to_have_text("Signing is not open now.")
+
+    # The editor changes the text; both organizations approve it; the coordinator opens it
+    # again, confirmed in the page.
+    blocks, etag = await current_text(epage, server, appeal_id)
+    blocks[-1]["text"] = NEW_PASSAGE
+    saved = await epage.request.put(
+        f"{server.url}{base}/text",
+        headers={**await csrf_headers(epage, server), "If-Match": etag},
+        data={"blocks": blocks, "note": "The equipment too."},
+    )
+    assert saved.ok, await saved.text()
+    await both_approve()
+    await cpage.reload()
+    await state_is(cpage, "approved")
+    await lifecycle(cpage, "open")
+    await state_is(cpage, "open")
+
+    # The lead's representative finds their signature waiting for consent to the new text,
+    # reads it, and signs it again: it counts; the second organization's still waits.
+    await apage.goto(f"{server.url}/appeals/{appeal_id}/sign")
+    await expect(apage.locator(".letter")).to_contain_text(NEW_PASSAGE)
+    again = apage.get_by_test_id("my-signature")
+    await expect(again.get_by_test_id("signature-status")).to_have_text(
+        "awaiting your consent to the new text"
+    )
+    await counts_are(apage, total="0", organizations="0", awaiting="2")
+    await settled(apage, "en")
+    await assert_accessible(apage, "the signing page asking for re-consent")
+    await shot(apage, "reconsent-asked")
+    await again.get_by_role("button", name="Sign the new text").click()
+    question = apage.get_by_role("dialog", name="Sign the new text?")
+    await expect(question).to_contain_text("The text changed after you signed.")
+    await shot(apage, "reconsent-dialog")
+    await confirm_dialog(apage, "Sign the new text?", "Sign the new text")
+    await expect(apage.get_by_role("status").filter(has_text="binds")).to_have_text(
+        "Your signature now binds to the new text."
+    )
+    await expect(again.get_by_test_id("signature-status")).to_have_text("counted")
+    await expect(again.get_by_role("button", name="Sign the new text")).to_have_count(0)
+    await counts_are(apage, total="1", organizations="1", awaiting="1")
+    await shot(apage, "reconsent-given")
+    await spage.reload()
+    await expect(waiting.get_by_test_id("signature-status")).to_have_text(
+        "awaiting your consent to the new text"
+    )
+    await counts_are(spage, total="1", organizations="1", awaiting="1")
+
+    for tab in (editor, a_rep, b_first, b_second, b_member, coordinator):
+        assert tab.console.problems == [], tab.console.problems
+        await tab.context.close()

@@ -11,6 +11,19 @@ const NOT_A_CUSTODIAN = {
   body: { type: "urn:accord:problem:permission_denied", title: "Not allowed", status: 403, code: "permission_denied" },
 };
 const SIGNATURE_ID = "0190b7a0-0000-7000-8000-00000000b001";
+const representative = { ...session, memberships: [{ organization_id: ORG_ID, role: "representative" }] };
+const PENDING = {
+  id: SIGNATURE_ID,
+  kind: "organization" as const,
+  organization_id: ORG_ID,
+  tier: "public" as const,
+  status: "pending_second_officer" as const,
+  revision_sha256: HASH,
+  asked_by_me: false,
+  confirm_by: "2026-12-07T10:00:00Z",
+  name: "Forum of the Free",
+  line: null,
+};
 
 function signing(overrides: Partial<Signing> = {}): Signing {
   return {
@@ -138,20 +151,9 @@ describe("the signing page", { timeout: 20_000 }, () => {
   });
 
   it("lets a second officer confirm their organization's signature", async () => {
-    const pending = {
-      id: SIGNATURE_ID,
-      kind: "organization" as const,
-      organization_id: ORG_ID,
-      tier: "public" as const,
-      status: "pending_second_officer" as const,
-      revision_sha256: HASH,
-      asked_by_me: false,
-      confirm_by: "2026-12-07T10:00:00Z",
-      name: "Forum of the Free",
-      line: null,
-    };
+    const pending = PENDING;
     const server = fakeServer({
-      "GET /api/auth/session": { body: session },
+      "GET /api/auth/session": { body: representative },
       [`GET /api/appeals/${APPEAL_ID}/signing`]: { body: signing({ can_sign: [], mine: [pending] }) },
       [`GET /api/appeals/${APPEAL_ID}/signatures`]: { body: { items: [], next_cursor: null } },
       [`GET /api/appeals/${APPEAL_ID}/unseal-requests`]: NOT_A_CUSTODIAN,
@@ -165,6 +167,53 @@ describe("the signing page", { timeout: 20_000 }, () => {
     expect(await screen.findByText("Confirmed: the organization's signature now counts.")).toBeTruthy();
     expect(server.calls("POST", `/api/appeals/${APPEAL_ID}/signatures/${SIGNATURE_ID}/confirm`)).toHaveLength(1);
   });
+
+  it("offers a plain member no action on their organization's signature", async () => {
+    fakeServer({
+      "GET /api/auth/session": { body: session },
+      [`GET /api/appeals/${APPEAL_ID}/signing`]: {
+        body: signing({ can_sign: signing().can_sign.slice(0, 1), mine: [PENDING] }),
+      },
+      [`GET /api/appeals/${APPEAL_ID}/signatures`]: { body: { items: [], next_cursor: null } },
+      [`GET /api/appeals/${APPEAL_ID}/unseal-requests`]: NOT_A_CUSTODIAN,
+    });
+    renderApp(`/appeals/${APPEAL_ID}/sign`);
+    const mine = await screen.findByTestId("my-signature");
+    expect(within(mine).getByTestId("signature-status").textContent).toBe("waiting for a second officer");
+    // Only a representative may confirm or withdraw it: the server refuses anyone else.
+    expect(within(mine).queryAllByRole("button")).toEqual([]);
+  });
+
+  it("asks to read the text again for the next signature", async () => {
+    let signed = false;
+    fakeServer({
+      "GET /api/auth/session": { body: representative },
+      [`GET /api/appeals/${APPEAL_ID}/signing`]: () => ({
+        body: signed ? signing({ can_sign: signing().can_sign.slice(0, 1), mine: [PENDING] }) : signing(),
+      }),
+      [`GET /api/appeals/${APPEAL_ID}/signatures`]: { body: { items: [], next_cursor: null } },
+      [`GET /api/appeals/${APPEAL_ID}/unseal-requests`]: NOT_A_CUSTODIAN,
+      [`POST /api/appeals/${APPEAL_ID}/signatures`]: {
+        status: 201,
+        body: { signature: PENDING, receipt_code: "7KQ2-9XMD-ABCD-EFGH-JKMN" },
+      },
+    });
+    renderApp(`/appeals/${APPEAL_ID}/sign`);
+    const user = userEvent.setup({ delay: null });
+    const form = await screen.findByTestId("sign-form");
+    await user.click(within(form).getByRole("radio", { name: "For Forum of the Free" }));
+    await user.click(within(form).getByRole("checkbox", { name: /I have read the text/ }));
+    signed = true;
+    await user.click(within(form).getByRole("button", { name: "Sign" }));
+    await screen.findByTestId("receipt-code");
+    // Now the form offers signing as oneself: nothing of the organization's signature is ticked.
+    await waitFor(() => expect(within(screen.getByTestId("sign-form")).getByText("As yourself")).toBeTruthy());
+    const next = screen.getByTestId("sign-form");
+    expect(within(next).getByRole<HTMLInputElement>("checkbox", { name: /I have read the text/ }).checked).toBe(false);
+    expect(within(next).getByRole<HTMLButtonElement>("button", { name: "Sign" }).disabled).toBe(true);
+    expect(within(next).getByLabelText<HTMLInputElement>("Name as printed").value).toBe("Aleś");
+  });
+
   it("shows the public page's link, with a copy button, when the public may sign", async () => {
     fakeServer({
       "GET /api/auth/session": { body: session },

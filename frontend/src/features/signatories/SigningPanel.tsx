@@ -92,7 +92,16 @@ function MySignatures({
   onReconsent: (signature: MySignature) => void;
 }) {
   const { t, i18n } = useTranslation();
+  const session = useSession();
   if (signing.mine.length === 0) return null;
+  // A member sees their organizations' signatures too, but only its representatives may
+  // confirm, re-consent or withdraw one (the server answers anyone else "not found").
+  const represents = new Set(
+    session.memberships.filter((m) => m.role === "representative").map((m) => m.organization_id),
+  );
+  const mayAct = (signature: MySignature) =>
+    signature.kind !== "organization" ||
+    (signature.organization_id !== null && represents.has(signature.organization_id));
   return (
     <section className="review-section" aria-label={t("signing.mine.title")} data-testid="my-signatures">
       <h3 className="review-section__title">{t("signing.mine.title")}</h3>
@@ -112,7 +121,7 @@ function MySignatures({
                 ? ` · ${t("signing.mine.confirmBy", { date: formatDateTime(signature.confirm_by, i18n.language) })}`
                 : null}
             </p>
-            {signing.open ? (
+            {signing.open && mayAct(signature) ? (
               <div className="actions">
                 {signature.status === "pending_second_officer" && !signature.asked_by_me ? (
                   <button
@@ -466,7 +475,17 @@ export function SigningPanel({
         onReconsent={onReconsent}
       />
       {signing.is_custodian ? <UnsealingSection appealId={appealId} /> : null}
-      {firstOption ? <SignForm signing={signing} first={firstOption} busy={action.busy} onSign={onSign} /> : null}
+      {firstOption ? (
+        // A new form once a signature is given or the text changes: nothing ticked for one
+        // signature (the reading of the text above all) carries over to the next.
+        <SignForm
+          key={`${signing.revision_sha256 ?? ""} ${signing.can_sign.map(optionKey).join(" ")}`}
+          signing={signing}
+          first={firstOption}
+          busy={action.busy}
+          onSign={onSign}
+        />
+      ) : null}
       <PublicList appealId={appealId} version={version} />
       {signing.can_export ? (
         <p>
