@@ -647,10 +647,31 @@ async def reconsent(
         raise SigningClosed()
     if revision_sha256 != access.appeal.frozen_sha256:
         raise TextChanged()
+    # An organization that requires two officers needs them for the new text too: one
+    # representative's re-consent waits for another's confirmation, as a first signature.
+    two_officers = False
+    if signature.kind == "organization":
+        matched = [
+            organization_id
+            for organization_id in access.rights.for_organizations
+            if dedupe_value(keyring, access.window, "organization", organization_id)
+            == signature.dedupe_index
+        ]
+        rules = await two_officer_rules(session, matched)
+        two_officers = any(rules.values())
+    values: dict[str, object] = {"revision_sha256": revision_sha256}
+    if two_officers:
+        values |= {
+            "status": "pending_second_officer",
+            "signer_index": officer_value(keyring, access.window, signed_in_user_id(actor)),
+            "confirm_by": now + timedelta(days=SECOND_OFFICER_DAYS),
+        }
+    else:
+        values |= {"status": "counted", "counted_at": now}
     changed = await session.execute(
         update(Signature)
         .where(Signature.id == signature.id, Signature.status == "awaiting_reconsent")
-        .values(status="counted", revision_sha256=revision_sha256, counted_at=now)
+        .values(**values)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise NothingToConfirm()
@@ -660,7 +681,7 @@ async def reconsent(
         kind=signature.kind,
         tier=signature.tier,
         before="awaiting_reconsent",
-        after="counted",
+        after=str(values["status"]),
     )
     await session.refresh(signature)
     return signature

@@ -363,6 +363,46 @@ class TestReconsentAndEnd:
         assert agreed.json()["revision_sha256"] == now["revision_sha256"]
         assert await public_names(cast["c_member"], signing) == ["Early Signer"]
 
+    async def test_re_consent_for_a_two_officer_organization_needs_a_second_officer(  # type: ignore[no-untyped-def]
+        self, cast, signing, session, browse
+    ) -> None:
+        from tests.appeals.conftest import approve_all
+
+        appeal_id = signing["appeal_id"]
+        body = {"kind": "organization", "organization_id": str(cast.org_c.id), "name": "Outside"}
+        assert (await sign(cast["c_rep"], signing, **body)).status_code == 201
+        await session.execute(
+            update(Organization)
+            .where(Organization.id == cast.org_c.id)
+            .values(signing_two_officers=True)
+        )
+        await session.commit()
+        assert (
+            await transition(cast, "coordinator", appeal_id, "reopen_review")
+        ).status_code == 200
+        etag, blocks = await read_text(cast["a_member"], appeal_id)
+        blocks[2]["text"] = "A corrected passage the organization must agree to again."
+        assert (await save(cast["a_member"], appeal_id, etag, blocks)).status_code == 200
+        await approve_all(cast, appeal_id)
+        assert (await transition(cast, "coordinator", appeal_id, "open")).status_code == 200
+        now = await view(cast["c_rep"], signing)
+        [mine] = now["mine"]
+        base = f"/api/appeals/{appeal_id}/signatures/{mine['id']}"
+        agreed = await cast["c_rep"].post(
+            f"{base}/reconsent", json={"revision_sha256": now["revision_sha256"]}
+        )
+        assert agreed.status_code == 200, agreed.text
+        assert agreed.json()["status"] == "pending_second_officer"
+        assert (await view(cast["a_rep"], signing))["counts"]["total"] == 0
+        myself = await cast["c_rep"].post(f"{base}/confirm")
+        assert myself.json()["code"] == "second_officer_required"
+        second = await make_person(session, display_name="Second Officer")
+        await add_member(session, second, cast.org_c, "representative")
+        confirmed = await (await browse(second)).post(f"{base}/confirm")
+        assert confirmed.status_code == 200, confirmed.text
+        assert confirmed.json()["revision_sha256"] == now["revision_sha256"]
+        assert (await view(cast["a_rep"], signing))["counts"]["organizations"] == 1
+
     async def test_the_deadline_closes_signing_and_erases_links_to_people(  # type: ignore[no-untyped-def]
         self, cast, signing, session, clock, sessionmaker, settings, browse
     ) -> None:
