@@ -19,7 +19,7 @@ from app.db import DbSession, UnitOfWorkRoute
 from app.keys import current_keyring
 from app.kit.schemas import Outcome
 from app.signatories import counts as counting
-from app.signatories import public, service
+from app.signatories import custody, public, service
 from app.signatories.policy import signing_open
 from app.signatories.router import counts_read
 from app.signatories.schemas import (
@@ -70,6 +70,8 @@ async def get_public_appeal(
         else [],
         tiers=window.tiers,  # type: ignore[arg-type]
         counts=counts_read(await counting.read(session, appeal.id), exact=False),
+        custody_threshold=window.custody_threshold,
+        custodians=len(await custody.custodians_of(session, appeal.id)),
     )
 
 

@@ -112,9 +112,17 @@ def counts_read(found: counting.Counts, *, exact: bool) -> CountsRead:
 
 
 def _mine_read(
-    signature: Signature, kind: str, organization_id: uuid.UUID | None, *, asked_by_me: bool
+    signature: Signature,
+    kind: str,
+    organization_id: uuid.UUID | None,
+    *,
+    asked_by_me: bool,
+    organization_name: str | None = None,
+    may_act: bool = True,
 ) -> MySignatureRead:
     return MySignatureRead(
+        organization_name=organization_name,
+        may_act=may_act,
         id=signature.id,
         kind=kind,  # type: ignore[arg-type]
         organization_id=organization_id,
@@ -140,6 +148,9 @@ async def _signing_read(
     officer = service.officer_value(keyring, window, user_id)
     signed = {(kind, organization_id) for _, kind, organization_id in mine}
     names = await organizations.organization_names(session, list(rights.for_organizations))
+    mine_names = await organizations.organization_names(
+        session, [org for _, _, org in mine if org is not None]
+    )
     two_officers = await service.two_officer_rules(session, list(rights.for_organizations))
     options: list[SignOption] = []
     if service.signing_open(appeal, window, now):
@@ -172,7 +183,15 @@ async def _signing_read(
         else [],
         counts=counts_read(await counting.read(session, appeal.id), exact=rights.exact_counts),
         mine=[
-            _mine_read(s, kind, org, asked_by_me=s.signer_index == officer) for s, kind, org in mine
+            _mine_read(
+                s,
+                kind,
+                org,
+                asked_by_me=s.signer_index == officer,
+                organization_name=mine_names.get(org) if org else None,
+                may_act=kind == "member" or org in rights.for_organizations,
+            )
+            for s, kind, org in mine
         ],
         can_sign=options,
         can_export=rights.export,
@@ -291,6 +310,11 @@ async def sign(
             body.kind,
             body.organization_id,
             asked_by_me=signature.status == "pending_second_officer",
+            organization_name=(
+                await organizations.organization_names(session, [body.organization_id])
+            ).get(body.organization_id)
+            if body.organization_id
+            else None,
         ),
         receipt_code=receipt,
     )

@@ -186,6 +186,11 @@ class MySignatureRead(BaseModel):
     confirm_by: datetime | None
     name: str | None
     line: str | None
+    # The organization signed for, by name (members see their organizations' signatures).
+    organization_name: str | None
+    # Whether the caller may confirm, re-consent or withdraw it: their own, or one for an
+    # organization they represent (a plain member only sees it).
+    may_act: bool
 
 
 class SignOption(BaseModel):
@@ -338,6 +343,9 @@ class PublicAppealRead(BaseModel):
     blocks: list[BlockRead]
     tiers: list[TierName]
     counts: CountsRead
+    # Opening sealed identities takes custody_threshold of the custodians (k of n).
+    custody_threshold: int
+    custodians: int
 
 
 class ChallengeRead(BaseModel):

@@ -258,6 +258,11 @@ class TestSecondOfficer:
         assert myself.status_code == 409 and myself.json()["code"] == "second_officer_required"
         member = await cast["c_member"].post(confirm_url)
         assert member.status_code == 404
+        # The member sees their organization's signature, named, but may not act on it.
+        [seen] = (await view(cast["c_member"], signing))["mine"]
+        assert (seen["organization_name"], seen["may_act"]) == ("Outside Group", False)
+        [asked] = (await view(cast["c_rep"], signing))["mine"]
+        assert (asked["may_act"], asked["asked_by_me"]) == (True, True)
         second = await make_person(session, display_name="Second Officer")
         await add_member(session, second, cast.org_c, "representative")
         second_browser = await browse(second)

@@ -3014,10 +3014,14 @@ export interface components {
             kind: "member" | "organization" | "public";
             /** Line */
             line: string | null;
+            /** May Act */
+            may_act: boolean;
             /** Name */
             name: string | null;
             /** Organization Id */
             organization_id: string | null;
+            /** Organization Name */
+            organization_name: string | null;
             /** Revision Sha256 */
             revision_sha256: string;
             /**
@@ -3320,6 +3324,10 @@ export interface components {
              */
             closes_at: string;
             counts: components["schemas"]["CountsRead"];
+            /** Custodians */
+            custodians: number;
+            /** Custody Threshold */
+            custody_threshold: number;
             /** Open */
             open: boolean;
             /** Revision Sha256 */

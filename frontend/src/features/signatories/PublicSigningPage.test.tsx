@@ -29,6 +29,8 @@ function publicAppeal(overrides: Partial<PublicAppeal> = {}): PublicAppeal {
       { id: "b-ask", kind: "ask", text: "Release every reporter." },
     ],
     tiers: ["public", "withheld", "counted"],
+    custody_threshold: 2,
+    custodians: 3,
     counts: {
       exact: false,
       total: 12,

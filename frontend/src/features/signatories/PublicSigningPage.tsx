@@ -186,7 +186,13 @@ function SignForm({
           onChange={(event) => set({ consentTo: event.target.checked ? appeal.revision_sha256 : null })}
           required
         />{" "}
-        <span>{t("signing.public.form.consent", { hash: shortHash(appeal.revision_sha256) })}</span>
+        <span>
+          {t("signing.public.form.consent", {
+            hash: shortHash(appeal.revision_sha256),
+            k: appeal.custody_threshold,
+            n: appeal.custodians,
+          })}
+        </span>
       </label>
       {busy ? (
         <p role="status" className="pow-status" data-testid="sign-progress">

@@ -23,6 +23,8 @@ const PENDING = {
   confirm_by: "2026-12-07T10:00:00Z",
   name: "Forum of the Free",
   line: null,
+  organization_name: "Forum of the Free",
+  may_act: true,
 };
 
 function signing(overrides: Partial<Signing> = {}): Signing {
@@ -91,6 +93,8 @@ describe("the signing page", { timeout: 20_000 }, () => {
                   confirm_by: null,
                   name: null,
                   line: null,
+                  organization_name: null,
+                  may_act: true,
                 },
               ],
             })
@@ -112,6 +116,8 @@ describe("the signing page", { timeout: 20_000 }, () => {
             confirm_by: null,
             name: null,
             line: null,
+            organization_name: null,
+            may_act: true,
           },
           receipt_code: "7KQ2-9XMD-ABCD-EFGH-JKMN",
         },
@@ -172,7 +178,7 @@ describe("the signing page", { timeout: 20_000 }, () => {
     fakeServer({
       "GET /api/auth/session": { body: session },
       [`GET /api/appeals/${APPEAL_ID}/signing`]: {
-        body: signing({ can_sign: signing().can_sign.slice(0, 1), mine: [PENDING] }),
+        body: signing({ can_sign: signing().can_sign.slice(0, 1), mine: [{ ...PENDING, may_act: false }] }),
       },
       [`GET /api/appeals/${APPEAL_ID}/signatures`]: { body: { items: [], next_cursor: null } },
       [`GET /api/appeals/${APPEAL_ID}/unseal-requests`]: NOT_A_CUSTODIAN,

@@ -92,16 +92,7 @@ function MySignatures({
   onReconsent: (signature: MySignature) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const session = useSession();
   if (signing.mine.length === 0) return null;
-  // A member sees their organizations' signatures too, but only its representatives may
-  // confirm, re-consent or withdraw one (the server answers anyone else "not found").
-  const represents = new Set(
-    session.memberships.filter((m) => m.role === "representative").map((m) => m.organization_id),
-  );
-  const mayAct = (signature: MySignature) =>
-    signature.kind !== "organization" ||
-    (signature.organization_id !== null && represents.has(signature.organization_id));
   return (
     <section className="review-section" aria-label={t("signing.mine.title")} data-testid="my-signatures">
       <h3 className="review-section__title">{t("signing.mine.title")}</h3>
@@ -110,7 +101,11 @@ function MySignatures({
           <li key={signature.id} className="review-item" data-testid="my-signature">
             <p>
               <strong>
-                {signature.kind === "organization" ? t("signing.mine.forOrganization") : t("signing.mine.asMyself")}
+                {signature.kind !== "organization"
+                  ? t("signing.mine.asMyself")
+                  : signature.organization_name
+                    ? t("signing.mine.forNamedOrganization", { organization: signature.organization_name })
+                    : t("signing.mine.forOrganization")}
               </strong>{" "}
               · {t(`signing.tiers.${signature.tier}.name`)} ·{" "}
               <span data-testid="signature-status">{t(`signing.status.${signature.status}`)}</span>
@@ -121,7 +116,7 @@ function MySignatures({
                 ? ` · ${t("signing.mine.confirmBy", { date: formatDateTime(signature.confirm_by, i18n.language) })}`
                 : null}
             </p>
-            {signing.open && mayAct(signature) ? (
+            {signing.open && signature.may_act ? (
               <div className="actions">
                 {signature.status === "pending_second_officer" && !signature.asked_by_me ? (
                   <button
