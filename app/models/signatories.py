@@ -62,8 +62,9 @@ SIGNATURE_STATUSES = (
     # A coordinator invalidated it (bulk, with a reason): counted apart, never printed.
     "invalidated",
 )
-# What an emailed code is for: confirming a public signature, or withdrawing it.
-CODE_PURPOSES = ("confirm", "withdraw")
+# What an emailed code is for: confirming a public signature, withdrawing it, or binding
+# it to a new text.
+CODE_PURPOSES = ("confirm", "withdraw", "reconsent")
 SHA256_HEX = 64
 MAC_SIZE = 36
 # A printed name and its line, as in a coalition's letter ("First Deputy Minister of

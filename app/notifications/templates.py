@@ -220,6 +220,29 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "обращайте внимания на это письмо: подпись остаётся.\n",
         ),
     },
+    "signing_reconsent_code": {
+        "en": (
+            "Your code to sign the new text",
+            "Hello,\n\nSomeone (we hope you) asked to sign the new text of the appeal "
+            '"{title}" with your earlier signature. To sign it, type this code on the '
+            "signing page:\n\n{code}\n\nIt works until {expires} UTC. If you did not ask, "
+            "ignore this message: nothing changes.\n",
+        ),
+        "be": (
+            "Ваш код, каб падпісаць новы тэкст",
+            "Вітаем!\n\nХтосьці (спадзяемся, вы) папрасіў падпісаць новы тэкст звароту "
+            "«{title}» вашым ранейшым подпісам. Каб падпісаць, увядзіце гэты код на старонцы "
+            "подпісу:\n\n{code}\n\nЁн дзейнічае да {expires} UTC. Калі вы не прасілі, не "
+            "звяртайце ўвагі на гэты ліст: нічога не зменіцца.\n",
+        ),
+        "ru": (
+            "Ваш код, чтобы подписать новый текст",
+            "Здравствуйте!\n\nКто-то (надеемся, вы) попросил подписать новый текст обращения "
+            "«{title}» вашей прежней подписью. Чтобы подписать, введите этот код на странице "
+            "подписи:\n\n{code}\n\nОн действует до {expires} UTC. Если вы не просили, не "
+            "обращайте внимания на это письмо: ничего не изменится.\n",
+        ),
+    },
     "signing_milestone": {
         "en": (
             "An appeal passed a milestone of signatures",

@@ -493,9 +493,15 @@ async def _by_receipt(
     ).first()
 
 
-async def ask_withdrawal(
+# What a receipt and a code sent to the email typed again can do, and the email that
+# carries the code.
+RECEIPT_ACTIONS = {"withdraw": "signing_withdraw_code", "reconsent": "signing_reconsent_code"}
+
+
+async def ask_code(
     session: AsyncSession,
     *,
+    purpose: str,
     appeal: Appeal,
     window: SigningWindow,
     receipt: str,
@@ -504,12 +510,15 @@ async def ask_withdrawal(
     keyring: Keyring,
     now: datetime,
 ) -> None:
-    """Email a withdrawal code when the receipt and the email belong to one signature of
-    this appeal; nothing otherwise (the caller answers the same either way)."""
+    """Email a code for ``purpose`` ("withdraw", "reconsent") when the receipt and the
+    email belong to one signature of this appeal (for a re-consent: one waiting for it);
+    nothing otherwise (the caller answers the same either way)."""
     if not signing_open(appeal, window, now):
         raise SigningClosed()
     signature = await _by_receipt(session, appeal, receipt, keyring)
     if signature is None or signature.dedupe_index != email_value(keyring, window, email):
+        return
+    if purpose == "reconsent" and signature.status != "awaiting_reconsent":
         return
     code = new_code()
     expires = now + timedelta(minutes=WITHDRAW_MINUTES)
@@ -517,15 +526,15 @@ async def ask_withdrawal(
         update(Signature)
         .where(Signature.id == signature.id)
         .values(
-            code_mac=code_mac(keyring, signature.id, "withdraw", code),
-            code_for="withdraw",
+            code_mac=code_mac(keyring, signature.id, purpose, code),
+            code_for=purpose,
             code_expires_at=expires,
             code_attempts=0,
         )
     )
     await enqueue_email(
         session,
-        kind="signing_withdraw_code",
+        kind=RECEIPT_ACTIONS[purpose],
         to=email,
         language=language,
         now=now,
@@ -534,6 +543,40 @@ async def ask_withdrawal(
         code=code,
         expires=expires.strftime("%Y-%m-%d %H:%M"),
     )
+
+
+async def _by_receipt_and_code(
+    session: AsyncSession,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    purpose: str,
+    appeal_id: uuid.UUID,
+    receipt: str,
+    code: str,
+    keyring: Keyring,
+    now: datetime,
+    settings: Settings,
+) -> tuple[Appeal, Signature]:
+    """The signature whose receipt and live ``purpose`` code these are; the try is counted
+    in a transaction of its own first, as in confirm."""
+    async with unit_of_work(sessionmaker) as early:
+        appeal, window = await public_window(early, appeal_id)
+        if not signing_open(appeal, window, now):
+            raise SigningClosed()
+        where = and_(
+            Signature.appeal_id == appeal.id,
+            Signature.kind == "public",
+            Signature.receipt_mac.in_(_receipt_macs(receipt, keyring)),
+        )
+        attempt = await _reserve_attempt(early, where, purpose=purpose, now=now, settings=settings)
+    attempt = _right_code(attempt, purpose, code, keyring)
+    appeal, window = await public_window(session, appeal_id, lock="share")
+    if not signing_open(appeal, window, now):
+        raise SigningClosed()
+    signature = await session.get(Signature, attempt.signature_id, populate_existing=True)
+    if signature is None or signature.code_mac != attempt.code_mac:
+        raise CodeInvalid()
+    return appeal, signature
 
 
 async def withdraw(
@@ -547,25 +590,73 @@ async def withdraw(
     now: datetime,
     settings: Settings,
 ) -> None:
-    """The receipt and the emailed code delete the signature (the try counted as in
-    confirm)."""
-    async with unit_of_work(sessionmaker) as early:
-        appeal, window = await public_window(early, appeal_id)
-        if not signing_open(appeal, window, now):
-            raise SigningClosed()
-        where = and_(
-            Signature.appeal_id == appeal.id,
-            Signature.kind == "public",
-            Signature.receipt_mac.in_(_receipt_macs(receipt, keyring)),
-        )
-        attempt = await _reserve_attempt(
-            early, where, purpose="withdraw", now=now, settings=settings
-        )
-    attempt = _right_code(attempt, "withdraw", code, keyring)
-    appeal, window = await public_window(session, appeal_id, lock="share")
-    if not signing_open(appeal, window, now):
-        raise SigningClosed()
-    signature = await session.get(Signature, attempt.signature_id, populate_existing=True)
-    if signature is None or signature.code_mac != attempt.code_mac:
-        raise CodeInvalid()
+    """The receipt and the emailed code delete the signature."""
+    _, signature = await _by_receipt_and_code(
+        session,
+        sessionmaker=sessionmaker,
+        purpose="withdraw",
+        appeal_id=appeal_id,
+        receipt=receipt,
+        code=code,
+        keyring=keyring,
+        now=now,
+        settings=settings,
+    )
     await service.delete_signature(session, signature)
+
+
+async def reconsent(
+    session: AsyncSession,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    appeal_id: uuid.UUID,
+    receipt: str,
+    code: str,
+    revision_sha256: str,
+    keyring: Keyring,
+    now: datetime,
+    settings: Settings,
+) -> Signature:
+    """The receipt and the emailed code bind a signature given on an earlier text to the
+    text open now (which the signer read: its hash): it counts again."""
+    appeal, signature = await _by_receipt_and_code(
+        session,
+        sessionmaker=sessionmaker,
+        purpose="reconsent",
+        appeal_id=appeal_id,
+        receipt=receipt,
+        code=code,
+        keyring=keyring,
+        now=now,
+        settings=settings,
+    )
+    if revision_sha256 != appeal.frozen_sha256:
+        raise TextChanged()
+    changed = await session.execute(
+        update(Signature)
+        .where(
+            Signature.id == signature.id,
+            Signature.status == "awaiting_reconsent",
+            Signature.code_mac == signature.code_mac,
+        )
+        .values(
+            status="counted",
+            revision_sha256=revision_sha256,
+            counted_at=now,
+            code_mac=None,
+            code_for=None,
+            code_expires_at=None,
+        )
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise CodeInvalid()
+    await counts.move(
+        session,
+        appeal.id,
+        kind="public",
+        tier=signature.tier,
+        before="awaiting_reconsent",
+        after="counted",
+    )
+    await session.refresh(signature)
+    return signature

@@ -28,9 +28,11 @@ from app.signatories.schemas import (
     PublicAppealRead,
     PublicConfirmIn,
     PublicReceipt,
+    PublicReconsentIn,
     PublicSignatureCreate,
     PublicWithdrawalConfirmIn,
     PublicWithdrawalIn,
+    ReceiptRead,
 )
 
 router = APIRouter(prefix="/public", tags=["public signing"], route_class=UnitOfWorkRoute)
@@ -183,16 +185,52 @@ async def confirm_public_signature(
     )
 
 
+async def _ask_code(
+    purpose: str,
+    appeal_id: uuid.UUID,
+    body: PublicWithdrawalIn,
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    clock: AppClock,
+) -> CodeSent:
+    now = clock.now()
+    appeal, window = await public.public_window(session, appeal_id)
+    await public.limit(
+        session,
+        action=purpose,
+        address=client_address(request),
+        email=body.email,
+        now=now,
+        settings=settings,
+    )
+    await public.ask_code(
+        session,
+        purpose=purpose,
+        appeal=appeal,
+        window=window,
+        receipt=body.receipt_code,
+        email=body.email,
+        language=body.language,
+        keyring=current_keyring(),
+        now=now,
+    )
+    return CodeSent()
+
+
+ASK_CODE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **NOT_OFFERED,
+    409: {"description": CLOSED},
+    429: {"description": "too_many_attempts"},
+}
+
+
 @router.post(
     "/appeals/{appeal_id}/withdrawals",
     operation_id="askPublicWithdrawal",
     response_model=CodeSent,
     status_code=status.HTTP_202_ACCEPTED,
-    responses={
-        **NOT_OFFERED,
-        409: {"description": CLOSED},
-        429: {"description": "too_many_attempts"},
-    },
+    responses=ASK_CODE_RESPONSES,
 )
 async def ask_public_withdrawal(
     appeal_id: uuid.UUID,
@@ -204,27 +242,64 @@ async def ask_public_withdrawal(
 ) -> CodeSent:
     """With the receipt and the email typed again, a withdrawal code goes to that email
     (when they match one signature; the answer is the same when they do not)."""
-    now = clock.now()
-    appeal, window = await public.public_window(session, appeal_id)
-    await public.limit(
+    return await _ask_code("withdraw", appeal_id, body, request, session, settings, clock)
+
+
+@router.post(
+    "/appeals/{appeal_id}/reconsents",
+    operation_id="askPublicReconsent",
+    response_model=CodeSent,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ASK_CODE_RESPONSES,
+)
+async def ask_public_reconsent(
+    appeal_id: uuid.UUID,
+    body: PublicWithdrawalIn,
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    clock: AppClock,
+) -> CodeSent:
+    """A signature given on an earlier text: with its receipt and the email typed again, a
+    code to sign the new text goes to that email (when they match a signature awaiting
+    re-consent; the answer is the same when they do not)."""
+    return await _ask_code("reconsent", appeal_id, body, request, session, settings, clock)
+
+
+@router.post(
+    "/appeals/{appeal_id}/reconsents/confirm",
+    operation_id="reconsentPublicSignature",
+    response_model=ReceiptRead,
+    responses={
+        **NOT_OFFERED,
+        409: {"description": f"{CLOSED}, text_changed"},
+        422: {"description": "code_invalid"},
+    },
+)
+async def reconsent_public_signature(
+    appeal_id: uuid.UUID,
+    body: PublicReconsentIn,
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    clock: AppClock,
+) -> ReceiptRead:
+    """The receipt and the emailed code bind the signature to the text open now."""
+    signature = await public.reconsent(
         session,
-        action="withdrawal",
-        address=client_address(request),
-        email=body.email,
-        now=now,
+        sessionmaker=_sessionmaker(request),
+        appeal_id=appeal_id,
+        receipt=body.receipt_code,
+        code=body.code,
+        revision_sha256=body.revision_sha256,
+        keyring=current_keyring(),
+        now=clock.now(),
         settings=settings,
     )
-    await public.ask_withdrawal(
-        session,
-        appeal=appeal,
-        window=window,
-        receipt=body.receipt_code,
-        email=body.email,
-        language=body.language,
-        keyring=current_keyring(),
-        now=now,
+    return ReceiptRead(
+        status=signature.status,  # type: ignore[arg-type]
+        revision_sha256=signature.revision_sha256,
     )
-    return CodeSent()
 
 
 @router.post(

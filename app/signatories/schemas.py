@@ -466,3 +466,8 @@ class InvalidationIn(InvalidationCondition):
 
 class InvalidationResult(BaseModel):
     invalidated: int
+
+
+class PublicReconsentIn(PublicWithdrawalConfirmIn):
+    # The new text the signer read: the signature binds to exactly that.
+    revision_sha256: Sha256

@@ -116,7 +116,7 @@ def upgrade() -> None:
             name=op.f("ck_signatures_status"),
         ),
         sa.CheckConstraint(
-            "code_for IN ('confirm', 'withdraw')", name=op.f("ck_signatures_code_for")
+            "code_for IN ('confirm', 'withdraw', 'reconsent')", name=op.f("ck_signatures_code_for")
         ),
         sa.CheckConstraint(
             "tier IN ('public', 'withheld', 'counted')", name=op.f("ck_signatures_tier")

@@ -61,12 +61,12 @@ async def start(
 
 
 async def mails(session, kind: str, to: str = EMAIL) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
-    session.expire_all()
     rows = (
         await session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.kind == kind)
             .order_by(OutboxMessage.created_at, OutboxMessage.id)
+            .execution_options(populate_existing=True)
         )
     ).all()
     return [m for m in rows if m.recipient == to]
@@ -323,3 +323,55 @@ async def test_asking_for_codes_to_sign_does_not_use_up_withdrawal(  # type: ign
         json={"receipt_code": receipt, "email": EMAIL},
     )
     assert asked.status_code == 202
+
+
+async def test_a_public_signer_signs_a_reopened_text_with_receipt_and_code(  # type: ignore[no-untyped-def]
+    cast, client, session, public_appeal
+) -> None:
+    from tests.appeals.conftest import approve_all, read_text, save
+
+    receipt = await signed_up(client, session, public_appeal)
+    appeal_id = public_appeal["appeal_id"]
+    url = f"/api/public/appeals/{appeal_id}/reconsents"
+    # Nothing to re-consent yet: the same answer, no email.
+    assert (
+        await client.post(url, json={"receipt_code": receipt, "email": EMAIL})
+    ).status_code == 202
+    assert await mails(session, "signing_reconsent_code") == []
+
+    assert (await transition(cast, "coordinator", appeal_id, "reopen_review")).status_code == 200
+    etag, blocks = await read_text(cast["a_member"], appeal_id)
+    blocks[2]["text"] = "A passage corrected after the public signed."
+    assert (await save(cast["a_member"], appeal_id, etag, blocks)).status_code == 200
+    await approve_all(cast, appeal_id)
+    assert (await transition(cast, "coordinator", appeal_id, "open")).status_code == 200
+    page = (await client.get(f"/api/public/appeals/{appeal_id}")).json()
+    assert page["revision_sha256"] != public_appeal["revision_sha256"]
+    checked = await client.post("/api/signature-receipts/check", json={"code": receipt})
+    assert checked.json()["status"] == "awaiting_reconsent"
+
+    asked = await client.post(url, json={"receipt_code": receipt, "email": EMAIL})
+    assert asked.status_code == 202
+    code = code_in((await mails(session, "signing_reconsent_code"))[0])
+    stale = await client.post(
+        f"{url}/confirm",
+        json={
+            "receipt_code": receipt,
+            "code": code,
+            "revision_sha256": public_appeal["revision_sha256"],
+        },
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "text_changed"
+    done = await client.post(
+        f"{url}/confirm",
+        json={"receipt_code": receipt, "code": code, "revision_sha256": page["revision_sha256"]},
+    )
+    assert done.status_code == 200, done.text
+    assert done.json() == {"status": "counted", "revision_sha256": page["revision_sha256"]}
+    counts = (await view(cast["a_rep"], public_appeal))["counts"]
+    assert (counts["total"], counts["awaiting_reconsent"]) == (1, 0)
+    again = await client.post(
+        f"{url}/confirm",
+        json={"receipt_code": receipt, "code": code, "revision_sha256": page["revision_sha256"]},
+    )
+    assert again.status_code == 422

@@ -349,6 +349,25 @@ SIGNATORIES_POLICY: dict[tuple[str, str], Rule] = {
             "email": "nobody@example.org",
         },
     ),
+    ("POST", "/api/public/appeals/{appeal_id}/reconsents"): Rule(
+        everyone(),
+        params={"appeal_id": appeal_id},
+        expect_other=everyone("404"),
+        body=lambda cast, actor, scope: {
+            "receipt_code": _z(cast)["receipt"],
+            "email": "nobody@example.org",
+        },
+    ),
+    ("POST", "/api/public/appeals/{appeal_id}/reconsents/confirm"): Rule(
+        everyone(),
+        params={"appeal_id": appeal_id},
+        expect_other=everyone("404"),
+        body=lambda cast, actor, scope: {
+            "receipt_code": _z(cast)["receipt"],
+            "code": "000000",
+            "revision_sha256": _z(cast)["sha256"],
+        },
+    ),
     ("POST", "/api/public/appeals/{appeal_id}/withdrawals/confirm"): Rule(
         everyone(),
         params={"appeal_id": appeal_id},

@@ -272,6 +272,39 @@ describe("the public signing page", { timeout: 30_000 }, () => {
     expect(server.calls("POST", WITHDRAW_CONFIRM)[0]?.body).toEqual({ receipt_code: RECEIPT, code: "654321" });
   });
 
+  it("offers to sign the new text when a receipt awaits re-consent", async () => {
+    await i18n.changeLanguage("en");
+    const RECONSENT = `${PAGE}/reconsents`;
+    const server = fakeServer({
+      "GET /api/auth/session": ANONYMOUS,
+      [`GET ${PAGE}`]: { body: publicAppeal() },
+      "POST /api/signature-receipts/check": { body: { status: "awaiting_reconsent", revision_sha256: "0".repeat(64) } },
+      [`POST ${RECONSENT}`]: { status: 202, body: { status: "code_sent" } },
+      [`POST ${RECONSENT}/confirm`]: { body: { status: "counted", revision_sha256: HASH } },
+    });
+    renderApp(`/sign/${APPEAL_ID}`);
+    const user = userEvent.setup({ delay: null });
+    expect(screen.queryByTestId("reconsent")).toBeNull();
+    const check = await screen.findByTestId("receipt-check");
+    await user.type(within(check).getByLabelText("Receipt code"), RECEIPT);
+    await user.click(within(check).getByRole("button", { name: "Check" }));
+    const reconsent = await screen.findByTestId("reconsent");
+    // The receipt just checked is filled in; the email is typed again.
+    expect(within(reconsent).getByLabelText<HTMLInputElement>("Receipt code").value).toBe(RECEIPT);
+    await user.type(within(reconsent).getByLabelText("Email you signed with"), EMAIL);
+    await user.click(within(reconsent).getByRole("button", { name: "Send me a code" }));
+    await screen.findByTestId("reconsent-code-sent");
+    expect(server.calls("POST", RECONSENT)[0]?.body).toEqual({ receipt_code: RECEIPT, email: EMAIL, language: "en" });
+    await user.type(within(screen.getByTestId("reconsent")).getByLabelText("Code from the email"), "123456");
+    await user.click(screen.getByRole("button", { name: "Sign the new text" }));
+    expect(await screen.findByText("Your signature now counts for the new text.")).toBeTruthy();
+    expect(server.calls("POST", `${RECONSENT}/confirm`)[0]?.body).toEqual({
+      receipt_code: RECEIPT,
+      code: "123456",
+      revision_sha256: HASH,
+    });
+  });
+
   it("shows no form when signing is not open, but still checks receipts", async () => {
     fakeServer({
       "GET /api/auth/session": ANONYMOUS,

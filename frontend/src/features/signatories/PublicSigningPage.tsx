@@ -15,11 +15,13 @@ import { PageTitle } from "../../shell/PageTitle";
 import { shortHash } from "../appeals/labels";
 import { Letter } from "../appeals/Letter";
 import {
+  askPublicReconsent,
   askPublicWithdrawal,
   checkReceipt,
   confirmPublicSignature,
   getPublicAppeal,
   newChallenge,
+  reconsentPublicSignature,
   signPublicly,
   withdrawPublicSignature,
   type EmailLanguage,
@@ -399,7 +401,7 @@ function SignFlow({ appeal, onChanged }: { appeal: PublicAppeal; onChanged: () =
   );
 }
 
-function ReceiptCheck() {
+function ReceiptCheck({ onChecked }: { onChecked: (code: string, found: Receipt) => void }) {
   const { t } = useTranslation();
   const action = useAction();
   const [code, setCode] = useState("");
@@ -409,7 +411,9 @@ function ReceiptCheck() {
     event.preventDefault();
     setFound(null);
     void action.run(async () => {
-      setFound(await checkReceipt(code.trim()));
+      const checked = await checkReceipt(code.trim());
+      setFound(checked);
+      onChecked(code.trim(), checked);
     });
   };
 
@@ -449,53 +453,75 @@ function ReceiptCheck() {
   );
 }
 
-type Withdrawal = { kind: "ask" } | { kind: "code"; email: string } | { kind: "done" };
+type CodeStepState = { kind: "ask" } | { kind: "code"; email: string } | { kind: "done" };
 
-function WithdrawalForm({ appealId }: { appealId: string }) {
+/** What a receipt and a code sent to the email typed again can do: withdraw the signature,
+ * or bind it to the new text when the appeal reopened with one (the server answers the
+ * same whether or not they match). */
+type ReceiptPurpose = "withdraw" | "reconsent";
+
+function ReceiptCodeForm({
+  appeal,
+  purpose,
+  initialReceipt = "",
+}: {
+  appeal: PublicAppeal;
+  purpose: ReceiptPurpose;
+  initialReceipt?: string;
+}) {
   const { t } = useTranslation();
   const language = useEmailLanguage();
   const action = useAction();
-  const [step, setStep] = useState<Withdrawal>({ kind: "ask" });
-  const [receipt, setReceipt] = useState("");
+  const [step, setStep] = useState<CodeStepState>({ kind: "ask" });
+  const [receipt, setReceipt] = useState(initialReceipt);
   const [email, setEmail] = useState("");
   const [code, setCode] = useState("");
+  const appealId = appeal.appeal_id;
+  const titleId = `${purpose}-title`;
 
   const ask = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     void action.run(async () => {
-      await askPublicWithdrawal(appealId, receipt.trim(), email.trim(), language);
+      const send = purpose === "withdraw" ? askPublicWithdrawal : askPublicReconsent;
+      await send(appealId, receipt.trim(), email.trim(), language);
       setCode("");
       setStep({ kind: "code", email: email.trim() });
     });
   };
 
-  const withdraw = (event: SubmitEvent<HTMLFormElement>) => {
+  const use = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     void action.run(async () => {
-      await withdrawPublicSignature(appealId, receipt.trim(), digits(code));
+      if (purpose === "withdraw") await withdrawPublicSignature(appealId, receipt.trim(), digits(code));
+      else await reconsentPublicSignature(appealId, receipt.trim(), digits(code), appeal.revision_sha256 ?? "");
       setStep({ kind: "done" });
     });
   };
 
   const heading = (
-    <h3 id="withdraw-title" className="review-section__title">
-      {t("signing.public.withdraw.title")}
+    <h3 id={titleId} className="review-section__title">
+      {t(`signing.public.${purpose}.title`)}
     </h3>
   );
 
   if (step.kind === "done") {
     return (
-      <div data-testid="withdrawal">
+      <div data-testid={purpose === "withdraw" ? "withdrawal" : "reconsent"}>
         {heading}
-        <Notice>{t("signing.public.withdraw.done")}</Notice>
+        <Notice>{t(`signing.public.${purpose}.done`)}</Notice>
       </div>
     );
   }
   if (step.kind === "code") {
     return (
-      <form className="form" onSubmit={withdraw} aria-labelledby="withdraw-title" data-testid="withdrawal">
+      <form
+        className="form"
+        onSubmit={use}
+        aria-labelledby={titleId}
+        data-testid={purpose === "withdraw" ? "withdrawal" : "reconsent"}
+      >
         {heading}
-        <p className="wrap-anywhere" role="status" data-testid="withdraw-code-sent">
+        <p className="wrap-anywhere" role="status" data-testid={`${purpose}-code-sent`}>
           {t("signing.public.code.sent", { address: step.email })}
         </p>
         <TextField
@@ -509,20 +535,29 @@ function WithdrawalForm({ appealId }: { appealId: string }) {
         />
         <PublicError error={action.error} />
         <div className="actions">
-          <button type="submit" className="button button--danger" disabled={action.busy || digits(code).length !== 6}>
-            {t("signing.public.withdraw.confirm")}
+          <button
+            type="submit"
+            className={purpose === "withdraw" ? "button button--danger" : "button button--primary"}
+            disabled={action.busy || digits(code).length !== 6}
+          >
+            {t(`signing.public.${purpose}.confirm`)}
           </button>
           <button type="button" className="button" disabled={action.busy} onClick={() => setStep({ kind: "ask" })}>
-            {t("signing.public.withdraw.again")}
+            {t(`signing.public.${purpose}.again`)}
           </button>
         </div>
       </form>
     );
   }
   return (
-    <form className="form" onSubmit={ask} aria-labelledby="withdraw-title" data-testid="withdrawal">
+    <form
+      className="form"
+      onSubmit={ask}
+      aria-labelledby={titleId}
+      data-testid={purpose === "withdraw" ? "withdrawal" : "reconsent"}
+    >
       {heading}
-      <p>{t("signing.public.withdraw.intro")}</p>
+      <p>{t(`signing.public.${purpose}.intro`)}</p>
       <TextField
         label={t("signing.public.check.code")}
         value={receipt}
@@ -544,7 +579,7 @@ function WithdrawalForm({ appealId }: { appealId: string }) {
       <PublicError error={action.error} />
       <div className="actions">
         <button type="submit" className="button" disabled={action.busy || !receipt.trim() || !email.trim()}>
-          {t("signing.public.withdraw.submit")}
+          {t(`signing.public.${purpose}.submit`)}
         </button>
       </div>
     </form>
@@ -553,6 +588,8 @@ function WithdrawalForm({ appealId }: { appealId: string }) {
 
 function AlreadySigned({ appeal }: { appeal: PublicAppeal }) {
   const { t } = useTranslation();
+  // A checked receipt whose signature waits for consent to the new text.
+  const [awaiting, setAwaiting] = useState<string | null>(null);
   return (
     <section
       className="review-section public-signing__already"
@@ -563,9 +600,12 @@ function AlreadySigned({ appeal }: { appeal: PublicAppeal }) {
         {t("signing.public.already.title")}
       </h2>
       <p>{t("signing.public.already.intro")}</p>
-      <ReceiptCheck />
+      <ReceiptCheck onChecked={(code, found) => setAwaiting(found.status === "awaiting_reconsent" ? code : null)} />
+      {appeal.open && awaiting !== null ? (
+        <ReceiptCodeForm key={awaiting} appeal={appeal} purpose="reconsent" initialReceipt={awaiting} />
+      ) : null}
       {appeal.open ? (
-        <WithdrawalForm appealId={appeal.appeal_id} />
+        <ReceiptCodeForm appeal={appeal} purpose="withdraw" />
       ) : (
         <p className="muted">{t("signing.public.withdraw.closed")}</p>
       )}

@@ -98,6 +98,22 @@ export const askPublicWithdrawal = (appealId: string, receiptCode: string, email
     }),
   );
 
+export const askPublicReconsent = (appealId: string, receiptCode: string, email: string, language: EmailLanguage) =>
+  unwrap(
+    api.POST("/api/public/appeals/{appeal_id}/reconsents", {
+      params: appealPath(appealId),
+      body: { receipt_code: receiptCode, email, language },
+    }),
+  );
+
+export const reconsentPublicSignature = (appealId: string, receiptCode: string, code: string, revisionSha256: string) =>
+  unwrap(
+    api.POST("/api/public/appeals/{appeal_id}/reconsents/confirm", {
+      params: appealPath(appealId),
+      body: { receipt_code: receiptCode, code, revision_sha256: revisionSha256 },
+    }),
+  );
+
 export const withdrawPublicSignature = (appealId: string, receiptCode: string, code: string) =>
   unwrap(
     api.POST("/api/public/appeals/{appeal_id}/withdrawals/confirm", {
