@@ -118,6 +118,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten, not left in free pages: what is deleted so that a
+        # seized server no longer holds it (a public signer's code email, a withdrawn
+        # signature's sealed identity) must not stay readable in the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     # One write transaction at a time per process, queued on an asyncio lock taken before

@@ -104,3 +104,4 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(real_client, fresh_data
     async with app.state.engine.connect() as conn:
         assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
         assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+        assert (await conn.exec_driver_sql("PRAGMA secure_delete")).scalar() == 1
