@@ -169,6 +169,8 @@ describe("the signing page", { timeout: 20_000 }, () => {
     });
     renderApp(`/appeals/${APPEAL_ID}/sign`);
     const user = userEvent.setup({ delay: null });
+    // The second officer sees what they confirm: the name as it will be printed.
+    expect((await screen.findByTestId("signature-printed-as")).textContent).toBe("Forum of the Free");
     await user.click(await screen.findByRole("button", { name: "Confirm as second officer" }));
     expect(await screen.findByText("Confirmed: the organization's signature now counts.")).toBeTruthy();
     expect(server.calls("POST", `/api/appeals/${APPEAL_ID}/signatures/${SIGNATURE_ID}/confirm`)).toHaveLength(1);

@@ -110,6 +110,11 @@ function MySignatures({
               · {t(`signing.tiers.${signature.tier}.name`)} ·{" "}
               <span data-testid="signature-status">{t(`signing.status.${signature.status}`)}</span>
             </p>
+            {signature.name ? (
+              <p className="wrap-anywhere" data-testid="signature-printed-as">
+                {signature.line ? `${signature.name}, ${signature.line}` : signature.name}
+              </p>
+            ) : null}
             <p className="muted">
               {t("signing.mine.boundTo")} <code className="hash">{shortHash(signature.revision_sha256)}</code>
               {signature.confirm_by
