@@ -80,3 +80,48 @@ class UnsealNotReady(Conflict):
 
 class UnsealShareInvalid(AppError):
     status, code, title = 422, "unseal_share_invalid", "That is not a share sealed for this request"
+
+
+# --- the public page -----------------------------------------------------------------------
+
+
+class PublicSigningNotOffered(NotFound):
+    code, title = "appeal_not_found", "No such appeal is open to public signatures"
+
+
+class ProofOfWorkRefused(AppError):
+    status, code, title = (
+        422,
+        "proof_of_work_invalid",
+        "The anti-abuse check failed or expired; the page will make a new one",
+    )
+
+
+class SigningBusy(Conflict):
+    code, title = "signing_busy", "Your signature changed while this was sent; send it again"
+
+
+class CodeInvalid(AppError):
+    status, code, title = (
+        422,
+        "code_invalid",
+        "That code is wrong or no longer valid; check the latest email or ask for a new one",
+    )
+
+
+# --- bulk invalidation ---------------------------------------------------------------------
+
+
+class ConditionMissing(AppError):
+    status, code, title = (
+        422,
+        "condition_missing",
+        "Give at least one condition: a time window, an email domain or unconfirmed only",
+    )
+
+
+class InvalidationChanged(Conflict):
+    code, title = (
+        "invalidation_changed",
+        "The signatures matching this condition changed since the preview; preview again",
+    )

@@ -23,29 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.actors import Actor
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
-from app.errors import AppError, Conflict
 from app.kit.crypto import Keyring
 from app.models.signatories import Signature, SigningWindow
 from app.signatories import counts
+from app.signatories.errors import ConditionMissing, InvalidationChanged
 from app.signatories.public import domain_value
 
 # What may still be invalidated: anything not already ended.
 INVALIDATABLE = ("unconfirmed", "pending_second_officer", "counted", "awaiting_reconsent")
-
-
-class ConditionMissing(AppError):
-    status, code, title = (
-        422,
-        "condition_missing",
-        "Give at least one condition: a time window, an email domain or unconfirmed only",
-    )
-
-
-class InvalidationChanged(Conflict):
-    code, title = (
-        "invalidation_changed",
-        "The signatures matching this condition changed since the preview; preview again",
-    )
 
 
 @dataclass(frozen=True)

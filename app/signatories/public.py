@@ -36,7 +36,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.auth import throttle
 from app.config import Settings
 from app.db import unit_of_work
-from app.errors import AppError, Conflict, NotFound
 from app.kit.crypto import Keyring, blind_index, seal, token_mac
 from app.kit.crypto import proof_of_work as pow_
 from app.kit.crypto.blind_index import normalize_email
@@ -46,7 +45,15 @@ from app.models.appeals import Appeal
 from app.models.signatories import Signature, SigningWindow, SpentChallenge
 from app.notifications.service import enqueue_email
 from app.signatories import counts, service
-from app.signatories.errors import SigningClosed, TextChanged, TierNotAllowed
+from app.signatories.errors import (
+    CodeInvalid,
+    ProofOfWorkRefused,
+    PublicSigningNotOffered,
+    SigningBusy,
+    SigningClosed,
+    TextChanged,
+    TierNotAllowed,
+)
 from app.signatories.policy import signing_open
 
 CODE_PURPOSE = "signature-email-code"
@@ -54,30 +61,6 @@ CODE_DIGITS = 6
 CONFIRM_HOURS = 24
 WITHDRAW_MINUTES = 30
 CHALLENGE_MINUTES = 10
-
-
-class PublicSigningNotOffered(NotFound):
-    code, title = "appeal_not_found", "No such appeal is open to public signatures"
-
-
-class ProofOfWorkRefused(AppError):
-    status, code, title = (
-        422,
-        "proof_of_work_invalid",
-        "The anti-abuse check failed or expired; the page will make a new one",
-    )
-
-
-class SigningBusy(Conflict):
-    code, title = "signing_busy", "Your signature changed while this was sent; send it again"
-
-
-class CodeInvalid(AppError):
-    status, code, title = (
-        422,
-        "code_invalid",
-        "That code is wrong or no longer valid; check the latest email or ask for a new one",
-    )
 
 
 @dataclass(frozen=True)
