@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -48,14 +49,38 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
         _configure_sqlite(engine)
         keep_sqlite_private(engine, url)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=echo,
         hide_parameters=True,  # SQL parameters never reach logs or exception text
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No pool_pre_ping: with asyncpg it costs three round trips (BEGIN, a ping, ROLLBACK)
+        # on every checkout, more than a signed-in read itself. A connection the server
+        # closed (restart, pg_terminate_backend, idle timeout) is found without a round trip
+        # by _drop_closed_connections below; one that dies while in use fails its statement,
+        # SQLAlchemy sees a disconnect and recycles every connection of the pool opened
+        # before it, and the request answers 503 (app/errors.py). So a database restart
+        # costs each worker process at most the requests that were using a connection at
+        # that moment — none when the pool was idle — never a hang on a dead connection.
+        # pool_recycle renews connections that a firewall may have dropped silently (no
+        # close seen: that would otherwise wait for TCP to give up).
+        pool_recycle=1800,
     )
+    _drop_closed_connections(engine)
+    return engine
+
+
+def _drop_closed_connections(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # The driver saw the server close this connection (its socket is read by the event
+        # loop even when idle): a server that closed one has most likely closed them all, so
+        # the pool renews every connection older than now (InvalidatePoolError), at no
+        # round trip.
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if driver is not None and driver.is_closed():
+            raise InvalidatePoolError("the database server closed this connection")
 
 
 class _SqliteUtcDateTime(SQLITE_DATETIME):
