@@ -8,25 +8,30 @@ rolls back on any error — so a failed commit becomes a 5xx, never a 200 over l
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.util import await_
 
 from app.config import is_sqlite
@@ -36,6 +41,7 @@ from app.kit.private_files import private_file, tighten
 # session.info key of the clock of a unit of work (see bind_clock, session_clock).
 SESSION_CLOCK = "accord.clock"
 _SYSTEM_CLOCK = SystemClock()
+_Row = TypeVar("_Row")
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
@@ -164,8 +170,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # IMMEDIATE takes the write lock at BEGIN: a deferred transaction that read first
         # and wrote later could fail with SQLITE_BUSY_SNAPSHOT, and the audit chain's
         # append must never race.
-        # Read-only probes opt out with execution_options(sqlite_begin="DEFERRED").
+        # Read-only probes opt out with execution_options(sqlite_begin="DEFERRED"), and a
+        # single read outside any transaction (outside_transaction) with "NONE": the
+        # connection runs in the driver's autocommit mode, each statement on its own.
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode == "NONE":
+            return
         if mode == "DEFERRED":
             conn.exec_driver_sql("BEGIN DEFERRED")
             return
@@ -207,6 +217,80 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+# session.info key: set while the session's transaction holds a connection.
+_HOLDS_CONNECTION = "accord.holds_connection"
+
+
+@event.listens_for(Session, "after_begin")
+def _connection_taken(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info[_HOLDS_CONNECTION] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _connection_given_back(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_HOLDS_CONNECTION, None)
+
+
+def holds_connection(session: AsyncSession) -> bool:
+    """Whether ``session`` has begun a transaction on a connection (it has run a statement
+    or flushed since its last commit or rollback)."""
+    return bool(session.info.get(_HOLDS_CONNECTION))
+
+
+# What makes a connection run each statement on its own, without BEGIN and COMMIT.
+_NO_TRANSACTION = {
+    "postgresql": {"isolation_level": "AUTOCOMMIT"},
+    "sqlite": {"sqlite_begin": "NONE"},
+}
+
+
+@asynccontextmanager
+async def outside_transaction(session: AsyncSession) -> AsyncIterator[AsyncConnection]:
+    """A connection of ``session``'s database for a read that needs no transaction: one
+    statement, run without BEGIN and COMMIT (a round trip each on PostgreSQL; on SQLite the
+    in-process write lock), the connection back in the pool before the caller goes on.
+
+    What it reads is as fresh as a statement in a transaction begun now (on PostgreSQL
+    READ COMMITTED gives each statement its own snapshot anyway), but it is not part of
+    ``session``'s transaction: a caller that writes what it read does so through the
+    session (see adopt_loaded). Tests bind their sessions to one connection in an outer
+    transaction: that connection serves here too.
+    """
+    bind = session.bind
+    if isinstance(bind, AsyncConnection):
+        yield bind
+        return
+    if not isinstance(bind, AsyncEngine):  # pragma: no cover - sessions are made with one
+        raise RuntimeError("outside_transaction needs a session bound to an engine")
+    async with bind.connect() as connection:
+        yield await connection.execution_options(**_NO_TRANSACTION[bind.dialect.name])
+
+
+def adopt_loaded(session: AsyncSession, cls: type[_Row], values: Mapping[str, Any]) -> _Row:
+    """An instance of the mapped ``cls`` whose loaded state is ``values`` (every column
+    attribute, read by a Core statement), in ``session`` as if one of its queries had loaded
+    it: changes to it are flushed as UPDATEs, and ``session.get`` finds it without a query.
+    The instance the session already has for that row, if any, wins."""
+    mapper = sa_inspect(cls)
+    present = session.sync_session.identity_map.get(
+        mapper.identity_key_from_primary_key([values[key] for key in _primary_keys(mapper)])
+    )
+    if present is not None:
+        return present  # type: ignore[no-any-return]
+    instance: _Row = mapper.class_manager.new_instance()
+    for key, value in values.items():
+        set_committed_value(instance, key, value)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
+@cache
+def _primary_keys(mapper: Mapper[Any]) -> tuple[str, ...]:
+    return tuple(mapper.get_property_by_column(column).key for column in mapper.primary_key)
 
 
 def bind_clock(session: AsyncSession, clock: Clock) -> None:
