@@ -10,8 +10,8 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
+    LargeBinary,
     Select,
     Uuid,
     bindparam,
@@ -155,8 +155,8 @@ async def load_session_context(
     already holds one. Either way the session and user come back in ``session`` (changes
     to them are written by it, and ``session.get`` finds them without a query).
     """
-    statement, session_keys, user_keys = _session_context_statement()
-    parameters = {"token_macs": token_macs}
+    statement, session_keys, user_keys = _session_context_statement(len(token_macs))
+    parameters = {f"token_mac_{n}": mac for n, mac in enumerate(token_macs)}
     if in_transaction or holds_connection(session):
         rows = (await session.execute(statement, parameters)).all()
     else:
@@ -180,13 +180,18 @@ async def load_session_context(
 
 
 @cache
-def _session_context_statement() -> tuple[Select[Any], tuple[str, ...], tuple[str, ...]]:
-    """The statement of load_session_context, built once (building and keying it for the
-    compiled cache cost more than running it): Core, so that no ORM loading runs either.
-    Rows: the session's columns, then its user's, then totp_enabled, passkeys and one role
-    or membership (kind, organization_id, role; at least one row, NULLs without any)."""
+def _session_context_statement(
+    mac_count: int,
+) -> tuple[Select[Any], tuple[str, ...], tuple[str, ...]]:
+    """The statement of load_session_context for ``mac_count`` candidate MACs (one per key
+    version), built once (building and keying it for the compiled cache cost more than
+    running it): Core, so that no ORM loading runs either. The MACs are bound one by one
+    (token_mac_0, …): an expanding IN is rewritten on every execution (measured: 7 to 9% of
+    the whole read). Rows: the session's columns, then its user's, then totp_enabled,
+    passkeys and one role or membership (kind, organization_id, role; at least one row,
+    NULLs without any)."""
     sessions, users = AuthSession.__table__, User.__table__
-    macs: BindParameter[list[bytes]] = bindparam("token_macs", expanding=True)
+    macs = [bindparam(f"token_mac_{n}", type_=LargeBinary) for n in range(mac_count)]
     owner = select(sessions.c.user_id).where(sessions.c.token_mac.in_(macs)).scalar_subquery()
     facts = union_all(
         select(
