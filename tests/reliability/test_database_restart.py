@@ -65,24 +65,41 @@ async def served(fresh_database_url, tmp_path, test_keys):  # type: ignore[no-un
     await app.state.engine.dispose()
 
 
-async def _terminate_backends(database_url: str, *, running: str | None = None) -> int:
-    """End the server side of the app's connections to its database (all, or only those
-    running a statement that contains ``running``); how many were ended."""
+async def _on_server(database_url: str, query: str, *args: object) -> int:
+    """``query``'s one value, run on the server's maintenance database (whose connection is
+    none of the app's)."""
     url = make_url(database_url)
     conn = await asyncpg.connect(
         host=url.host, port=url.port, user=url.username, password=url.password, database="postgres"
     )
     try:
-        ended = await conn.fetchval(
-            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = $1 AND pid <> pg_backend_pid()"
-            " AND ($2::text IS NULL OR query LIKE '%' || $2 || '%')) AS ended",
-            url.database,
-            running,
-        )
+        return int(await conn.fetchval(query, url.database, *args))
     finally:
         await conn.close()
-    return int(ended)
+
+
+async def _terminate_backends(database_url: str, *, running: str | None = None) -> int:
+    """End the server side of the app's connections to its database (all, or only those
+    running a statement that contains ``running``); how many were ended."""
+    return await _on_server(
+        database_url,
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = $1 AND pid <> pg_backend_pid()"
+        " AND ($2::text IS NULL OR query LIKE '%' || $2 || '%')) AS ended",
+        running,
+    )
+
+
+async def _until_no_backends(database_url: str) -> None:
+    """Wait until every terminated server process has exited (they do so asynchronously):
+    their connections' sockets are closed then."""
+    for _ in range(200):
+        if not await _on_server(
+            database_url, "SELECT count(*) FROM pg_stat_activity WHERE datname = $1"
+        ):
+            return
+        await asyncio.sleep(0.05)
+    pytest.fail("terminated server processes did not exit")
 
 
 async def _get(client: httpx.AsyncClient, path: str) -> int:
@@ -98,7 +115,8 @@ async def test_requests_after_the_server_closed_every_connection_succeed(served)
     assert await _get(client, "/api/auth/session") == 200
 
     assert await _terminate_backends(database_url) >= 4
-    await asyncio.sleep(0.5)  # the server's close reaches the idle connections' sockets
+    await _until_no_backends(database_url)
+    await asyncio.sleep(0.1)  # the event loop reads the closed sockets
 
     statuses = [await _get(client, "/api/auth/session") for _ in range(3)]
     statuses += await asyncio.gather(*(_get(client, "/api/test/hold/0") for _ in range(4)))
