@@ -29,6 +29,7 @@ class DatabaseSettings(BaseModel):
     admin_url: SecretStr = SecretStr("")
     allow_sqlite_in_production: bool = False
     echo: bool = False
+    # PostgreSQL: each process keeps up to twice this many connections open (app/db.py).
     pool_size: int = Field(default=10, ge=1, le=200)
 
 

@@ -8,24 +8,30 @@ rolls back on any error — so a failed commit becomes a 5xx, never a 200 over l
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Mapper, Session, configure_mappers, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.util import await_
 
 from app.config import is_sqlite
@@ -35,6 +41,7 @@ from app.kit.private_files import private_file, tighten
 # session.info key of the clock of a unit of work (see bind_clock, session_clock).
 SESSION_CLOCK = "accord.clock"
 _SYSTEM_CLOCK = SystemClock()
+_Row = TypeVar("_Row")
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
@@ -48,14 +55,43 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
         _configure_sqlite(engine)
         keep_sqlite_private(engine, url)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=echo,
         hide_parameters=True,  # SQL parameters never reach logs or exception text
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
+        # Up to twice pool_size connections, as pool_size plus as many overflow had, but
+        # all of them kept: overflow connections were closed whenever they came back to a
+        # full pool, so under load each burst opened new ones (measured under wrk: 16 to 22
+        # a second per process, each a server process forked and several round trips), and
+        # signed-in reads ran at about half the rate they do without that churn.
+        pool_size=2 * pool_size,
+        max_overflow=0,
+        # No pool_pre_ping: with asyncpg it costs three round trips (BEGIN, a ping, ROLLBACK)
+        # on every checkout, more than a signed-in read itself. A connection the server
+        # closed (restart, pg_terminate_backend, idle timeout) is found without a round trip
+        # by _drop_closed_connections below; one that dies while in use fails its statement,
+        # SQLAlchemy sees a disconnect and recycles every connection of the pool opened
+        # before it, and the request answers 503 (app/errors.py). So a database restart
+        # costs each worker process at most the requests that were using a connection at
+        # that moment — none when the pool was idle — never a hang on a dead connection.
+        # pool_recycle renews connections that a firewall may have dropped silently (no
+        # close seen: that would otherwise wait for TCP to give up).
+        pool_recycle=1800,
     )
+    _drop_closed_connections(engine)
+    return engine
+
+
+def _drop_closed_connections(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # The driver saw the server close this connection (its socket is read by the event
+        # loop even when idle): a server that closed one has most likely closed them all, so
+        # the pool renews every connection older than now (InvalidatePoolError), at no
+        # round trip.
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if driver is not None and driver.is_closed():
+            raise InvalidatePoolError("the database server closed this connection")
 
 
 class _SqliteUtcDateTime(SQLITE_DATETIME):
@@ -143,8 +179,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # IMMEDIATE takes the write lock at BEGIN: a deferred transaction that read first
         # and wrote later could fail with SQLITE_BUSY_SNAPSHOT, and the audit chain's
         # append must never race.
-        # Read-only probes opt out with execution_options(sqlite_begin="DEFERRED").
+        # Read-only probes opt out with execution_options(sqlite_begin="DEFERRED"), and a
+        # single read outside any transaction (outside_transaction) with "NONE": the
+        # connection runs in the driver's autocommit mode, each statement on its own.
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode == "NONE":
+            return
         if mode == "DEFERRED":
             conn.exec_driver_sql("BEGIN DEFERRED")
             return
@@ -188,6 +228,83 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
+# session.info key: set while the session's transaction holds a connection.
+_HOLDS_CONNECTION = "accord.holds_connection"
+
+
+@event.listens_for(Session, "after_begin")
+def _connection_taken(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info[_HOLDS_CONNECTION] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _connection_given_back(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_HOLDS_CONNECTION, None)
+
+
+def holds_connection(session: AsyncSession) -> bool:
+    """Whether ``session`` has begun a transaction on a connection (it has run a statement
+    or flushed since its last commit or rollback)."""
+    return bool(session.info.get(_HOLDS_CONNECTION))
+
+
+# What makes a connection run each statement on its own, without BEGIN and COMMIT.
+_NO_TRANSACTION = {
+    "postgresql": {"isolation_level": "AUTOCOMMIT"},
+    "sqlite": {"sqlite_begin": "NONE"},
+}
+
+
+@asynccontextmanager
+async def outside_transaction(session: AsyncSession) -> AsyncIterator[AsyncConnection]:
+    """A connection of ``session``'s database for a read that needs no transaction: one
+    statement, run without BEGIN and COMMIT (a round trip each on PostgreSQL; on SQLite the
+    in-process write lock), the connection back in the pool before the caller goes on.
+
+    What it reads is as fresh as a statement in a transaction begun now (on PostgreSQL
+    READ COMMITTED gives each statement its own snapshot anyway), but it is not part of
+    ``session``'s transaction: a caller that writes what it read does so through the
+    session (see adopt_loaded). Tests bind their sessions to one connection in an outer
+    transaction: that connection serves here too.
+    """
+    bind = session.bind
+    if isinstance(bind, AsyncConnection):
+        yield bind
+        return
+    if not isinstance(bind, AsyncEngine):  # pragma: no cover - sessions are made with one
+        raise RuntimeError("outside_transaction needs a session bound to an engine")
+    async with bind.connect() as connection:
+        yield await connection.execution_options(**_NO_TRANSACTION[bind.dialect.name])
+
+
+def adopt_loaded(session: AsyncSession, cls: type[_Row], values: Mapping[str, Any]) -> _Row:
+    """An instance of the mapped ``cls`` whose loaded state is ``values`` (every column
+    attribute, read by a Core statement), in ``session`` as if one of its queries had loaded
+    it: changes to it are flushed as UPDATEs, and ``session.get`` finds it without a query.
+    The instance the session already has for that row, if any, wins."""
+    mapper = sa_inspect(cls)
+    present = session.sync_session.identity_map.get(
+        mapper.identity_key_from_primary_key([values[key] for key in _primary_keys(mapper)])
+    )
+    if present is not None:
+        return present  # type: ignore[no-any-return]
+    instance: _Row = mapper.class_manager.new_instance()
+    for key, value in values.items():
+        set_committed_value(instance, key, value)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
+@cache
+def _primary_keys(mapper: Mapper[Any]) -> tuple[str, ...]:
+    # Once per class: its attributes are instrumented once the mappers are configured
+    # (which the first query does, but adopt_loaded may come first).
+    configure_mappers()
+    return tuple(mapper.get_property_by_column(column).key for column in mapper.primary_key)
+
+
 def bind_clock(session: AsyncSession, clock: Clock) -> None:
     """Make ``clock`` the time of this unit of work: what code without a ``now`` of its own
     (the audit log's timestamps and checkpoints) reads through :func:`session_clock`."""
@@ -218,7 +335,13 @@ async def unit_of_work(
 
 
 class UnitOfWorkRoute(APIRoute):
-    """Route class that gives each request one session and commits it before responding."""
+    """Route class that gives each request one session and commits it before responding.
+
+    A request whose session never took a connection and holds no change (a signed-in read
+    answered from the actor, app/auth/dependencies.py) skips the commit: it would send
+    nothing, but costs some 20 µs of Python. One that read in a transaction commits it:
+    ending it with ROLLBACK instead would cost asyncpg the same round trip.
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -230,7 +353,8 @@ class UnitOfWorkRoute(APIRoute):
                 request.state.db = session
                 try:
                     response = await handler(request)
-                    await session.commit()
+                    if holds_connection(session) or _has_changes(session):
+                        await session.commit()
                 except BaseException:
                     await session.rollback()
                     raise
@@ -239,6 +363,10 @@ class UnitOfWorkRoute(APIRoute):
             return response
 
         return handle
+
+
+def _has_changes(session: AsyncSession) -> bool:
+    return bool(session.new or session.dirty or session.deleted)
 
 
 async def _request_session(request: Request) -> AsyncSession:

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.logs import current_request_id
@@ -151,8 +152,23 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(status=500, code="internal_error", title="Internal server error")
 
 
+async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    if not exc.connection_invalidated:
+        raise exc  # any other database error is a 500 (_unexpected_error)
+    # The connection died under the request (the database restarted, or closed it): the
+    # pool has already renewed its connections, so the next request should succeed.
+    log.warning("database connection lost", exc_info=exc)
+    return problem_response(
+        status=503,
+        code=ServiceUnavailable.code,
+        title=ServiceUnavailable.title,
+        headers={"Retry-After": "1"},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
+    app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)

@@ -48,7 +48,7 @@ class Organization(Base):
 
 URL = os.environ["BENCH_DATABASE_URL"]
 ROW = uuid.UUID(os.environ["BENCH_ROW_ID"])
-# 2 workers x (8 ORM + 8 raw) here, 2 x (8 + 8) in Accord: well under the server's
+# 2 workers x (8 ORM + 8 raw) here, 2 x 8 in Accord: well under the server's
 # max_connections (100 by default), which other clients share.
 engine = create_async_engine(URL.replace("postgresql://", "postgresql+asyncpg://"),
                              pool_size=8, max_overflow=0)
@@ -131,7 +131,9 @@ def main() -> None:
                 tmp,
                 ACCORD_DATABASE__URL=database_url,
                 ACCORD_LOG__LEVEL="WARNING",
-                ACCORD_DATABASE__POOL_SIZE="8",
+                # Accord keeps twice this many connections (app/db.py): 8 per worker, as
+                # the bare app's SQLAlchemy pool.
+                ACCORD_DATABASE__POOL_SIZE="4",
             )
             migrate(env)
             admin = signed_in_admin(env)

@@ -86,8 +86,15 @@ async def resolve_actor(
         return ANONYMOUS
     now = clock.now()
     macs = session_token_macs(token)
-    # One round trip: session, user, roles, memberships and factor state together.
-    context = await load_session_context(session, macs) if macs else None
+    # One round trip: session, user, roles, memberships and factor state together. A
+    # request that only reads runs it outside its transaction (no BEGIN and COMMIT around
+    # it; on SQLite, no write lock): a route that reads nothing more costs that statement
+    # alone. Other methods read it in their transaction, which their writes will need.
+    context = (
+        await load_session_context(session, macs, in_transaction=request.method not in SAFE_METHODS)
+        if macs
+        else None
+    )
     if context is None:
         return ANONYMOUS
     record, user = context.record, context.user

@@ -7,8 +7,19 @@ GET /api/auth/session answers from it without a query of its own.
 
 from __future__ import annotations
 
+import httpx
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from app.auth.dependencies import TOUCH_EVERY
+from app.auth.sessions.service import open_session
+from app.config import SessionSettings
+from app.db import unit_of_work
+from app.kit.clock import ManualClock, as_utc
+from app.main import create_app
+from app.models.identity import AuthSession
+from tests.auth.factories import make_user
+from tests.conftest import make_settings
 from tests.support.admin_session import ADMIN, admin, browse, signed_in_admin
 from tests.support.people import add_member, make_organization, make_person
 from tests.support.signed_out import signed_out
@@ -58,3 +69,74 @@ async def test_suspension_and_revocation_still_end_the_next_request(
     assert (await phone.get("/api/auth/session")).status_code == 200
     assert (await signed_in_admin.post(f"/api/users/{person.id}/suspend")).status_code == 200
     assert await signed_out(phone)
+
+
+class Transactions:
+    """Statements sent on an engine, and how many times a request's session began a
+    transaction (took a connection for BEGIN … COMMIT)."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.statements: list[str] = []
+        self.begun = 0
+        self._engine = engine
+
+    def _statement(self, conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        self.statements.append(statement.lstrip().split(None, 1)[0].upper())
+
+    def _begun(self, session, transaction, connection) -> None:  # type: ignore[no-untyped-def]
+        self.begun += 1
+
+    def __enter__(self) -> Transactions:
+        event.listen(self._engine.sync_engine, "before_cursor_execute", self._statement)
+        event.listen(Session, "after_begin", self._begun)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        event.remove(self._engine.sync_engine, "before_cursor_execute", self._statement)
+        event.remove(Session, "after_begin", self._begun)
+
+
+async def test_a_read_only_signed_in_request_opens_no_transaction(
+    fresh_database_url, tmp_path, test_keys
+) -> None:  # type: ignore[no-untyped-def]
+    """On a real engine (not the tests' one connection): the actor is read outside the
+    request's transaction, so GET /api/auth/session sends one statement and begins no
+    transaction (no BEGIN, COMMIT, or SQLite write lock); the idle-timeout touch, when due,
+    is still written and committed."""
+    app = create_app(make_settings(fresh_database_url, tmp_path), keys=test_keys)
+    clock = ManualClock()
+    app.state.clock = clock
+    async with unit_of_work(app.state.sessionmaker) as session:
+        user = await make_user(session)
+        issued = await open_session(
+            session,
+            user_id=user.id,
+            method="password",
+            now=clock.now(),
+            settings=SessionSettings(),
+            user_agent="test",
+        )
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="https://localhost",
+            cookies={"__Host-accord_session": issued.token},
+        ) as client:
+            with Transactions(app.state.engine) as seen:
+                response = await client.get("/api/auth/session")
+            assert response.status_code == 200
+            assert response.json()["state"] == "full"
+            assert (seen.statements, seen.begun) == (["SELECT"], 0)
+
+            clock.advance(TOUCH_EVERY)
+            with Transactions(app.state.engine) as seen:
+                assert (await client.get("/api/auth/session")).status_code == 200
+            assert "UPDATE" in seen.statements
+            assert seen.begun == 1
+        async with app.state.sessionmaker() as session:
+            record = await session.get(AuthSession, issued.record.id)
+            assert record is not None
+            assert as_utc(record.last_seen_at) == clock.now()
+    finally:
+        await app.state.engine.dispose()
