@@ -24,6 +24,20 @@ from app.models.identity import (
 )
 from app.models.memberships import AdminGrantRequest, Invitation, Membership, Organization
 from app.models.outbox import OutboxMessage
+from app.models.outreach import (
+    AppealOutreach,
+    Dispatch,
+    Document,
+    DocumentChunk,
+    FollowUp,
+    FollowUpDigest,
+    Recipient,
+    RecipientGroup,
+    RecipientGroupMember,
+    Response,
+    ResponseStance,
+    UpdateSubscription,
+)
 from app.models.signatories import (
     AppealCustodian,
     CustodyKey,
@@ -42,6 +56,7 @@ __all__ = [
     "AppealComment",
     "AppealCustodian",
     "AppealEditor",
+    "AppealOutreach",
     "AppealParticipant",
     "AppealRevision",
     "AppealSuggestion",
@@ -54,7 +69,12 @@ __all__ = [
     "AuthThrottle",
     "Base",
     "CustodyKey",
+    "Dispatch",
+    "Document",
+    "DocumentChunk",
     "EmailChange",
+    "FollowUp",
+    "FollowUpDigest",
     "Invitation",
     "Membership",
     "OidcIdentity",
@@ -63,7 +83,12 @@ __all__ = [
     "Passkey",
     "PlatformRole",
     "PlatformRoleGrant",
+    "Recipient",
+    "RecipientGroup",
+    "RecipientGroupMember",
     "RecoveryCode",
+    "Response",
+    "ResponseStance",
     "Signature",
     "SignatureCount",
     "SigningWindow",
@@ -71,6 +96,7 @@ __all__ = [
     "TranslationRevision",
     "UnsealApproval",
     "UnsealRequest",
+    "UpdateSubscription",
     "User",
     "UserStatus",
 ]

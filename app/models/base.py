@@ -39,7 +39,10 @@ NAMING_CONVENTION = {
 }
 
 DataClass = Literal["public", "metadata", "internal", "sealed"]
-Protection = Literal["plaintext", "aead", "blind_index", "token_mac", "password_hash", "hpke"]
+# "file_key": AES-256-GCM under a per-file key that is itself stored "aead" (documents).
+Protection = Literal[
+    "plaintext", "aead", "blind_index", "token_mac", "password_hash", "hpke", "file_key"
+]
 
 
 def classified(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import DateTime, Integer, LargeBinary, String, Uuid
+from sqlalchemy import Date, DateTime, Integer, LargeBinary, String, Uuid
 from sqlalchemy.types import Boolean
 
 import app.models  # noqa: F401 - every model on the metadata
 from app.models.base import Base
 
 DATA_CLASSES = {"public", "metadata", "internal", "sealed"}
-STORED_PROTECTED = {"aead", "blind_index", "token_mac", "password_hash"}
+STORED_PROTECTED = {"aead", "blind_index", "token_mac", "password_hash", "file_key"}
 
 
 def _columns():  # type: ignore[no-untyped-def]
@@ -41,7 +41,7 @@ def test_encrypted_columns_are_binary() -> None:
     wrong = [
         f"{table.name}.{column.name}"
         for table, column in _columns()
-        if column.info.get("protection") in {"aead", "blind_index", "token_mac", "hpke"}
+        if column.info.get("protection") in {"aead", "blind_index", "token_mac", "hpke", "file_key"}
         and not isinstance(column.type, LargeBinary)
     ]
     assert wrong == []
@@ -59,7 +59,7 @@ def test_sealed_columns_use_hpke() -> None:
 def test_metadata_columns_cannot_hold_free_text() -> None:
     # Metadata is plaintext because keys, joins and order need it: ids, times, numbers,
     # flags, short codes and digests. A long string there would be a place for a name.
-    allowed = (Uuid, DateTime, Integer, Boolean, LargeBinary)
+    allowed = (Uuid, DateTime, Date, Integer, Boolean, LargeBinary)
     wrong = []
     for table, column in _columns():
         if column.info["data_class"] != "metadata":

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Integer, LargeBinary, String, Table, Uuid
+from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, String, Table, Uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,7 @@ from app.audit import AuditAction, record_event
 from app.auth.passwords import hash_password, password_hasher
 from app.keys import current_keyring
 from app.kit.crypto.blind_index import blind_index
+from app.kit.crypto.file_chunks import encrypt_chunk, new_file_key
 from app.kit.crypto.sealing import generate_sealing_keypair, seal
 from app.kit.crypto.tokens import token_mac
 from app.models.base import Base, Encrypted, new_id
@@ -47,6 +48,16 @@ KNOWN_IN_TABLE = {
     "signatures.kind": "member",
     "signatures.tier": "withheld",
     "signatures.status": "counted",
+    # Outreach (CHECKed, app/models/outreach.py).
+    "recipients.kind": "government",
+    "dispatches.channel": "post",
+    "dispatches.delivery": "recorded",
+    "responses.channel": "post",
+    "responses.kind": "substantive_reply",
+    "response_stances.stance": "supports",
+    "documents.role": "response",
+    "documents.state": "stored",
+    "documents.media_type": "application/pdf",
 }
 AUDIT_TABLES = {"audit_events", "audit_head", "audit_checkpoints"}
 
@@ -121,6 +132,8 @@ def _metadata_value(table: Table, column: Any, ids: dict[str, uuid.UUID], now: d
         return new_id()
     if isinstance(kind, DateTime):
         return now
+    if isinstance(kind, Date):
+        return now.date()
     if isinstance(kind, Boolean):
         return False
     if isinstance(kind, Integer):
@@ -142,6 +155,9 @@ def _protected_value(column: Any, canary: str, source: str | None) -> Any:
         return token_mac(keyring, canary, purpose="canary")
     if protection == "password_hash":
         return hash_password(password_hasher(TEST_AUTH), canary)
+    if protection == "file_key":
+        # Under a file key of its own, as app/outreach stores a document's chunks.
+        return encrypt_chunk(new_file_key(), canary.encode(), file_id=new_id(), seq=0, last=True)
     if protection == "hpke":
         # Sealed to a key nobody keeps, as the server seals to a custody key it lacks.
         return seal(generate_sealing_keypair()[1], canary.encode(), info=b"canary")
