@@ -1,0 +1,1 @@
+"""Outreach: recipients, letters, dispatches, responses, follow-ups, documents, tracker."""
