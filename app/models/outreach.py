@@ -373,11 +373,12 @@ class DocumentChunk(Base):
 
 
 class UpdateSubscription(IdMixin, TimestampMixin, Base):
-    """A signer who asked to be told when a response to an appeal is published.
+    """A public signer who asked to be told when a response to an appeal is published.
 
-    Kept apart from the signature (no link to it, so it says nothing about a tier): the
-    address is internal, given by the signer for this purpose; ``email_index`` keeps one
-    row per address and appeal and lets the signer unsubscribe."""
+    Kept apart from the signature (no link to it, so it says nothing about a tier) and made
+    only once the address is proven (the signing code); ``created_at`` is the day, not the
+    moment, so it cannot be matched to a confirmation time. The address is internal, given
+    by the signer for this purpose; ``email_index`` keeps one row per address and appeal."""
 
     __tablename__ = "update_subscriptions"
     __table_args__ = (UniqueConstraint("appeal_id", "email_index"),)
@@ -393,5 +394,11 @@ class UpdateSubscription(IdMixin, TimestampMixin, Base):
         ),
     )
     language: Mapped[str] = mapped_column(String(LANGUAGE_TAG), info=METADATA)
+    # A random token put in every update email's unsubscribe link: kept encrypted to be
+    # written into the emails, and as its SHA-256 to find the row (it carries 256 bits,
+    # so an unkeyed hash of it gives nothing away).
+    unsubscribe_token_ct: Mapped[bytes] = encrypted_column()
+    unsubscribe_sha256: Mapped[str] = mapped_column(String(SHA256_HEX), unique=True, info=METADATA)
 
     email = Encrypted("email_ct")
+    unsubscribe_token = Encrypted("unsubscribe_token_ct")

@@ -154,6 +154,29 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     # To public signers: the appeal's title only (they chose to sign it), never a name.
+    "appeal_update": {
+        "en": (
+            "A response to the appeal you signed",
+            'Hello,\n\nA response from {recipient} to the appeal "{title}" has been published. '
+            "Read it on the appeal's tracker:\n\n{tracker_url}\n\nYou receive this because "
+            "you asked for updates when you signed. To stop them, open this link and confirm:"
+            "\n\n{unsubscribe_url}\n",
+        ),
+        "be": (
+            "Адказ на зварот, які вы падпісалі",
+            "Вітаем!\n\nАпублікаваны адказ ад {recipient} на зварот «{title}». Прачытайце "
+            "яго на старонцы звароту:\n\n{tracker_url}\n\nВы атрымліваеце гэты ліст, бо "
+            "папрасілі паведамляць навіны, калі падпісвалі. Каб адмовіцца, адкрыйце гэтую "
+            "спасылку і пацвердзіце:\n\n{unsubscribe_url}\n",
+        ),
+        "ru": (
+            "Ответ на обращение, которое вы подписали",
+            "Здравствуйте!\n\nОпубликован ответ от {recipient} на обращение «{title}». "
+            "Прочитайте его на странице обращения:\n\n{tracker_url}\n\nВы получаете это "
+            "письмо, потому что при подписании попросили сообщать новости. Чтобы отказаться, "
+            "откройте эту ссылку и подтвердите:\n\n{unsubscribe_url}\n",
+        ),
+    },
     "signing_code": {
         "en": (
             "Your code to confirm your signature",

@@ -18,6 +18,7 @@ from app.auth.network import client_address
 from app.db import DbSession, UnitOfWorkRoute
 from app.keys import current_keyring
 from app.kit.schemas import Outcome
+from app.outreach import updates
 from app.signatories import counts as counting
 from app.signatories import custody, public, service
 from app.signatories.policy import signing_open
@@ -33,6 +34,7 @@ from app.signatories.schemas import (
     PublicWithdrawalConfirmIn,
     PublicWithdrawalIn,
     ReceiptRead,
+    UnsubscribeIn,
 )
 
 router = APIRouter(prefix="/public", tags=["public signing"], route_class=UnitOfWorkRoute)
@@ -177,6 +179,14 @@ async def confirm_public_signature(
         now=clock.now(),
         settings=settings,
     )
+    if body.updates:
+        await updates.subscribe(
+            session,
+            appeal_id=appeal_id,
+            email=body.email,
+            language=body.language,
+            now=clock.now(),
+        )
     return PublicReceipt(
         status=signature.status,  # type: ignore[arg-type]
         tier=signature.tier,  # type: ignore[arg-type]
@@ -331,4 +341,16 @@ async def withdraw_public_signature(
         now=clock.now(),
         settings=settings,
     )
+    return Outcome()
+
+
+@router.post(
+    "/updates/unsubscribe",
+    operation_id="unsubscribeFromUpdates",
+    response_model=Outcome,
+)
+async def unsubscribe_from_updates(body: UnsubscribeIn, session: DbSession) -> Outcome:
+    """End an email subscription to an appeal's updates (the token from the email's link).
+    The answer is the same whether or not the token was known."""
+    await updates.unsubscribe(session, token=body.token)
     return Outcome()

@@ -397,6 +397,14 @@ class CodeSent(BaseModel):
 class PublicConfirmIn(Input):
     email: EmailAddress
     code: Code
+    # Email me when a government's response is published (app/outreach/updates.py): the
+    # address is then kept, encrypted and apart from the signature, until unsubscribed.
+    updates: bool = False
+    language: Language = "en"
+
+
+class UnsubscribeIn(Input):
+    token: Annotated[str, StringConstraints(min_length=16, max_length=128)]
 
 
 class PublicReceipt(BaseModel):

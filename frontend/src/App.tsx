@@ -26,6 +26,9 @@ const SigningPage = lazy(() => import("./features/signatories/SigningPage").then
 const PublicSigningPage = lazy(() =>
   import("./features/signatories/PublicSigningPage").then((m) => ({ default: m.PublicSigningPage })),
 );
+const UnsubscribePage = lazy(() =>
+  import("./features/signatories/UnsubscribePage").then((m) => ({ default: m.UnsubscribePage })),
+);
 
 /** The routes inside the page shell; main.tsx supplies the router (tests use a MemoryRouter). */
 export function App() {
@@ -47,6 +50,7 @@ export function App() {
                 <Route path="/appeals/:appealId" element={<AppealPage />} />
                 <Route path="/appeals/:appealId/sign" element={<SigningPage />} />
                 <Route path="/sign/:appealId" element={<PublicSigningPage />} />
+                <Route path="/updates/unsubscribe" element={<UnsubscribePage />} />
                 <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
                 <Route path="/admin/*" element={<AdminPage />} />
                 <Route path="/invitation" element={<InvitationPage />} />

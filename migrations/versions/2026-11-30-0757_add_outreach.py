@@ -139,6 +139,8 @@ def upgrade() -> None:
         sa.Column("email_ct", sa.LargeBinary(), nullable=False),
         sa.Column("email_index", sa.LargeBinary(length=36), nullable=False),
         sa.Column("language", sa.String(length=35), nullable=False),
+        sa.Column("unsubscribe_token_ct", sa.LargeBinary(), nullable=False),
+        sa.Column("unsubscribe_sha256", sa.String(length=64), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -150,6 +152,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_update_subscriptions")),
         sa.UniqueConstraint(
             "appeal_id", "email_index", name=op.f("uq_update_subscriptions_appeal_id_email_index")
+        ),
+        sa.UniqueConstraint(
+            "unsubscribe_sha256", name=op.f("uq_update_subscriptions_unsubscribe_sha256")
         ),
     )
     op.create_table(

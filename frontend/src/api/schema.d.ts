@@ -1870,6 +1870,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/updates/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unsubscribe From Updates
+         * @description End an email subscription to an appeal's updates (the token from the email's link).
+         *     The answer is the same whether or not the token was known.
+         */
+        post: operations["unsubscribeFromUpdates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/signature-receipts/check": {
         parameters: {
             query?: never;
@@ -3389,6 +3410,17 @@ export interface components {
              * @description One bare address (no name, quotes or list); the part before @ in ASCII; internationalized domains are stored in their ASCII (xn--) form
              */
             email: string;
+            /**
+             * Language
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "be" | "ru";
+            /**
+             * Updates
+             * @default false
+             */
+            updates: boolean;
         };
         /**
          * PublicReceipt
@@ -4183,6 +4215,11 @@ export interface components {
             custodian_id: string;
             /** Sealed Share */
             sealed_share: string;
+        };
+        /** UnsubscribeIn */
+        UnsubscribeIn: {
+            /** Token */
+            token: string;
         };
         /** UserAdminRead */
         UserAdminRead: {
@@ -11187,6 +11224,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChallengeRead"];
+                };
+            };
+        };
+    };
+    unsubscribeFromUpdates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnsubscribeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Outcome"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -321,6 +321,10 @@ SIGNATORIES_POLICY: dict[tuple[str, str], Rule] = {
         everyone(), params={"appeal_id": appeal_id}, expect_other=everyone("404")
     ),
     ("POST", "/api/public/challenges"): Rule(everyone()),
+    # The link in an update email: anyone holding a token (an unknown one ends nothing).
+    ("POST", "/api/public/updates/unsubscribe"): Rule(
+        everyone(), body=_fixed({"token": "matrix-unknown-token-0123456789"})
+    ),
     ("POST", "/api/public/appeals/{appeal_id}/signatures"): Rule(
         everyone(),
         params={"appeal_id": appeal_id},

@@ -135,7 +135,13 @@ describe("the public signing page", { timeout: 30_000 }, () => {
     expect((await screen.findByTestId("receipt-code")).textContent).toBe(RECEIPT);
     expect(screen.getByTestId("receipt-hash").textContent).toBe(HASH);
     expect(screen.getByText("How your name appears: Withheld.")).toBeTruthy();
-    expect(server.calls("POST", CONFIRM)[0]?.body).toEqual({ email: EMAIL, code: "123456" });
+    // Updates by email only when asked for.
+    expect(server.calls("POST", CONFIRM)[0]?.body).toEqual({
+      email: EMAIL,
+      code: "123456",
+      updates: false,
+      language: "en",
+    });
     expect(screen.queryByTestId("public-sign-form")).toBeNull();
     // The counts are read again: the signature may have changed them.
     await waitFor(() => expect(server.calls("GET", PAGE)).toHaveLength(2));

@@ -233,13 +233,15 @@ function CodeStep({
 }) {
   const { t } = useTranslation();
   const action = useAction();
+  const language = useEmailLanguage();
   const [code, setCode] = useState("");
+  const [updates, setUpdates] = useState(false);
 
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     void action.run(async () => {
       try {
-        onConfirmed(await confirmPublicSignature(appealId, email, digits(code)));
+        onConfirmed(await confirmPublicSignature(appealId, email, digits(code), updates, language));
       } catch (error) {
         if (isApiError(error, "signing_closed")) onClosed();
         throw error;
@@ -270,6 +272,10 @@ function CodeStep({
         maxLength={12}
         required
       />
+      <label className="choice__option" data-testid="updates-opt-in">
+        <input type="checkbox" checked={updates} onChange={(event) => setUpdates(event.target.checked)} />{" "}
+        {t("signing.public.code.updates")}
+      </label>
       <PublicError error={action.error} />
       <div className="actions">
         <button type="submit" className="button button--primary" disabled={action.busy || digits(code).length !== 6}>

@@ -82,13 +82,22 @@ export const newChallenge = () => unwrap(api.POST("/api/public/challenges"));
 export const signPublicly = (appealId: string, body: PublicSignatureInput) =>
   unwrap(api.POST("/api/public/appeals/{appeal_id}/signatures", { params: appealPath(appealId), body }));
 
-export const confirmPublicSignature = (appealId: string, email: string, code: string) =>
+export const confirmPublicSignature = (
+  appealId: string,
+  email: string,
+  code: string,
+  updates: boolean,
+  language: EmailLanguage,
+) =>
   unwrap(
     api.POST("/api/public/appeals/{appeal_id}/signatures/confirm", {
       params: appealPath(appealId),
-      body: { email, code },
+      body: { email, code, updates, language },
     }),
   );
+
+export const unsubscribeFromUpdates = (token: string) =>
+  unwrap(api.POST("/api/public/updates/unsubscribe", { body: { token } }));
 
 export const askPublicWithdrawal = (appealId: string, receiptCode: string, email: string, language: EmailLanguage) =>
   unwrap(
