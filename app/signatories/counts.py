@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kit.upsert import insert_for
-from app.models.signatories import COUNT_SLOTS, SignatureCount
+from app.models.signatories import COUNT_SLOTS, TIERS, SignatureCount
+from app.signatories.schemas import CountsRead
 
 SMALL_CELL = 10
 
@@ -100,3 +101,19 @@ def public_figure(count: int) -> int | None:
     """``count`` as shown to people outside the appeal: None for a cell under SMALL_CELL
     (zero included: "none yet" would also say something about a small appeal)."""
     return count if count >= SMALL_CELL else None
+
+
+def counts_read(found: Counts, *, exact: bool) -> CountsRead:
+    """The counts as the API shows them: exact, or as the public sees them (small cells
+    hidden)."""
+    shown = (lambda n: n) if exact else public_figure
+    return CountsRead(
+        exact=exact,
+        total=shown(found.counted),
+        organizations=shown(found.get("counted", kind="organization")),
+        people=shown(found.counted - found.get("counted", kind="organization")),
+        by_tier={tier: shown(found.get("counted", tier=tier)) for tier in TIERS},  # type: ignore[misc]
+        awaiting_reconsent=shown(found.get("awaiting_reconsent")),
+        pending_second_officer=shown(found.get("pending_second_officer")),
+        invalidated=shown(found.get("invalidated")),
+    )

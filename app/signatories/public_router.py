@@ -22,7 +22,6 @@ from app.outreach import updates
 from app.signatories import counts as counting
 from app.signatories import custody, public, service
 from app.signatories.policy import signing_open
-from app.signatories.router import counts_read
 from app.signatories.schemas import (
     ChallengeRead,
     CodeSent,
@@ -73,7 +72,7 @@ async def get_public_appeal(
         if revision is not None
         else [],
         tiers=window.tiers,  # type: ignore[arg-type]
-        counts=counts_read(await counting.read(session, appeal.id), exact=False),
+        counts=counting.counts_read(await counting.read(session, appeal.id), exact=False),
         custody_threshold=window.custody_threshold,
         custodians=len(await custody.custodians_of(session, appeal.id)),
     )

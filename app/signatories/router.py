@@ -28,7 +28,6 @@ from app.signatories import counts as counting
 from app.signatories import custody, export, invalidation, service, unsealing
 from app.signatories.policy import may_browse_open_appeals
 from app.signatories.schemas import (
-    CountsRead,
     CustodianCandidate,
     CustodianCandidates,
     CustodyKeyIn,
@@ -79,9 +78,6 @@ def signing_responses(conflicts: str = "") -> dict[int | str, dict[str, Any]]:
     return {**NOT_VISIBLE, 409: {"description": described}}
 
 
-TIERS = ("public", "withheld", "counted")
-
-
 def _window_read(window: SigningWindow, custodians: int) -> SigningWindowRead:
     return SigningWindowRead(
         closes_at=window.closes_at,
@@ -94,20 +90,6 @@ def _window_read(window: SigningWindow, custodians: int) -> SigningWindowRead:
         custody_threshold=window.custody_threshold,
         custodians=custodians,
         ended_at=window.ended_at,
-    )
-
-
-def counts_read(found: counting.Counts, *, exact: bool) -> CountsRead:
-    shown = (lambda n: n) if exact else counting.public_figure
-    return CountsRead(
-        exact=exact,
-        total=shown(found.counted),
-        organizations=shown(found.get("counted", kind="organization")),
-        people=shown(found.counted - found.get("counted", kind="organization")),
-        by_tier={tier: shown(found.get("counted", tier=tier)) for tier in TIERS},  # type: ignore[misc]
-        awaiting_reconsent=shown(found.get("awaiting_reconsent")),
-        pending_second_officer=shown(found.get("pending_second_officer")),
-        invalidated=shown(found.get("invalidated")),
     )
 
 
@@ -181,7 +163,9 @@ async def _signing_read(
         blocks=appeals.block_reads(appeals.revision_blocks(revision))
         if revision is not None
         else [],
-        counts=counts_read(await counting.read(session, appeal.id), exact=rights.exact_counts),
+        counts=counting.counts_read(
+            await counting.read(session, appeal.id), exact=rights.exact_counts
+        ),
         mine=[
             _mine_read(
                 s,
