@@ -195,6 +195,14 @@ class AuditAction(StrEnum):
     )
     CUSTODY_KEY_SET = "custody_key.set", "A person set up or replaced their custody public key."
 
+    # --- outreach: the public tracker ---------------------------------------------------
+    TRACKER_PUBLISHED = (
+        "tracker.published",
+        "A coordinator published an appeal's tracker: its text, public signatories, counts "
+        "and the recipients' status are public.",
+    )
+    TRACKER_UNPUBLISHED = "tracker.unpublished", "A coordinator took an appeal's tracker down."
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",

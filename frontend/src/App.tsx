@@ -26,6 +26,9 @@ const SigningPage = lazy(() => import("./features/signatories/SigningPage").then
 const PublicSigningPage = lazy(() =>
   import("./features/signatories/PublicSigningPage").then((m) => ({ default: m.PublicSigningPage })),
 );
+const TrackerPage = lazy(() =>
+  import("./features/outreach/tracker/TrackerPage").then((m) => ({ default: m.TrackerPage })),
+);
 const UnsubscribePage = lazy(() =>
   import("./features/signatories/UnsubscribePage").then((m) => ({ default: m.UnsubscribePage })),
 );
@@ -51,6 +54,7 @@ export function App() {
                 <Route path="/appeals/:appealId/sign" element={<SigningPage />} />
                 <Route path="/sign/:appealId" element={<PublicSigningPage />} />
                 <Route path="/updates/unsubscribe" element={<UnsubscribePage />} />
+                <Route path="/track/:appealId" element={<TrackerPage />} />
                 <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
                 <Route path="/admin/*" element={<AdminPage />} />
                 <Route path="/invitation" element={<InvitationPage />} />

@@ -697,6 +697,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/appeals/{appeal_id}/tracker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Tracker
+         * @description Whether the appeal's public tracker is published, and where.
+         */
+        get: operations["getTracker"];
+        /**
+         * Set Tracker
+         * @description Publish the tracker (the text, public signatories, counts and each recipient's status
+         *     and published stances become public) or take it down.
+         */
+        put: operations["setTracker"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appeals/{appeal_id}/transitions": {
         parameters: {
             query?: never;
@@ -1864,6 +1889,46 @@ export interface paths {
          * @description A proof-of-work challenge for one submission (valid 10 minutes; stateless).
          */
         post: operations["newChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/trackers/{appeal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Public Tracker
+         * @description A published tracker, for anyone.
+         */
+        get: operations["getPublicTracker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/trackers/{appeal_id}/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Public Tracker Feed
+         * @description The published responses as an Atom feed.
+         */
+        get: operations["getPublicTrackerFeed"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3510,6 +3575,32 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** PublicTrackerRead */
+        PublicTrackerRead: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Blocks */
+            blocks: components["schemas"]["BlockRead"][];
+            counts: components["schemas"]["CountsRead"];
+            /** More Signatories */
+            more_signatories: boolean;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Recipients */
+            recipients: components["schemas"]["TrackedRecipient"][];
+            /** Revision Sha256 */
+            revision_sha256: string;
+            /** Signatories */
+            signatories: components["schemas"]["PublicSignatureRead"][];
+            /** Title */
+            title: string;
+        };
         /** PublicWithdrawalConfirmIn */
         PublicWithdrawalConfirmIn: {
             /** Code */
@@ -3533,6 +3624,40 @@ export interface components {
             language: "en" | "be" | "ru";
             /** Receipt Code */
             receipt_code: string;
+        };
+        /** PublishedResponse */
+        PublishedResponse: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "acknowledgement" | "substantive_reply" | "refusal" | "referral" | "meeting_offered";
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Stances */
+            stances: components["schemas"]["PublishedStance"][];
+        };
+        /** PublishedStance */
+        PublishedStance: {
+            /** Ask Id */
+            ask_id: string;
+            /** Ask Number */
+            ask_number: number;
+            /** Quote */
+            quote: string | null;
+            /**
+             * Stance
+             * @enum {string}
+             */
+            stance: "supports" | "partially_supports" | "opposes" | "no_position" | "not_addressed";
         };
         /** Readiness */
         Readiness: {
@@ -4068,6 +4193,41 @@ export interface components {
              * @description Base32 secret for manual entry; shown this once
              */
             secret: string;
+        };
+        /** TrackedRecipient */
+        TrackedRecipient: {
+            /** Country */
+            country: string | null;
+            /**
+             * First Sent On
+             * Format: date
+             */
+            first_sent_on: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Responses */
+            responses: components["schemas"]["PublishedResponse"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "awaiting_response" | "acknowledged" | "responded" | "refused" | "referred" | "closed";
+        };
+        /** TrackerIn */
+        TrackerIn: {
+            /** Published */
+            published: boolean;
+        };
+        /** TrackerRead */
+        TrackerRead: {
+            /** Path */
+            path: string;
+            /** Published */
+            published: boolean;
+            /** Published At */
+            published_at: string | null;
         };
         /** TransitionRequest */
         TransitionRequest: {
@@ -7186,6 +7346,153 @@ export interface operations {
             };
             /** @description appeal_not_found: no such appeal, or one the caller may not see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTracker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackerRead"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setTracker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackerRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description text_not_frozen */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11224,6 +11531,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChallengeRead"];
+                };
+            };
+        };
+    };
+    getPublicTracker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicTrackerRead"];
+                };
+            };
+            /** @description tracker_not_found: no published tracker */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublicTrackerFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An Atom feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": unknown;
+                };
+            };
+            /** @description tracker_not_found: no published tracker */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

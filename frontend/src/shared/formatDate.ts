@@ -49,3 +49,17 @@ export function formatDateTime(value: string | null | undefined, language: strin
   }
   return new Intl.DateTimeFormat(language, DATE_TIME).format(date);
 }
+
+/** A calendar day from the API ("2026-03-01") in the interface language, with no time and no
+ * time zone shift (a day is not an instant). */
+export function formatDay(value: string | null | undefined, language: string): string {
+  const match = value ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
+  if (!match) return "—";
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const months = MONTHS[language.split("-")[0] ?? ""];
+  if (months) return `${day} ${months[month - 1]} ${year}`;
+  if (Intl.DateTimeFormat.supportedLocalesOf([language]).length === 0) return value ?? "—";
+  return new Intl.DateTimeFormat(language, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(year, month - 1, day)),
+  );
+}

@@ -1,0 +1,17 @@
+"""What tracker requests can be refused with; the codes are stable API."""
+
+from __future__ import annotations
+
+from app.errors import Conflict, NotFound
+
+
+class TrackerNotFound(NotFound):
+    # Also what anyone gets for an appeal whose tracker is not published.
+    code, title = "tracker_not_found", "No published tracker for this appeal"
+
+
+class TextNotFrozen(Conflict):
+    code, title = (
+        "text_not_frozen",
+        "This appeal has no frozen text yet: there is nothing to publish or send",
+    )

@@ -1,0 +1,220 @@
+"""The public tracker: published by a coordinator, read by anyone; shows the frozen text,
+public signatories, bucketed counts and each recipient's status from *published* responses
+only — never contacts, summaries or an unpublished response."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from app.models.audit import AuditEvent
+from app.models.outbox import OutboxMessage
+from app.models.outreach import Dispatch, Recipient, Response, ResponseStance
+from app.outreach import updates
+from app.outreach.tracker.service import public_status
+from tests.appeals.conftest import Cast, read_text, start_appeal
+
+CONTACT = "canary-contact@gov.example"
+SUMMARY = "canary internal summary of the call"
+
+
+async def _recipient(session, name: str, country: str) -> Recipient:  # type: ignore[no-untyped-def]
+    recipient = Recipient(kind="government", country=country, language="en")
+    recipient.name = name
+    recipient.addressee = f"The Honourable Minister\n{name}"
+    recipient.email = CONTACT
+    recipient.postal_address = "1 Canary Street"
+    session.add(recipient)
+    await session.flush()
+    return recipient
+
+
+async def _dispatch(session, appeal: dict[str, Any], recipient: Recipient) -> Dispatch:  # type: ignore[no-untyped-def]
+    dispatch = Dispatch(
+        appeal_id=uuid.UUID(appeal["appeal_id"]),
+        recipient_id=recipient.id,
+        revision_sha256=appeal["revision_sha256"],
+        language="en",
+        channel="post",
+        sent_on=date(2026, 11, 2),
+    )
+    session.add(dispatch)
+    await session.flush()
+    return dispatch
+
+
+async def _response(  # type: ignore[no-untyped-def]
+    session, dispatch: Dispatch, kind: str, *, published: bool, stances: dict[str, str]
+) -> Response:
+    response = Response(
+        dispatch_id=dispatch.id,
+        received_on=date(2026, 11, 20),
+        channel="email",
+        kind=kind,
+        published=published,
+    )
+    response.summary = SUMMARY
+    session.add(response)
+    await session.flush()
+    for ask_id, stance in stances.items():
+        row = ResponseStance(response_id=response.id, ask_id=ask_id, stance=stance)
+        row.quote = f"We {stance} this."
+        session.add(row)
+    await session.flush()
+    return response
+
+
+@pytest.fixture
+async def written(session, cast: Cast, signing: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Denmark answered (published), Estonia answered (not published), Latvia did not."""
+    _, blocks = await read_text(cast["coordinator"], signing["appeal_id"])
+    asks = [b["id"] for b in blocks if b["kind"] == "ask"]
+    denmark = await _recipient(session, "Denmark — Prime Minister", "DK")
+    estonia = await _recipient(session, "Estonia — Foreign Minister", "EE")
+    latvia = await _recipient(session, "Latvia <script>alert(1)</script>", "LV")
+    to_denmark = await _dispatch(session, signing, denmark)
+    to_estonia = await _dispatch(session, signing, estonia)
+    await _dispatch(session, signing, latvia)
+    await _response(
+        session,
+        to_denmark,
+        "substantive_reply",
+        published=True,
+        stances={asks[0]: "supports", asks[1]: "partially_supports"},
+    )
+    await _response(session, to_estonia, "refusal", published=False, stances={asks[0]: "opposes"})
+    await session.commit()
+    return {"appeal": signing, "asks": asks}
+
+
+def _path(appeal: dict[str, Any]) -> str:
+    return f"/api/appeals/{appeal['appeal_id']}/tracker"
+
+
+def _public(appeal: dict[str, Any]) -> str:
+    return f"/api/public/trackers/{appeal['appeal_id']}"
+
+
+async def test_nothing_is_public_until_a_coordinator_publishes(client, cast: Cast, written) -> None:  # type: ignore[no-untyped-def]
+    appeal = written["appeal"]
+    assert (await client.get(_public(appeal))).json()["code"] == "tracker_not_found"
+    assert (await client.get(f"{_public(appeal)}/feed")).status_code == 404
+    # Writers read whether it is published; only a coordinator publishes.
+    assert (await cast["a_rep"].get(_path(appeal))).json()["published"] is False
+    assert (await cast["a_rep"].put(_path(appeal), json={"published": True})).status_code == 403
+    assert (await cast["a_member"].get(_path(appeal))).status_code == 403
+    assert (await cast["c_member"].put(_path(appeal), json={"published": True})).status_code == 404
+
+    published = await cast["coordinator"].put(_path(appeal), json={"published": True})
+    assert published.status_code == 200, published.text
+    assert published.json()["path"] == f"/track/{appeal['appeal_id']}"
+    assert (await client.get(_public(appeal))).status_code == 200
+
+    down = await cast["coordinator"].put(_path(appeal), json={"published": False})
+    assert down.json()["published"] is False
+    assert (await client.get(_public(appeal))).status_code == 404
+
+
+async def test_anyone_sees_published_stances_and_nothing_internal(  # type: ignore[no-untyped-def]
+    client: httpx.AsyncClient, session, cast: Cast, written
+) -> None:
+    appeal = written["appeal"]
+    assert (
+        await cast["coordinator"].put(_path(appeal), json={"published": True})
+    ).status_code == 200
+    seen = await client.get(_public(appeal))
+    assert seen.status_code == 200, seen.text
+    body = seen.json()
+    assert body["revision_sha256"] == appeal["revision_sha256"]
+    assert [b["kind"] for b in body["blocks"]].count("ask") == 2
+    by_country = {r["country"]: r for r in body["recipients"]}
+    assert by_country["DK"]["status"] == "responded"
+    [response] = by_country["DK"]["responses"]
+    assert [(s["ask_number"], s["stance"]) for s in response["stances"]] == [
+        (1, "supports"),
+        (2, "partially_supports"),
+    ]
+    # Estonia's refusal is not published: it neither shows nor shows through its status.
+    assert by_country["EE"]["status"] == "awaiting_response"
+    assert by_country["EE"]["responses"] == []
+    assert by_country["LV"]["status"] == "awaiting_response"
+    # Contacts, addressee lines, summaries: never public.
+    for secret in (CONTACT, "1 Canary Street", "The Honourable Minister", SUMMARY, "We opposes"):
+        assert secret not in seen.text
+    events = (
+        await session.scalars(select(AuditEvent).where(AuditEvent.action == "tracker.published"))
+    ).all()
+    assert len(events) == 1
+
+
+async def test_the_feed_is_atom_with_one_entry_per_published_response(
+    client, cast: Cast, written
+) -> None:  # type: ignore[no-untyped-def]
+    appeal = written["appeal"]
+    await cast["coordinator"].put(_path(appeal), json={"published": True})
+    feed = await client.get(f"{_public(appeal)}/feed")
+    assert feed.status_code == 200
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    root = ET.fromstring(feed.content)  # noqa: S314 - our own feed, made by the test
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = root.findall(f"{atom}entry")
+    assert [e.findtext(f"{atom}title") for e in entries] == [
+        "Denmark — Prime Minister: substantive reply"
+    ]
+    assert b"<script>" not in feed.content
+
+
+async def test_publishing_tells_the_signers_who_asked(session, cast: Cast, clock, written) -> None:  # type: ignore[no-untyped-def]
+    appeal = written["appeal"]
+    await updates.subscribe(
+        session,
+        appeal_id=uuid.UUID(appeal["appeal_id"]),
+        email="reader@example.org",
+        language="ru",
+        now=clock.now(),
+    )
+    await session.commit()
+    assert (
+        await cast["coordinator"].put(_path(appeal), json={"published": True})
+    ).status_code == 200
+    session.expire_all()
+    mails = [
+        m for m in (await session.scalars(select(OutboxMessage))).all() if m.kind == "appeal_update"
+    ]
+    # One published response: one email, in the subscriber's language, naming Denmark.
+    assert len(mails) == 1
+    assert mails[0].recipient == "reader@example.org"
+    assert "Denmark — Prime Minister" in mails[0].body
+    assert "Опубликован ответ" in mails[0].body
+
+
+async def test_a_text_not_yet_frozen_cannot_be_tracked(cast: Cast) -> None:
+    appeal = await start_appeal(cast)
+    refused = await cast["coordinator"].put(
+        f"/api/appeals/{appeal['id']}/tracker", json={"published": True}
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "text_not_frozen"
+
+
+@pytest.mark.parametrize(
+    ("dispatches", "closed", "kinds", "status"),
+    [
+        (1, 0, [], "awaiting_response"),
+        (1, 0, ["acknowledgement"], "acknowledged"),
+        (1, 0, ["acknowledgement", "substantive_reply"], "responded"),
+        (1, 0, ["meeting_offered"], "responded"),
+        (2, 0, ["refusal"], "refused"),
+        (1, 0, ["referral"], "referred"),
+        (2, 2, ["acknowledgement"], "closed"),
+        (2, 1, [], "awaiting_response"),
+    ],
+)
+def test_public_status(dispatches: int, closed: int, kinds: list[str], status: str) -> None:
+    assert public_status(dispatches=dispatches, closed=closed, kinds=kinds) == status
