@@ -562,6 +562,41 @@ def audit_checkpoint(output: Path | None) -> None:
 # --- outbox -----------------------------------------------------------------------------
 
 
+@main.group()
+def demo() -> None:
+    """Demo data for a development database."""
+
+
+@demo.command("load")
+def demo_load() -> None:
+    """Fill an empty development database with a realistic coalition (organizations, people,
+    an open appeal with signatories, EU governments, dispatches, responses, a published
+    tracker) and print the demo accounts' one-time passwords once. Refused in production."""
+    from app.db import create_sessionmaker, unit_of_work
+    from app.demo import DemoRefused, load_demo
+    from app.kit.clock import SystemClock
+
+    settings = get_settings()
+    if settings.is_production:
+        _fail("the demo is refused in production")
+    _load_keys(settings)
+
+    async def load(engine: Any) -> Any:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            return await load_demo(session, settings=settings, now=SystemClock().now())
+
+    try:
+        accounts = _run(_with_engine(settings, load))
+    except DemoRefused as refused:
+        _fail(str(refused))
+    click.echo("")
+    click.echo("  Demo loaded. Accounts (one-time passwords, shown once; change them and enrol a")
+    click.echo("  second factor at first sign-in):")
+    for account in accounts:
+        click.echo(f"    {account.email:<28} {account.password}   ({account.role})")
+    click.echo("")
+
+
 @main.command("worker")
 @click.option("--once", is_flag=True, help="Deliver what is due now, run every job once, exit.")
 def worker(once: bool) -> None:
