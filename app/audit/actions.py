@@ -195,6 +195,13 @@ class AuditAction(StrEnum):
     )
     CUSTODY_KEY_SET = "custody_key.set", "A person set up or replaced their custody public key."
 
+    # --- outreach documents (app/outreach/documents) --------------------------------------
+    DOCUMENT_UPLOADED = (
+        "document.uploaded",
+        "A coordinator uploaded a document (proof of dispatch, a response), stored encrypted.",
+    )
+    DOCUMENT_DELETED = "document.deleted", "A coordinator deleted an outreach document."
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",
