@@ -62,8 +62,9 @@ DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "document_not_found"},
     500: {"description": "document_damaged: stored chunks missing or failing to decrypt"},
 }
+# Optional to validation so that access is decided first; missing, it is refused after.
 FilenameHeader = Annotated[
-    str,
+    str | None,
     Header(
         alias="X-Filename",
         max_length=1024,
@@ -86,7 +87,9 @@ def document_read(document: Document) -> DocumentRead:
     )
 
 
-def _filename(value: str) -> str:
+def _filename(value: str | None) -> str:
+    if value is None:
+        raise FilenameMissing()
     try:
         name = unquote(value, errors="strict")
     except UnicodeDecodeError:
@@ -102,7 +105,7 @@ async def _upload(
     actor: SignedIn,
     settings: AppSettings,
     parent: service.Parent,
-    x_filename: str,
+    x_filename: str | None,
 ) -> DocumentRead:
     limit = settings.outreach.document_max_bytes
     declared = request.headers.get("content-length", "")
@@ -134,7 +137,7 @@ async def upload_dispatch_document(
     session: DbSession,
     actor: SignedIn,
     settings: AppSettings,
-    x_filename: FilenameHeader,
+    x_filename: FilenameHeader = None,
 ) -> DocumentRead:
     """Attach a proof of dispatch (a receipt, the scan of the letter sent): coordinators.
     The type is recognized from the content; the stored name ends in its extension."""
@@ -156,7 +159,7 @@ async def upload_response_document(
     session: DbSession,
     actor: SignedIn,
     settings: AppSettings,
-    x_filename: FilenameHeader,
+    x_filename: FilenameHeader = None,
 ) -> DocumentRead:
     """Attach a response's document (the letter received): coordinators."""
     parent = await service.response_parent(session, actor, response_id, OutreachRight.TRACK)
