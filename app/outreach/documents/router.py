@@ -80,7 +80,7 @@ def document_read(document: Document) -> DocumentRead:
         dispatch_id=document.dispatch_id,
         response_id=document.response_id,
         filename=document.filename,
-        media_type=document.media_type,
+        media_type=sniff.media_type_of(document.media_type),
         size=document.size,
         uploaded_at=document.created_at,
         uploaded_by=document.uploaded_by,
@@ -213,7 +213,7 @@ async def download_document(
     document = download.document
     return StreamingResponse(
         service.stream_download(request.app.state.sessionmaker, download),
-        media_type=document.media_type,
+        media_type=sniff.media_type_of(document.media_type),
         headers={
             "Content-Disposition": sniff.content_disposition(download.filename),
             "Content-Length": str(document.size),

@@ -134,7 +134,7 @@ async def upload(
         response_id=parent.response_id,
         role=parent.role,
         state="uploading",
-        media_type=detected.media_type,
+        media_type=detected.extension,
         size=0,
         chunk_count=0,
         uploaded_by=actor.user_id,
@@ -172,7 +172,7 @@ async def upload(
         except sniff.ContainerRefused as exc:
             raise DocumentContainerRefused(f"Refused: {exc}.") from None
         if final is not detected:
-            document.media_type = final.media_type
+            document.media_type = final.extension
             document.filename = sniff.sanitize_filename(raw_filename, final)
     document.size, document.chunk_count, document.state = size, seq + 1, "stored"
     await session.flush()
@@ -183,7 +183,7 @@ async def upload(
         target=document,
         details={
             "role": document.role,
-            "media_type": document.media_type,
+            "type": document.media_type,
             "size": size,
             "dispatch_id": str(parent.dispatch_id) if parent.dispatch_id else None,
             "response_id": str(parent.response_id) if parent.response_id else None,
@@ -297,5 +297,5 @@ async def delete(session: AsyncSession, actor: Actor, document_id: uuid.UUID) ->
         actor=actor,
         action=AuditAction.DOCUMENT_DELETED,
         target=("documents", document.id),
-        details={"role": document.role, "media_type": document.media_type},
+        details={"role": document.role, "type": document.media_type},
     )

@@ -68,7 +68,17 @@ _ODF = ("mimetype", "content.xml", "META-INF/manifest.xml")
 ODT = FileType("application/vnd.oasis.opendocument.text", "odt", _ODF)
 ODS = FileType("application/vnd.oasis.opendocument.spreadsheet", "ods", _ODF)
 ACCEPTED = (PDF, PNG, JPEG, WEBP, GIF, DOCX, XLSX, PPTX, ODT, ODS)
-BY_MEDIA_TYPE = {t.media_type: t for t in ACCEPTED}
+# What documents.media_type stores: the type's short key (its extension). Metadata columns
+# hold short codes only (tests/security/test_data_classes.py), and office media types run
+# to 73 characters; the API and downloads answer with the full media type.
+BY_KEY = {t.extension: t for t in ACCEPTED}
+
+
+def media_type_of(key: str) -> str:
+    found = BY_KEY.get(key)
+    return found.media_type if found else "application/octet-stream"
+
+
 ZIP_KINDS = (DOCX, XLSX, PPTX)
 
 

@@ -109,3 +109,13 @@ def test_content_disposition_has_an_ascii_fallback_and_the_exact_name() -> None:
     )
     assert sniff.content_disposition('été "x".pdf').startswith('attachment; filename="ete x.pdf"')
     assert value.isascii()
+
+
+def test_every_accepted_type_has_a_short_key_that_fits_its_column() -> None:
+    from app.models.outreach import Document
+
+    limit = Document.__table__.c.media_type.type.length
+    assert len(sniff.BY_KEY) == len(sniff.ACCEPTED)
+    assert max(len(key) for key in sniff.BY_KEY) <= limit
+    assert sniff.media_type_of("docx") == sniff.DOCX.media_type
+    assert sniff.media_type_of("exe") == "application/octet-stream"
