@@ -35,6 +35,7 @@ from app.memberships.router import router as memberships_router
 from app.notifications.router import availability_router as dev_mailbox_availability_router
 from app.notifications.router import router as dev_mailbox_router
 from app.organizations.router import router as organizations_router
+from app.outreach.documents.router import router as outreach_documents_router
 from app.outreach.tracker.router import public_router as public_tracker_router
 from app.outreach.tracker.router import router as tracker_router
 from app.routes import document_problems
@@ -65,6 +66,7 @@ api_router.include_router(signature_receipts_router)
 api_router.include_router(public_signing_router)
 api_router.include_router(tracker_router)
 api_router.include_router(public_tracker_router)
+api_router.include_router(outreach_documents_router)
 
 # What app.auth.dependencies refuse, in every operation's OpenAPI entry (as problem+json).
 document_problems(

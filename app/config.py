@@ -154,6 +154,11 @@ class LogSettings(BaseModel):
         return self.format == "text" or (self.format == "auto" and env == Environment.DEVELOPMENT)
 
 
+class OutreachSettings(BaseModel):
+    # The largest document (a proof of dispatch, a response letter) an upload may carry.
+    document_max_bytes: int = Field(default=25_000_000, ge=1024, le=1_000_000_000)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ACCORD_",
@@ -181,6 +186,7 @@ class Settings(BaseSettings):
     audit: AuditSettings = AuditSettings()
     oidc: OidcSettings = OidcSettings()
     log: LogSettings = LogSettings()
+    outreach: OutreachSettings = OutreachSettings()
 
     @property
     def is_production(self) -> bool:

@@ -17,6 +17,7 @@ from app.keys import KeyMaterial, install_keys, load_keys
 from app.kit.clock import SystemClock
 from app.logs import configure_logging
 from app.middleware import SecurityMiddleware
+from app.outreach.documents.router import DOCUMENT_UPLOADS, UPLOAD_SLACK
 from app.web.router import assets_app, frontend_router
 
 
@@ -108,5 +109,7 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
         SecurityMiddleware,
         hsts=settings.is_production,
         max_body_bytes=settings.http.max_body_bytes,
+        # Uploads stream past the general limit; the route enforces its own as it reads.
+        large_bodies=[(DOCUMENT_UPLOADS, settings.outreach.document_max_bytes + UPLOAD_SLACK)],
     )
     return app

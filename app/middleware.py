@@ -7,8 +7,10 @@ behave, and so that the headers are set on every response, errors included.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,10 +48,25 @@ class BodyTooLarge(Exception):
 
 
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        hsts: bool,
+        max_body_bytes: int,
+        large_bodies: Sequence[tuple[re.Pattern[str], int]] = (),
+    ) -> None:
         self.app = app
         self.hsts = hsts
         self.max_body_bytes = max_body_bytes
+        # Paths (full matches) that take larger bodies, streamed: uploads.
+        self.large_bodies = tuple(large_bodies)
+
+    def _body_limit(self, path: str) -> int:
+        for pattern, limit in self.large_bodies:
+            if pattern.fullmatch(path):
+                return limit
+        return self.max_body_bytes
 
     def _headers(self, path: str, request_id: str) -> list[tuple[bytes, bytes]]:
         headers = [
@@ -86,6 +103,7 @@ class SecurityMiddleware:
             status=413, code="payload_too_large", title="Request body too large"
         )
         overflow = {"hit": False, "replaced": False}
+        max_body_bytes = self._body_limit(path)
 
         async def limited_receive() -> Message:
             message = await receive()
@@ -93,7 +111,7 @@ class SecurityMiddleware:
                 status_holder["received"] = status_holder.get("received", 0) + len(
                     message.get("body", b"")
                 )
-                if status_holder["received"] > self.max_body_bytes:
+                if status_holder["received"] > max_body_bytes:
                     overflow["hit"] = True
                     raise BodyTooLarge()
             return message
@@ -109,11 +127,17 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["started"] = 1
-                managed = {name for name, _ in extra_headers}
-                headers = [
-                    (k, v) for k, v in message.get("headers", []) if k.lower() not in managed
+                app_headers = list(message.get("headers", []))
+                # A response may only tighten the policy: a download asks for "sandbox".
+                own_csp = any(k.lower() == b"content-security-policy" for k, _ in app_headers)
+                added = [
+                    (k, v)
+                    for k, v in extra_headers
+                    if not (own_csp and k == b"content-security-policy")
                 ]
-                message = {**message, "headers": headers + extra_headers}
+                managed = {name for name, _ in added}
+                headers = [(k, v) for k, v in app_headers if k.lower() not in managed]
+                message = {**message, "headers": headers + added}
             await send(message)
 
         async def send_unmodified(message: Message) -> None:
@@ -124,7 +148,7 @@ class SecurityMiddleware:
             await send(message)
 
         try:
-            if _declared_length(scope) > self.max_body_bytes:
+            if _declared_length(scope) > max_body_bytes:
                 # Refused before reading a byte; a body without a declared length is
                 # counted as it streams (limited_receive).
                 await too_large(scope, receive, send_with_headers)

@@ -58,9 +58,9 @@ export default defineConfig(
     },
   },
 
-  // One way to reach the backend: each feature's api.ts (outreach: one per part) wraps the
-  // generated client in typed functions (features/<domain> mirrors app/<domain>);
-  // components call those, never `api`.
+  // One way to reach the backend: each feature's api.ts wraps the generated client in typed
+  // functions (features/<domain> mirrors app/<domain>, features/<domain>/<part>/api.ts its
+  // parts); components call those, never `api`.
   {
     files: ["src/**/*.{ts,tsx}"],
     ignores: ["src/features/**/api.ts", "src/api/**", "src/test/**", "src/**/*.test.{ts,tsx}"],

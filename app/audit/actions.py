@@ -203,6 +203,13 @@ class AuditAction(StrEnum):
     )
     TRACKER_UNPUBLISHED = "tracker.unpublished", "A coordinator took an appeal's tracker down."
 
+    # --- outreach documents (app/outreach/documents) --------------------------------------
+    DOCUMENT_UPLOADED = (
+        "document.uploaded",
+        "A coordinator uploaded a document (proof of dispatch, a response), stored encrypted.",
+    )
+    DOCUMENT_DELETED = "document.deleted", "A coordinator deleted an outreach document."
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",
