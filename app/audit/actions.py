@@ -210,6 +210,30 @@ class AuditAction(StrEnum):
     )
     DOCUMENT_DELETED = "document.deleted", "A coordinator deleted an outreach document."
 
+    # --- outreach: the recipients registry (app/outreach/recipients) ---------------------
+    RECIPIENT_CREATED = "recipient.created", "A coordinator added a recipient to the registry."
+    RECIPIENT_UPDATED = (
+        "recipient.updated",
+        "A coordinator changed a recipient (the fields' names, never their values).",
+    )
+    RECIPIENT_ARCHIVED = "recipient.archived", "A recipient was archived (kept for dispatches)."
+    RECIPIENT_RESTORED = "recipient.restored", "An archived recipient was restored."
+    RECIPIENT_DELETED = "recipient.deleted", "A recipient nothing was sent to was deleted."
+    RECIPIENT_GROUP_CREATED = "recipient_group.created", "A saved group of recipients was made."
+    RECIPIENT_GROUP_RENAMED = "recipient_group.renamed", "A saved group was renamed."
+    RECIPIENT_GROUP_DELETED = (
+        "recipient_group.deleted",
+        "A saved group was deleted (its recipients stay in the registry).",
+    )
+    RECIPIENT_GROUP_MEMBERS_SET = (
+        "recipient_group.members_set",
+        "A saved group's member list was replaced (counts only).",
+    )
+    RECIPIENTS_IMPORTED = (
+        "recipients.imported",
+        "Recipients were imported from a CSV file (counts only, never names).",
+    )
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",

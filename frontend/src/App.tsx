@@ -22,6 +22,9 @@ import { Loading } from "./shared/Loading";
 const AppealsPage = lazy(() => import("./features/appeals/AppealsPage").then((m) => ({ default: m.AppealsPage })));
 const AppealPage = lazy(() => import("./features/appeals/AppealPage").then((m) => ({ default: m.AppealPage })));
 const SigningPage = lazy(() => import("./features/signatories/SigningPage").then((m) => ({ default: m.SigningPage })));
+const RecipientsPage = lazy(() =>
+  import("./features/outreach/recipients/RecipientsPage").then((m) => ({ default: m.RecipientsPage })),
+);
 // The public signing page: no account needed; its proof of work loads with it only.
 const PublicSigningPage = lazy(() =>
   import("./features/signatories/PublicSigningPage").then((m) => ({ default: m.PublicSigningPage })),
@@ -55,6 +58,7 @@ export function App() {
                 <Route path="/sign/:appealId" element={<PublicSigningPage />} />
                 <Route path="/updates/unsubscribe" element={<UnsubscribePage />} />
                 <Route path="/track/:appealId" element={<TrackerPage />} />
+                <Route path="/recipients" element={<RecipientsPage />} />
                 <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
                 <Route path="/admin/*" element={<AdminPage />} />
                 <Route path="/invitation" element={<InvitationPage />} />

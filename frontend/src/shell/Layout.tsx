@@ -26,6 +26,11 @@ function Navigation() {
             <NavLink to="/appeals">{t("appeals.nav")}</NavLink>
           </li>
         ) : null}
+        {session?.user.platform_roles.includes("coordinator") ? (
+          <li>
+            <NavLink to="/recipients">{t("outreachRecipients.nav")}</NavLink>
+          </li>
+        ) : null}
         {session ? (
           <li>
             <NavLink to="/account">{t("nav.account")}</NavLink>

@@ -20,6 +20,7 @@ from tests.security.authz.memberships_rows import MEMBERSHIPS_POLICY, add_member
 from tests.security.authz.outreach_tracker_rows import OUTREACH_TRACKER_POLICY
 from tests.security.authz.policy import OUTCOMES, expected_outcome
 from tests.security.authz.policy import POLICY as AUTH_POLICY
+from tests.security.authz.recipients_rows import RECIPIENTS_POLICY, add_recipient_objects
 from tests.security.authz.signatories_rows import SIGNATORIES_POLICY, add_signing_objects
 
 POLICY = (
@@ -29,6 +30,7 @@ POLICY = (
     | SIGNATORIES_POLICY
     | OUTREACH_TRACKER_POLICY
     | DOCUMENTS_POLICY
+    | RECIPIENTS_POLICY
 )
 
 
@@ -69,6 +71,7 @@ async def test_authorization_matrix(app, client, session, connection, settings) 
     await add_appeal_objects(session, client, cast)
     await add_signing_objects(session, client, cast)
     await add_document_objects(session, client, cast)
+    await add_recipient_objects(client, cast)
     unexpected: list[str] = []
     checked = 0
     for route in iter_http_routes(app):

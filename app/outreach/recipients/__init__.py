@@ -1,0 +1,1 @@
+"""The recipients registry: governments, institutions and officials, and saved groups."""
