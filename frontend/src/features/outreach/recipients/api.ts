@@ -1,7 +1,4 @@
 /** The recipients registry (app/outreach/recipients) over the generated client; failures throw ApiError. */
-// This is the feature's api.ts (the rule's pattern expects features/<domain>/api.ts; outreach
-// has one per slice).
-// eslint-disable-next-line no-restricted-imports
 import { api } from "../../../api/client";
 import { unwrap } from "../../../api/problem";
 import type { components } from "../../../api/schema";
