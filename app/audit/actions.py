@@ -195,6 +195,12 @@ class AuditAction(StrEnum):
     )
     CUSTODY_KEY_SET = "custody_key.set", "A person set up or replaced their custody public key."
 
+    # --- outreach: letters ------------------------------------------------------------------
+    LETTER_CLOSING_CHANGED = (
+        "letter_closing.changed",
+        "A coordinator set the phrase printed after an appeal's signatories in its letters.",
+    )
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",
