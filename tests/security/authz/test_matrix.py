@@ -15,12 +15,13 @@ from app.permissions import STEP_UP
 from app.routes import iter_http_routes
 from tests.security.authz.actors import ACTORS, DERIVED_ACTORS, build_cast
 from tests.security.authz.appeals_rows import APPEALS_POLICY, add_appeal_objects
+from tests.security.authz.letters_rows import LETTERS_POLICY, add_letter_objects
 from tests.security.authz.memberships_rows import MEMBERSHIPS_POLICY, add_membership_objects
 from tests.security.authz.policy import OUTCOMES, expected_outcome
 from tests.security.authz.policy import POLICY as AUTH_POLICY
 from tests.security.authz.signatories_rows import SIGNATORIES_POLICY, add_signing_objects
 
-POLICY = AUTH_POLICY | MEMBERSHIPS_POLICY | APPEALS_POLICY | SIGNATORIES_POLICY
+POLICY = AUTH_POLICY | MEMBERSHIPS_POLICY | APPEALS_POLICY | SIGNATORIES_POLICY | LETTERS_POLICY
 
 
 def outcome_of(response) -> str:  # type: ignore[no-untyped-def]
@@ -59,6 +60,7 @@ async def test_authorization_matrix(app, client, session, connection, settings) 
     await add_membership_objects(session, cast)
     await add_appeal_objects(session, client, cast)
     await add_signing_objects(session, client, cast)
+    await add_letter_objects(session, cast)
     unexpected: list[str] = []
     checked = 0
     for route in iter_http_routes(app):
