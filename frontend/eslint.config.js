@@ -62,7 +62,13 @@ export default defineConfig(
   // functions (features/<domain> mirrors app/<domain>); components call those, never `api`.
   {
     files: ["src/**/*.{ts,tsx}"],
-    ignores: ["src/features/*/api.ts", "src/api/**", "src/test/**", "src/**/*.test.{ts,tsx}"],
+    ignores: [
+      "src/features/*/api.ts",
+      "src/features/*/*/api.ts",
+      "src/api/**",
+      "src/test/**",
+      "src/**/*.test.{ts,tsx}",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",
