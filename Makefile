@@ -14,10 +14,12 @@ run: install frontend ## install, build the UI, migrate ./data/accord.db, create
 
 test: install-dev frontend ## every test: Python (with browser tests) and frontend unit tests
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-poppler.sh
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 	cd frontend && npm test --silent
 
 test-python: install-dev frontend
+	bash scripts/ensure-poppler.sh
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 $(VENV)/bin/activate:

@@ -234,6 +234,12 @@ class AuditAction(StrEnum):
         "Recipients were imported from a CSV file (counts only, never names).",
     )
 
+    # --- outreach: letters ------------------------------------------------------------------
+    LETTER_CLOSING_CHANGED = (
+        "letter_closing.changed",
+        "A coordinator set the phrase printed after an appeal's signatories in its letters.",
+    )
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",

@@ -16,6 +16,7 @@ from app.routes import iter_http_routes
 from tests.security.authz.actors import ACTORS, DERIVED_ACTORS, build_cast
 from tests.security.authz.appeals_rows import APPEALS_POLICY, add_appeal_objects
 from tests.security.authz.documents_rows import DOCUMENTS_POLICY, add_document_objects
+from tests.security.authz.letters_rows import LETTERS_POLICY, add_letter_objects
 from tests.security.authz.memberships_rows import MEMBERSHIPS_POLICY, add_membership_objects
 from tests.security.authz.outreach_tracker_rows import OUTREACH_TRACKER_POLICY
 from tests.security.authz.policy import OUTCOMES, expected_outcome
@@ -31,6 +32,7 @@ POLICY = (
     | OUTREACH_TRACKER_POLICY
     | DOCUMENTS_POLICY
     | RECIPIENTS_POLICY
+    | LETTERS_POLICY
 )
 
 
@@ -72,6 +74,7 @@ async def test_authorization_matrix(app, client, session, connection, settings) 
     await add_signing_objects(session, client, cast)
     await add_document_objects(session, client, cast)
     await add_recipient_objects(client, cast)
+    await add_letter_objects(session, cast)
     unexpected: list[str] = []
     checked = 0
     for route in iter_http_routes(app):

@@ -18,6 +18,7 @@ import { CoAuthorsPanel } from "./review/CoAuthorsPanel";
 import { CommentsPanel } from "./review/CommentsPanel";
 import { SuggestionsPanel } from "./review/SuggestionsPanel";
 import { TranslationsPanel } from "./review/TranslationsPanel";
+import { LettersSection } from "../outreach/letters/LettersSection";
 import { panelId, tabId, Tabs } from "./Tabs";
 import { TextView } from "./TextView";
 import { OpenSigningForm } from "../signatories/OpenSigningForm";
@@ -32,6 +33,7 @@ export const TAB_KEYS = [
   "coauthors",
   "translations",
   "signatures",
+  "outreach",
   "activity",
 ] as const;
 export type TabKey = (typeof TAB_KEYS)[number];
@@ -155,11 +157,17 @@ function AppealView({ appealId }: { appealId: string }) {
   const appeal = loaded.data;
   const rights = new Set(appeal?.rights ?? []);
   const signable = appeal ? appeal.signing_window || appeal.state === "approved" : false;
+  // Outreach: coordinators (who run appeals) and the writing organizations' representatives,
+  // once the text is frozen; the server decides (app/outreach/access.py).
+  const outreach = appeal
+    ? appeal.frozen_sha256 !== null && (rights.has("run") || appeal.decide_for.length > 0)
+    : false;
   const tabs = TAB_KEYS.filter(
-    (key) => (key !== "edit" || rights.has("edit")) && (key !== "signatures" || signable),
+    (key) =>
+      (key !== "edit" || rights.has("edit")) && (key !== "signatures" || signable) && (key !== "outreach" || outreach),
   ).map((key) => ({
     key,
-    label: t(`appeals.tabs.${key}`),
+    label: key === "outreach" ? t("outreachLetters.tab") : t(`appeals.tabs.${key}`),
   }));
   const asked = params.get("tab");
   const selected: TabKey = isTab(asked) && tabs.some((tab) => tab.key === asked) ? asked : "text";
@@ -218,6 +226,8 @@ function AppealView({ appealId }: { appealId: string }) {
         ) : (
           <p>{t("signing.notOpened")}</p>
         );
+      case "outreach":
+        return <LettersSection appealId={appeal.id} canEdit={rights.has("run")} />;
       case "activity":
         return <ActivityPanel {...props} />;
     }

@@ -1,0 +1,297 @@
+"""Letters per recipient: the use cases behind app/outreach/letters/router.py.
+
+A letter is made from the appeal's frozen revision (the text signatures bind to), in the
+recipient's language when an approved translation of exactly that revision exists, with the
+printed (public, counted) signatories, the counts of withheld ones, and the closing phrase a
+coordinator set. Nothing here writes except :func:`set_letter_closing`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.actors import Actor
+from app.appeals import translations
+from app.appeals.service import revision_blocks
+from app.appeals.text.blocks import Block, BlockKind
+from app.audit import AuditAction, record_event
+from app.kit.preconditions import check_if_match
+from app.kit.upsert import insert_for
+from app.models.appeals import Appeal
+from app.models.base import new_id
+from app.models.outreach import AppealOutreach, Recipient, RecipientGroup, RecipientGroupMember
+from app.outreach.access import OutreachAccess
+from app.outreach.letters import layout
+from app.outreach.letters.errors import (
+    AppealNotFrozen,
+    LetterDateInvalid,
+    RecipientGroupNotFound,
+    RecipientNotFound,
+)
+from app.signatories import counts as counting
+from app.signatories import service as signatories
+
+# The printed list is read in pages of this many; a letter prints at most MAX_PRINTED names
+# (beyond that, a coalition attaches the list: see signatures.csv).
+PAGE = 1000
+MAX_PRINTED = 5000
+INDIVIDUAL_KINDS = ("member", "public")
+UNPRINTED_TIERS = ("withheld", "counted")
+
+
+@dataclass(frozen=True)
+class Source:
+    """The frozen text in one language."""
+
+    blocks: list[Block]
+    language: str
+    translated: bool
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    """What every letter of one appeal shares: loaded once for a batch."""
+
+    appeal: Appeal
+    sha256: str
+    source: Source
+    translated: dict[str, Source]  # language tag (lower case) -> approved current translation
+    signatories: layout.Signatories
+    verify_url: str
+
+
+def check_date(day: date) -> date:
+    if not 2000 <= day.year <= 2100:
+        raise LetterDateInvalid()
+    return day
+
+
+def verify_url(public_url: str, appeal_id: uuid.UUID) -> str:
+    """Where a reader of the letter checks the text's hash: the appeal's public page."""
+    return f"{public_url.rstrip('/')}/sign/{appeal_id}"
+
+
+async def _frozen_source(session: AsyncSession, appeal: Appeal) -> tuple[str, Source]:
+    sha256 = appeal.frozen_sha256
+    if sha256 is None:
+        raise AppealNotFrozen()
+    revision = await signatories.frozen_revision(session, appeal, sha256)
+    if revision is None:
+        raise AppealNotFrozen()
+    return sha256, Source(revision_blocks(revision), appeal.language, False)
+
+
+async def _translations(session: AsyncSession, appeal: Appeal, sha256: str) -> dict[str, Source]:
+    """Approved translations of exactly the frozen revision, by language."""
+    found: dict[str, Source] = {}
+    for item in await translations.list_translations(session, appeal=appeal):
+        if not item.approved or item.source_sha256 != sha256:
+            continue
+        translation = await translations.get_translation(session, appeal, item.language)
+        read = await translations.translation_read(session, appeal=appeal, translation=translation)
+        blocks = [Block(b.id, BlockKind(b.kind), b.text) for b in read.blocks]
+        found[item.language.lower()] = Source(blocks, item.language, True)
+    return found
+
+
+async def _signatories(
+    session: AsyncSession, appeal: Appeal, closing: str | None
+) -> layout.Signatories:
+    organizations: list[layout.Signer] = []
+    individuals: list[layout.Signer] = []
+    after: uuid.UUID | None = None
+    printed = 0
+    while printed < MAX_PRINTED:
+        page = await signatories.public_signatures(session, appeal, after=after, limit=PAGE)
+        if not page:
+            break
+        for signature in page:
+            signer = layout.Signer(signature.public_name or "", signature.public_line or None)
+            (organizations if signature.kind == "organization" else individuals).append(signer)
+        printed += len(page)
+        after = page[-1].id
+    counts = await counting.read(session, appeal.id)
+    return layout.Signatories(
+        organizations=organizations[:MAX_PRINTED],
+        individuals=individuals[: max(0, MAX_PRINTED - len(organizations))],
+        withheld_organizations=sum(
+            counts.get("counted", "organization", tier) for tier in UNPRINTED_TIERS
+        ),
+        withheld_people=sum(
+            counts.get("counted", kind, tier)
+            for kind in INDIVIDUAL_KINDS
+            for tier in UNPRINTED_TIERS
+        ),
+        closing_phrase=closing,
+    )
+
+
+async def _outreach_row(session: AsyncSession, appeal_id: uuid.UUID) -> AppealOutreach | None:
+    return (
+        await session.scalars(select(AppealOutreach).where(AppealOutreach.appeal_id == appeal_id))
+    ).first()
+
+
+async def letter_context(
+    session: AsyncSession, *, access: OutreachAccess, public_url: str
+) -> LetterContext:
+    appeal = access.appeal
+    sha256, source = await _frozen_source(session, appeal)
+    row = await _outreach_row(session, appeal.id)
+    closing = row.signature_closing if row is not None else None
+    return LetterContext(
+        appeal=appeal,
+        sha256=sha256,
+        source=source,
+        translated=await _translations(session, appeal, sha256),
+        signatories=await _signatories(session, appeal, closing),
+        verify_url=verify_url(public_url, appeal.id),
+    )
+
+
+def source_for(context: LetterContext, language: str) -> Source:
+    """The recipient's language when an approved current translation exists (an exact tag
+    first, then its primary language), else the appeal's own text."""
+    tag = language.lower()
+    if tag.split("-")[0] == context.source.language.lower().split("-")[0]:
+        return context.source
+    if tag in context.translated:
+        return context.translated[tag]
+    primary = tag.split("-")[0]
+    for key, source in context.translated.items():
+        if key.split("-")[0] == primary:
+            return source
+    return context.source
+
+
+def compose(
+    context: LetterContext, recipient: Recipient, day: date
+) -> tuple[Source, layout.Letter]:
+    source = source_for(context, recipient.language)
+    letter = layout.build_letter(
+        source.blocks,
+        language=source.language,
+        recipient=layout.Recipient(
+            addressee=recipient.addressee or "",
+            salutation=recipient.salutation,
+            language=recipient.language,
+        ),
+        signatories=context.signatories,
+        day=check_date(day),
+        sha256=context.sha256,
+        verify_url=context.verify_url,
+    )
+    return source, letter
+
+
+# --- recipients (read here until the registry's service consolidates them) --------------
+
+
+async def get_recipient(session: AsyncSession, recipient_id: uuid.UUID) -> Recipient:
+    recipient = await session.get(Recipient, recipient_id)
+    if recipient is None:
+        raise RecipientNotFound()
+    return recipient
+
+
+async def recipients_by_ids(
+    session: AsyncSession, recipient_ids: list[uuid.UUID]
+) -> list[Recipient]:
+    """The recipients named, in the order named (duplicates once); 404 if one is missing."""
+    wanted = list(dict.fromkeys(recipient_ids))
+    rows = {
+        r.id: r
+        for r in (await session.scalars(select(Recipient).where(Recipient.id.in_(wanted)))).all()
+    }
+    if len(rows) != len(wanted):
+        raise RecipientNotFound()
+    return [rows[i] for i in wanted]
+
+
+async def group_recipients(session: AsyncSession, group_id: uuid.UUID) -> list[Recipient]:
+    if await session.get(RecipientGroup, group_id) is None:
+        raise RecipientGroupNotFound()
+    return list(
+        (
+            await session.scalars(
+                select(Recipient)
+                .join(RecipientGroupMember, RecipientGroupMember.recipient_id == Recipient.id)
+                .where(RecipientGroupMember.group_id == group_id)
+                .order_by(Recipient.id)
+            )
+        ).all()
+    )
+
+
+async def active_recipients(session: AsyncSession, limit: int) -> list[Recipient]:
+    return list(
+        (
+            await session.scalars(
+                select(Recipient)
+                .where(Recipient.archived_at.is_(None))
+                .order_by(Recipient.country, Recipient.id)
+                .limit(limit)
+            )
+        ).all()
+    )
+
+
+# --- the closing phrase -------------------------------------------------------------------
+
+
+def closing_etag(row: AppealOutreach | None) -> str:
+    return f'"{row.version if row is not None else 0}"'
+
+
+async def letter_closing(session: AsyncSession, appeal: Appeal) -> tuple[str | None, str]:
+    row = await _outreach_row(session, appeal.id)
+    return (row.signature_closing if row is not None else None), closing_etag(row)
+
+
+async def set_letter_closing(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    access: OutreachAccess,
+    text: str | None,
+    if_match: str | None,
+    now: datetime,
+) -> tuple[str | None, str]:
+    """Set (or clear, with None or "") the phrase after the signatories. If-Match names the
+    version read ("0" before any was set); the row is created by one atomic INSERT … ON
+    CONFLICT DO NOTHING and then locked, so two coordinators racing on PostgreSQL cannot
+    both win: the second finds a newer version (412)."""
+    appeal = access.appeal
+    insert = insert_for(session)
+    created = await session.execute(
+        insert(AppealOutreach)
+        .values(id=new_id(), appeal_id=appeal.id, version=1)
+        .on_conflict_do_nothing(index_elements=["appeal_id"])
+    )
+    row = (
+        await session.scalars(
+            select(AppealOutreach)
+            .where(AppealOutreach.appeal_id == appeal.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).one()
+    current = '"0"' if created.rowcount == 1 else closing_etag(row)  # type: ignore[attr-defined]
+    check_if_match(if_match, current)
+    row.signature_closing = text or None
+    row.updated_at = now
+    await session.flush()
+    await record_event(
+        session,
+        actor=actor,
+        action=AuditAction.LETTER_CLOSING_CHANGED,
+        target=appeal,
+        details={"cleared": not text},
+        now=now,
+    )
+    return row.signature_closing, closing_etag(row)

@@ -1,0 +1,1 @@
+"""Letters per recipient."""
