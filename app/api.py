@@ -35,6 +35,7 @@ from app.memberships.router import router as memberships_router
 from app.notifications.router import availability_router as dev_mailbox_availability_router
 from app.notifications.router import router as dev_mailbox_router
 from app.organizations.router import router as organizations_router
+from app.outreach.dispatches.router import router as outreach_dispatches_router
 from app.routes import document_problems
 from app.signatories.public_router import router as public_signing_router
 from app.signatories.router import receipts_router as signature_receipts_router
@@ -61,6 +62,7 @@ api_router.include_router(appeal_translations_router)
 api_router.include_router(signatories_router)
 api_router.include_router(signature_receipts_router)
 api_router.include_router(public_signing_router)
+api_router.include_router(outreach_dispatches_router)
 
 # What app.auth.dependencies refuse, in every operation's OpenAPI entry (as problem+json).
 document_problems(

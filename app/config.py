@@ -144,6 +144,12 @@ class OidcSettings(BaseModel):
     display_name: str = "Single sign-on"
 
 
+class OutreachSettings(BaseModel):
+    # A follow-up is planned this many days after each dispatch (its due date); a recipient
+    # still awaiting a response past it shows as overdue.
+    follow_up_days: int = Field(default=30, ge=1, le=365)
+
+
 class LogSettings(BaseModel):
     level: str = "INFO"
     # "json": one JSON object per line (for collectors); "text": short lines for a terminal;
@@ -181,6 +187,7 @@ class Settings(BaseSettings):
     audit: AuditSettings = AuditSettings()
     oidc: OidcSettings = OidcSettings()
     log: LogSettings = LogSettings()
+    outreach: OutreachSettings = OutreachSettings()
 
     @property
     def is_production(self) -> bool:

@@ -195,6 +195,29 @@ class AuditAction(StrEnum):
     )
     CUSTODY_KEY_SET = "custody_key.set", "A person set up or replaced their custody public key."
 
+    # --- outreach: dispatches and responses (app/outreach/dispatches) -------------------
+    DISPATCH_RECORDED = (
+        "dispatch.recorded",
+        "A coordinator recorded (or sent by email) an appeal's letter to a recipient.",
+    )
+    DISPATCH_UPDATED = (
+        "dispatch.updated",
+        "A coordinator changed a dispatch's reference or note, or closed or reopened it.",
+    )
+    RESPONSE_RECORDED = (
+        "response.recorded",
+        "A coordinator recorded a recipient's response with its stances on the asks.",
+    )
+    RESPONSE_UPDATED = "response.updated", "A coordinator changed a recorded response."
+    RESPONSE_PUBLISHED = (
+        "response.published",
+        "A coordinator marked a response for the appeal's public tracker.",
+    )
+    RESPONSE_UNPUBLISHED = (
+        "response.unpublished",
+        "A coordinator took a response off the appeal's public tracker.",
+    )
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",
