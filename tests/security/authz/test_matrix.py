@@ -16,11 +16,21 @@ from app.routes import iter_http_routes
 from tests.security.authz.actors import ACTORS, DERIVED_ACTORS, build_cast
 from tests.security.authz.appeals_rows import APPEALS_POLICY, add_appeal_objects
 from tests.security.authz.memberships_rows import MEMBERSHIPS_POLICY, add_membership_objects
+from tests.security.authz.outreach_dispatches_rows import (
+    OUTREACH_DISPATCHES_POLICY,
+    add_dispatch_objects,
+)
 from tests.security.authz.policy import OUTCOMES, expected_outcome
 from tests.security.authz.policy import POLICY as AUTH_POLICY
 from tests.security.authz.signatories_rows import SIGNATORIES_POLICY, add_signing_objects
 
-POLICY = AUTH_POLICY | MEMBERSHIPS_POLICY | APPEALS_POLICY | SIGNATORIES_POLICY
+POLICY = (
+    AUTH_POLICY
+    | MEMBERSHIPS_POLICY
+    | APPEALS_POLICY
+    | SIGNATORIES_POLICY
+    | OUTREACH_DISPATCHES_POLICY
+)
 
 
 def outcome_of(response) -> str:  # type: ignore[no-untyped-def]
@@ -59,6 +69,7 @@ async def test_authorization_matrix(app, client, session, connection, settings) 
     await add_membership_objects(session, cast)
     await add_appeal_objects(session, client, cast)
     await add_signing_objects(session, client, cast)
+    await add_dispatch_objects(session, client, cast)
     unexpected: list[str] = []
     checked = 0
     for route in iter_http_routes(app):
