@@ -22,6 +22,7 @@ import { panelId, tabId, Tabs } from "./Tabs";
 import { TextView } from "./TextView";
 import { OpenSigningForm } from "../signatories/OpenSigningForm";
 import { SigningPanel } from "../signatories/SigningPanel";
+import { OutreachPanel } from "../outreach/dispatches/OutreachPanel";
 
 export const TAB_KEYS = [
   "text",
@@ -32,6 +33,7 @@ export const TAB_KEYS = [
   "coauthors",
   "translations",
   "signatures",
+  "outreach",
   "activity",
 ] as const;
 export type TabKey = (typeof TAB_KEYS)[number];
@@ -156,10 +158,13 @@ function AppealView({ appealId }: { appealId: string }) {
   const rights = new Set(appeal?.rights ?? []);
   const signable = appeal ? appeal.signing_window || appeal.state === "approved" : false;
   const tabs = TAB_KEYS.filter(
-    (key) => (key !== "edit" || rights.has("edit")) && (key !== "signatures" || signable),
+    (key) =>
+      (key !== "edit" || rights.has("edit")) &&
+      (key !== "signatures" || signable) &&
+      (key !== "outreach" || Boolean(appeal?.signing_window)),
   ).map((key) => ({
     key,
-    label: t(`appeals.tabs.${key}`),
+    label: key === "outreach" ? t("outreachDispatches.tab") : t(`appeals.tabs.${key}`),
   }));
   const asked = params.get("tab");
   const selected: TabKey = isTab(asked) && tabs.some((tab) => tab.key === asked) ? asked : "text";
@@ -218,6 +223,8 @@ function AppealView({ appealId }: { appealId: string }) {
         ) : (
           <p>{t("signing.notOpened")}</p>
         );
+      case "outreach":
+        return <OutreachPanel appealId={appeal.id} />;
       case "activity":
         return <ActivityPanel {...props} />;
     }
