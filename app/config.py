@@ -144,6 +144,14 @@ class OidcSettings(BaseModel):
     display_name: str = "Single sign-on"
 
 
+class OutreachSettings(BaseModel):
+    # A follow-up is planned this many days after each dispatch (its due date); a recipient
+    # still awaiting a response past it shows as overdue.
+    follow_up_days: int = Field(default=30, ge=1, le=365)
+    # The largest document (a proof of dispatch, a response letter) an upload may carry.
+    document_max_bytes: int = Field(default=25_000_000, ge=1024, le=1_000_000_000)
+
+
 class LogSettings(BaseModel):
     level: str = "INFO"
     # "json": one JSON object per line (for collectors); "text": short lines for a terminal;
@@ -152,11 +160,6 @@ class LogSettings(BaseModel):
 
     def text_for(self, env: Environment) -> bool:
         return self.format == "text" or (self.format == "auto" and env == Environment.DEVELOPMENT)
-
-
-class OutreachSettings(BaseModel):
-    # The largest document (a proof of dispatch, a response letter) an upload may carry.
-    document_max_bytes: int = Field(default=25_000_000, ge=1024, le=1_000_000_000)
 
 
 class Settings(BaseSettings):

@@ -240,6 +240,29 @@ class AuditAction(StrEnum):
         "A coordinator set the phrase printed after an appeal's signatories in its letters.",
     )
 
+    # --- outreach: dispatches and responses (app/outreach/dispatches) -------------------
+    DISPATCH_RECORDED = (
+        "dispatch.recorded",
+        "A coordinator recorded (or sent by email) an appeal's letter to a recipient.",
+    )
+    DISPATCH_UPDATED = (
+        "dispatch.updated",
+        "A coordinator changed a dispatch's reference or note, or closed or reopened it.",
+    )
+    RESPONSE_RECORDED = (
+        "response.recorded",
+        "A coordinator recorded a recipient's response with its stances on the asks.",
+    )
+    RESPONSE_UPDATED = "response.updated", "A coordinator changed a recorded response."
+    RESPONSE_PUBLISHED = (
+        "response.published",
+        "A coordinator marked a response for the appeal's public tracker.",
+    )
+    RESPONSE_UNPUBLISHED = (
+        "response.unpublished",
+        "A coordinator took a response off the appeal's public tracker.",
+    )
+
     # --- operations (worker, `accord` commands) -----------------------------------------
     OUTBOX_DELIVERY_FAILED = (
         "outbox.delivery_failed",

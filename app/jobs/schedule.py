@@ -11,12 +11,16 @@ from app.auth.housekeeping import PURGE_EVERY, purge_expired
 from app.config import Settings
 from app.jobs.runner import Job, JobContext
 from app.notifications.worker import outbox_job
+from app.outreach.dispatches.followups import follow_up_digests
 from app.signatories.service import signing_deadlines
 
 log = logging.getLogger("accord.jobs")
 # A deadline is exact for signers (signing_open compares with now); the worker only closes
 # the appeal and erases the links, so a minute late is fine.
 SIGNING_DEADLINES_EVERY = timedelta(minutes=1)
+# The digest goes once a day per person (follow_up_digests claims the day); looking every
+# quarter hour sends it soon after midnight UTC, or soon after a worker starts.
+FOLLOW_UP_DIGESTS_EVERY = timedelta(minutes=15)
 
 
 async def purge_auth_state(ctx: JobContext) -> None:
@@ -50,4 +54,10 @@ def worker_jobs(settings: Settings) -> list[Job]:
         Job("auth.housekeeping", PURGE_EVERY, purge_auth_state, "housekeeping"),
         audit_checkpoint_job(settings),
         Job("signing.deadlines", SIGNING_DEADLINES_EVERY, signing_deadlines, "signing deadlines"),
+        Job(
+            "outreach.follow_up_digests",
+            FOLLOW_UP_DIGESTS_EVERY,
+            follow_up_digests,
+            "follow-up digests",
+        ),
     ]

@@ -74,6 +74,35 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "не пересылайте.\nЕсли вы не ждали этого письма, просто удалите его.\n",
         ),
     },
+    # An appeal's letter sent from Accord to a recipient (app/outreach/dispatches): the
+    # letter itself, in its own language; the subject is its title.
+    "outreach_letter": {
+        "en": ("{subject}", "{letter}"),
+        "be": ("{subject}", "{letter}"),
+        "ru": ("{subject}", "{letter}"),
+    },
+    # A coordinator's daily follow-ups: recipients' short names and due dates only (no
+    # contacts, no appeal titles: mail crosses providers an adversary may read).
+    "follow_up_digest": {
+        "en": (
+            "Your follow-ups for today",
+            "Hello {name},\n\nFollow-ups due today:\n{due_today}\n\n"
+            "Overdue follow-ups:\n{overdue}\n\n"
+            "Sign in to Accord to record what came of them:\n{link}\n",
+        ),
+        "be": (
+            "Вашы напаміны на сёння",
+            "Вітаем, {name}!\n\nНапаміны на сёння:\n{due_today}\n\n"
+            "Пратэрмінаваныя напаміны:\n{overdue}\n\n"
+            "Увайдзіце ў Accord, каб запісаць, чым яны скончыліся:\n{link}\n",
+        ),
+        "ru": (
+            "Ваши напоминания на сегодня",
+            "Здравствуйте, {name}!\n\nНапоминания на сегодня:\n{due_today}\n\n"
+            "Просроченные напоминания:\n{overdue}\n\n"
+            "Войдите в Accord, чтобы записать, чем они закончились:\n{link}\n",
+        ),
+    },
     # `accord keys retire --force` withdrew recovery codes made under a retired key version
     # (app/key_lifecycle.py): nothing the user did, so no "if this was not you".
     "recovery_codes_withdrawn": {

@@ -162,7 +162,9 @@ def test_the_worker_schedules_outbox_housekeeping_and_audit_checkpoints() -> Non
         "auth.housekeeping",
         "audit.checkpoint",
         "signing.deadlines",
+        "outreach.follow_up_digests",
     ]
+    assert jobs["outreach.follow_up_digests"].every == timedelta(minutes=15)
     assert jobs["auth.housekeeping"].every == timedelta(minutes=10)
     assert jobs["audit.checkpoint"].every <= timedelta(seconds=60)
 

@@ -342,6 +342,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/appeals/{appeal_id}/dispatches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Appeal Dispatches
+         * @description The appeal's dispatches, newest first.
+         */
+        get: operations["listAppealDispatches"];
+        put?: never;
+        /**
+         * Record Dispatch
+         * @description Record the appeal's frozen text as sent to a recipient (or send it by email from
+         *     Accord with ``send``). A follow-up is planned for the configured number of days later.
+         */
+        post: operations["recordDispatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/dispatches/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Dispatch Batch
+         * @description One letter to many recipients (listed, or a saved group's members): all or none.
+         *     Recipients already sent this appeal by the same channel are reported, not skipped.
+         */
+        post: operations["recordDispatchBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appeals/{appeal_id}/editors": {
         parameters: {
             query?: never;
@@ -537,6 +583,27 @@ export interface paths {
          * @description The letter to one recipient as plain text (an email body; an attachment).
          */
         get: operations["downloadLetterText"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{appeal_id}/outreach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Appeal Outreach
+         * @description Each recipient the appeal was sent to: derived status, last dispatch, last response
+         *     and next follow-up.
+         */
+        get: operations["getAppealOutreach"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1637,6 +1704,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dispatches/{dispatch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Dispatch
+         * @description A dispatch with the asks of the text sent, its responses and follow-ups. Its ETag is
+         *     what an edit sends back in If-Match.
+         */
+        get: operations["getDispatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Dispatch
+         * @description Change the reference or note, close (nothing more expected) or reopen.
+         */
+        patch: operations["updateDispatch"];
+        trace?: never;
+    };
     "/api/dispatches/{dispatch_id}/documents": {
         parameters: {
             query?: never;
@@ -1656,6 +1748,47 @@ export interface paths {
          *     The type is recognized from the content; the stored name ends in its extension.
          */
         post: operations["uploadDispatchDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dispatches/{dispatch_id}/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Follow Up
+         * @description Plan another chase, for oneself or another coordinator.
+         */
+        post: operations["addFollowUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dispatches/{dispatch_id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Response
+         * @description What the recipient answered, with a stance on each ask of the text sent (an ask
+         *     left out is recorded as not addressed).
+         */
+        post: operations["recordResponse"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1685,6 +1818,50 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List My Follow Ups
+         * @description The caller's open follow-ups across appeals, soonest first (coordinators).
+         */
+        get: operations["listMyFollowUps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-ups/{follow_up_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Follow Up
+         * @description Drop a planned chase.
+         */
+        delete: operations["deleteFollowUp"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Follow Up
+         * @description Move the due date, reassign to another coordinator, mark done (or not).
+         */
+        patch: operations["updateFollowUp"];
         trace?: never;
     };
     "/api/invitations": {
@@ -2283,6 +2460,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recipients/{recipient_id}/dispatches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Recipient Dispatches
+         * @description Everything sent to a recipient, across appeals, newest first (the registry's view:
+         *     coordinators).
+         */
+        get: operations["listRecipientDispatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/recipients/{recipient_id}/restore": {
         parameters: {
             query?: never;
@@ -2298,6 +2496,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/responses/{response_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Response
+         * @description Correct a response, replace its stances, or publish it on the tracker (or not).
+         */
+        patch: operations["updateResponse"];
         trace?: never;
     };
     "/api/responses/{response_id}/documents": {
@@ -2779,6 +2997,15 @@ export interface components {
             /** Sha256 */
             sha256: string;
         };
+        /** AskRead */
+        AskRead: {
+            /** Id */
+            id: string;
+            /** Number */
+            number: number;
+            /** Text */
+            text: string;
+        };
         /** AuthenticationFinish */
         AuthenticationFinish: {
             /**
@@ -3120,6 +3347,196 @@ export interface components {
             /** Removed */
             removed: number;
         };
+        /**
+         * DispatchBatchCreate
+         * @description One letter to many recipients: the listed ones, or a saved group's members.
+         */
+        DispatchBatchCreate: {
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "email" | "post" | "hand_delivery" | "embassy" | "meeting" | "diplomatic_note" | "web_form";
+            /** Group Id */
+            group_id?: string | null;
+            /** Language */
+            language?: string | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Recipient Ids
+             * @default []
+             */
+            recipient_ids: string[];
+            /** Reference */
+            reference?: string | null;
+            /**
+             * Send
+             * @default false
+             */
+            send: boolean;
+            /**
+             * Sent On
+             * Format: date
+             */
+            sent_on: string;
+        };
+        /** DispatchBatchRead */
+        DispatchBatchRead: {
+            /** Already Dispatched */
+            already_dispatched: string[];
+            /** Items */
+            items: components["schemas"]["DispatchRead"][];
+        };
+        /** DispatchCreate */
+        DispatchCreate: {
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "email" | "post" | "hand_delivery" | "embassy" | "meeting" | "diplomatic_note" | "web_form";
+            /** Language */
+            language?: string | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Recipient Id
+             * Format: uuid
+             */
+            recipient_id: string;
+            /** Reference */
+            reference?: string | null;
+            /**
+             * Send
+             * @default false
+             */
+            send: boolean;
+            /**
+             * Sent On
+             * Format: date
+             */
+            sent_on: string;
+        };
+        /** DispatchDetail */
+        DispatchDetail: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Asks */
+            asks: components["schemas"]["AskRead"][];
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "email" | "post" | "hand_delivery" | "embassy" | "meeting" | "diplomatic_note" | "web_form";
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            created_by: components["schemas"]["Person"] | null;
+            /**
+             * Delivery
+             * @enum {string}
+             */
+            delivery: "recorded" | "queued" | "sent" | "failed";
+            /** Follow Ups */
+            follow_ups: components["schemas"]["FollowUpRead"][];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /** Note */
+            note: string | null;
+            recipient: components["schemas"]["RecipientBrief"];
+            /** Reference */
+            reference: string | null;
+            /** Responses */
+            responses: components["schemas"]["ResponseRead"][];
+            /** Revision Sha256 */
+            revision_sha256: string;
+            /**
+             * Sent On
+             * Format: date
+             */
+            sent_on: string;
+            /** Translation Revision Id */
+            translation_revision_id: string | null;
+            /** Version */
+            version: number;
+        };
+        /** DispatchPage */
+        DispatchPage: {
+            /** Items */
+            items: components["schemas"]["DispatchRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** DispatchRead */
+        DispatchRead: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "email" | "post" | "hand_delivery" | "embassy" | "meeting" | "diplomatic_note" | "web_form";
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            created_by: components["schemas"]["Person"] | null;
+            /**
+             * Delivery
+             * @enum {string}
+             */
+            delivery: "recorded" | "queued" | "sent" | "failed";
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /** Note */
+            note: string | null;
+            recipient: components["schemas"]["RecipientBrief"];
+            /** Reference */
+            reference: string | null;
+            /** Revision Sha256 */
+            revision_sha256: string;
+            /**
+             * Sent On
+             * Format: date
+             */
+            sent_on: string;
+            /** Translation Revision Id */
+            translation_revision_id: string | null;
+            /** Version */
+            version: number;
+        };
+        /** DispatchUpdate */
+        DispatchUpdate: {
+            /** Closed */
+            closed?: boolean | null;
+            /** Note */
+            note?: string | null;
+            /** Reference */
+            reference?: string | null;
+        };
         /** DocumentList */
         DocumentList: {
             /** Items */
@@ -3206,6 +3623,56 @@ export interface components {
         EmailChanged: {
             /** Email */
             email: string;
+        };
+        /** FollowUpCreate */
+        FollowUpCreate: {
+            /** Assignee Id */
+            assignee_id?: string | null;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Note */
+            note?: string | null;
+        };
+        /** FollowUpRead */
+        FollowUpRead: {
+            assignee: components["schemas"]["Person"] | null;
+            /**
+             * Dispatch Id
+             * Format: uuid
+             */
+            dispatch_id: string;
+            /** Done At */
+            done_at: string | null;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            /** Overdue */
+            overdue: boolean;
+            /** Version */
+            version: number;
+        };
+        /** FollowUpUpdate */
+        FollowUpUpdate: {
+            /** Assignee Id */
+            assignee_id?: string | null;
+            /** Done */
+            done?: boolean | null;
+            /** Due On */
+            due_on?: string | null;
+            /** Note */
+            note?: string | null;
         };
         /** GroupIn */
         GroupIn: {
@@ -3531,6 +3998,47 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** LastDispatch */
+        LastDispatch: {
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "email" | "post" | "hand_delivery" | "embassy" | "meeting" | "diplomatic_note" | "web_form";
+            /**
+             * Delivery
+             * @enum {string}
+             */
+            delivery: "recorded" | "queued" | "sent" | "failed";
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Sent On
+             * Format: date
+             */
+            sent_on: string;
+        };
+        /** LastResponse */
+        LastResponse: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "acknowledgement" | "substantive_reply" | "refusal" | "referral" | "meeting_offered";
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+        };
         /**
          * LetterBatchIn
          * @description Letters for a saved group, or for recipients named one by one (not both).
@@ -3735,6 +4243,46 @@ export interface components {
         MembershipUpdate: {
             role: components["schemas"]["OrgRole"];
         };
+        /** MyFollowUpRead */
+        MyFollowUpRead: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Appeal Title */
+            appeal_title: string;
+            assignee: components["schemas"]["Person"] | null;
+            /**
+             * Dispatch Id
+             * Format: uuid
+             */
+            dispatch_id: string;
+            /** Done At */
+            done_at: string | null;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            /** Overdue */
+            overdue: boolean;
+            recipient: components["schemas"]["RecipientBrief"];
+            /** Version */
+            version: number;
+        };
+        /** MyFollowUps */
+        MyFollowUps: {
+            /** Items */
+            items: components["schemas"]["MyFollowUpRead"][];
+        };
         /** MySignatureRead */
         MySignatureRead: {
             /** Asked By Me */
@@ -3773,6 +4321,27 @@ export interface components {
              * @enum {string}
              */
             tier: "public" | "withheld" | "counted";
+        };
+        /** NextFollowUp */
+        NextFollowUp: {
+            assignee: components["schemas"]["Person"] | null;
+            /**
+             * Dispatch Id
+             * Format: uuid
+             */
+            dispatch_id: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Overdue */
+            overdue: boolean;
         };
         /** OidcConfig */
         OidcConfig: {
@@ -3895,6 +4464,24 @@ export interface components {
              * @constant
              */
             status: "ok";
+        };
+        /** OutreachOverview */
+        OutreachOverview: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Asks */
+            asks: components["schemas"]["AskRead"][];
+            /** Can Track */
+            can_track: boolean;
+            /** Follow Up Days */
+            follow_up_days: number;
+            /** Frozen Sha256 */
+            frozen_sha256: string | null;
+            /** Recipients */
+            recipients: components["schemas"]["RecipientOutreach"][];
         };
         /**
          * OwnInvitation
@@ -4310,6 +4897,83 @@ export interface components {
              */
             status: "unconfirmed" | "pending_second_officer" | "counted" | "awaiting_reconsent" | "lapsed" | "invalidated";
         };
+        /** RecipientBrief */
+        RecipientBrief: {
+            /** Archived */
+            archived: boolean;
+            /** Country */
+            country: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "government" | "ministry" | "parliament" | "international_organization" | "embassy" | "official";
+            /** Name */
+            name: string;
+        };
+        /** RecipientDispatchPage */
+        RecipientDispatchPage: {
+            /** Items */
+            items: components["schemas"]["RecipientDispatchRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** RecipientDispatchRead */
+        RecipientDispatchRead: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Appeal Title */
+            appeal_title: string;
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "email" | "post" | "hand_delivery" | "embassy" | "meeting" | "diplomatic_note" | "web_form";
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            created_by: components["schemas"]["Person"] | null;
+            /**
+             * Delivery
+             * @enum {string}
+             */
+            delivery: "recorded" | "queued" | "sent" | "failed";
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /** Note */
+            note: string | null;
+            recipient: components["schemas"]["RecipientBrief"];
+            /** Reference */
+            reference: string | null;
+            /** Revision Sha256 */
+            revision_sha256: string;
+            /**
+             * Sent On
+             * Format: date
+             */
+            sent_on: string;
+            /** Translation Revision Id */
+            translation_revision_id: string | null;
+            /** Version */
+            version: number;
+        };
         /**
          * RecipientIn
          * @description A recipient as a whole: creating one, and replacing one (PUT with If-Match).
@@ -4350,6 +5014,20 @@ export interface components {
             items: components["schemas"]["RecipientRead"][];
             /** Total */
             total: number;
+        };
+        /** RecipientOutreach */
+        RecipientOutreach: {
+            /** Dispatches */
+            dispatches: number;
+            last_dispatch: components["schemas"]["LastDispatch"];
+            last_response: components["schemas"]["LastResponse"] | null;
+            next_follow_up: components["schemas"]["NextFollowUp"] | null;
+            recipient: components["schemas"]["RecipientBrief"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "awaiting_response" | "acknowledged" | "responded" | "partial" | "refused" | "referred" | "overdue" | "closed";
         };
         /** RecipientRead */
         RecipientRead: {
@@ -4473,6 +5151,101 @@ export interface components {
             replacement: string;
             /** Start */
             start: number;
+        };
+        /** ResponseCreate */
+        ResponseCreate: {
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "email" | "post" | "hand_delivery" | "embassy" | "meeting" | "diplomatic_note" | "web_form";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "acknowledgement" | "substantive_reply" | "refusal" | "referral" | "meeting_offered";
+            /**
+             * Published
+             * @default false
+             */
+            published: boolean;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Referred To */
+            referred_to?: string | null;
+            /**
+             * Stances
+             * @default []
+             */
+            stances: components["schemas"]["StanceIn"][];
+            /** Summary */
+            summary?: string | null;
+        };
+        /** ResponseRead */
+        ResponseRead: {
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "email" | "post" | "hand_delivery" | "embassy" | "meeting" | "diplomatic_note" | "web_form";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Dispatch Id
+             * Format: uuid
+             */
+            dispatch_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "acknowledgement" | "substantive_reply" | "refusal" | "referral" | "meeting_offered";
+            /** Published */
+            published: boolean;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            recorded_by: components["schemas"]["Person"] | null;
+            /** Referred To */
+            referred_to: string | null;
+            /** Stances */
+            stances: components["schemas"]["StanceRead"][];
+            /** Summary */
+            summary: string | null;
+            /** Version */
+            version: number;
+        };
+        /** ResponseUpdate */
+        ResponseUpdate: {
+            /** Channel */
+            channel?: ("email" | "post" | "hand_delivery" | "embassy" | "meeting" | "diplomatic_note" | "web_form") | null;
+            /** Kind */
+            kind?: ("acknowledgement" | "substantive_reply" | "refusal" | "referral" | "meeting_offered") | null;
+            /** Published */
+            published?: boolean | null;
+            /** Received On */
+            received_on?: string | null;
+            /** Referred To */
+            referred_to?: string | null;
+            /** Stances */
+            stances?: components["schemas"]["StanceIn"][] | null;
+            /** Summary */
+            summary?: string | null;
         };
         /** RevisionPage */
         RevisionPage: {
@@ -4780,6 +5553,30 @@ export interface components {
             kind: "date" | "addressee" | "signature";
             /** Text */
             text: string;
+        };
+        /** StanceIn */
+        StanceIn: {
+            /** Ask Id */
+            ask_id: string;
+            /** Quote */
+            quote?: string | null;
+            /**
+             * Stance
+             * @enum {string}
+             */
+            stance: "supports" | "partially_supports" | "opposes" | "no_position" | "not_addressed";
+        };
+        /** StanceRead */
+        StanceRead: {
+            /** Ask Id */
+            ask_id: string;
+            /** Quote */
+            quote: string | null;
+            /**
+             * Stance
+             * @enum {string}
+             */
+            stance: "supports" | "partially_supports" | "opposes" | "no_position" | "not_addressed";
         };
         /** SuggestionCreate */
         SuggestionCreate: {
@@ -6481,6 +7278,266 @@ export interface operations {
             };
         };
     };
+    listAppealDispatches: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchPage"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordDispatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A random value the client made for this one create (8 to 128 visible ASCII characters): a retry with the same key and body returns the first result */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispatchCreate"];
+            };
+        };
+        responses: {
+            /** @description a retry: the first dispatch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_frozen, recipient_archived */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description date_invalid, translation_unavailable, idempotency_key_reused, idempotency_key_invalid, recipient_email_missing, recipients_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordDispatchBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A random value the client made for this one create (8 to 128 visible ASCII characters): a retry with the same key and body returns the first result */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispatchBatchCreate"];
+            };
+        };
+        responses: {
+            /** @description a retry: the first batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchBatchRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_frozen, recipient_archived */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description date_invalid, translation_unavailable, idempotency_key_reused, idempotency_key_invalid, recipient_email_missing, recipients_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     addAppealEditor: {
         parameters: {
             query?: never;
@@ -7333,6 +8390,64 @@ export interface operations {
                 };
             };
             /** @description letter_date_invalid, letter_too_long, request_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAppealOutreach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutreachOverview"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11344,6 +12459,164 @@ export interface operations {
             };
         };
     };
+    getDispatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispatch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchDetail"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateDispatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                dispatch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispatchUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchDetail"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description version_mismatch: someone saved this meanwhile */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description if_match_required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDispatchDocuments: {
         parameters: {
             query?: never;
@@ -11495,6 +12768,166 @@ export interface operations {
             };
         };
     };
+    addFollowUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispatch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description assignee_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispatch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponseCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description ask_unknown, date_invalid, referred_to_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     downloadDocument: {
         parameters: {
             query?: never;
@@ -11611,6 +13044,202 @@ export interface operations {
             };
             /** @description validation_failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyFollowUps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyFollowUps"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteFollowUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                follow_up_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Outcome"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateFollowUp: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                follow_up_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description version_mismatch: someone saved this meanwhile */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description assignee_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description if_match_required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14120,6 +15749,68 @@ export interface operations {
             };
         };
     };
+    listRecipientDispatches: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                recipient_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecipientDispatchPage"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description recipient_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     restoreRecipient: {
         parameters: {
             query?: never;
@@ -14169,6 +15860,106 @@ export interface operations {
             };
             /** @description validation_failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateResponse: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                response_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponseUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseRead"];
+                };
+            };
+            /** @description bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description appeal_not_found (or the dispatch's, response's, follow-up's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description version_mismatch: someone saved this meanwhile */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description ask_unknown, date_invalid, referred_to_invalid; or validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description if_match_required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,10 @@ from tests.security.authz.appeals_rows import APPEALS_POLICY, add_appeal_objects
 from tests.security.authz.documents_rows import DOCUMENTS_POLICY, add_document_objects
 from tests.security.authz.letters_rows import LETTERS_POLICY, add_letter_objects
 from tests.security.authz.memberships_rows import MEMBERSHIPS_POLICY, add_membership_objects
+from tests.security.authz.outreach_dispatches_rows import (
+    OUTREACH_DISPATCHES_POLICY,
+    add_dispatch_objects,
+)
 from tests.security.authz.outreach_tracker_rows import OUTREACH_TRACKER_POLICY
 from tests.security.authz.policy import OUTCOMES, expected_outcome
 from tests.security.authz.policy import POLICY as AUTH_POLICY
@@ -33,6 +37,7 @@ POLICY = (
     | DOCUMENTS_POLICY
     | RECIPIENTS_POLICY
     | LETTERS_POLICY
+    | OUTREACH_DISPATCHES_POLICY
 )
 
 
@@ -75,6 +80,7 @@ async def test_authorization_matrix(app, client, session, connection, settings) 
     await add_document_objects(session, client, cast)
     await add_recipient_objects(client, cast)
     await add_letter_objects(session, cast)
+    await add_dispatch_objects(session, client, cast)
     unexpected: list[str] = []
     checked = 0
     for route in iter_http_routes(app):

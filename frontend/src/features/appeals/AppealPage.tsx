@@ -23,6 +23,8 @@ import { panelId, tabId, Tabs } from "./Tabs";
 import { TextView } from "./TextView";
 import { OpenSigningForm } from "../signatories/OpenSigningForm";
 import { SigningPanel } from "../signatories/SigningPanel";
+import { OutreachPanel } from "../outreach/dispatches/OutreachPanel";
+import { TrackerSection } from "../outreach/tracker/TrackerSection";
 
 export const TAB_KEYS = [
   "text",
@@ -167,7 +169,7 @@ function AppealView({ appealId }: { appealId: string }) {
       (key !== "edit" || rights.has("edit")) && (key !== "signatures" || signable) && (key !== "outreach" || outreach),
   ).map((key) => ({
     key,
-    label: key === "outreach" ? t("outreachLetters.tab") : t(`appeals.tabs.${key}`),
+    label: key === "outreach" ? t("outreachDispatches.tab") : t(`appeals.tabs.${key}`),
   }));
   const asked = params.get("tab");
   const selected: TabKey = isTab(asked) && tabs.some((tab) => tab.key === asked) ? asked : "text";
@@ -227,7 +229,13 @@ function AppealView({ appealId }: { appealId: string }) {
           <p>{t("signing.notOpened")}</p>
         );
       case "outreach":
-        return <LettersSection appealId={appeal.id} canEdit={rights.has("run")} />;
+        return (
+          <>
+            <OutreachPanel appealId={appeal.id} />
+            <LettersSection appealId={appeal.id} canEdit={rights.has("run")} />
+            <TrackerSection appealId={appeal.id} canPublish={rights.has("run")} />
+          </>
+        );
       case "activity":
         return <ActivityPanel {...props} />;
     }
