@@ -274,13 +274,19 @@ async def record_response(
     actor: SignedIn,
     session: DbSession,
     clock: AppClock,
+    settings: AppSettings,
     response: Response,
 ) -> ResponseRead:
     """What the recipient answered, with a stance on each ask of the text sent (an ask
     left out is recorded as not addressed)."""
     dispatch, _ = await service.access_dispatch(session, actor, dispatch_id, OutreachRight.TRACK)
     recorded = await service.record_response(
-        session, actor=actor, dispatch=dispatch, body=body, now=clock.now()
+        session,
+        actor=actor,
+        dispatch=dispatch,
+        body=body,
+        now=clock.now(),
+        public_url=settings.http.public_url,
     )
     response.headers["ETag"] = service.dispatch_etag(recorded)
     return await reads.response_read(session, recorded, dispatch)
@@ -302,6 +308,7 @@ async def update_response(
     actor: SignedIn,
     session: DbSession,
     clock: AppClock,
+    settings: AppSettings,
     response: Response,
     if_match: IfMatch = None,
 ) -> ResponseRead:
@@ -311,7 +318,13 @@ async def update_response(
     )
     check_if_match(if_match, service.dispatch_etag(found))
     found = await service.update_response(
-        session, actor=actor, response=found, dispatch=dispatch, changes=body, now=clock.now()
+        session,
+        actor=actor,
+        response=found,
+        dispatch=dispatch,
+        changes=body,
+        now=clock.now(),
+        public_url=settings.http.public_url,
     )
     response.headers["ETag"] = service.dispatch_etag(found)
     return await reads.response_read(session, found, dispatch)

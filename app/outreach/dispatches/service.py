@@ -52,6 +52,7 @@ from app.outreach.dispatches.schemas import (
     ResponseUpdate,
     StanceIn,
 )
+from app.outreach.tracker import service as tracker
 
 IDEMPOTENCY_KEY_MIN, IDEMPOTENCY_KEY_MAX = 8, 128
 
@@ -411,6 +412,7 @@ async def record_response(
     dispatch: Dispatch,
     body: ResponseCreate,
     now: datetime,
+    public_url: str,
 ) -> Response:
     _check_received_on(body.received_on, dispatch, now.date())
     response = Response(
@@ -441,7 +443,23 @@ async def record_response(
         await record_event(
             session, actor=actor, action=AuditAction.RESPONSE_PUBLISHED, target=response
         )
+        await _announce(session, dispatch, response, public_url=public_url, now=now)
     return response
+
+
+async def _announce(
+    session: AsyncSession, dispatch: Dispatch, response: Response, *, public_url: str, now: datetime
+) -> None:
+    """A response just published: the signers who asked for updates hear of it (when the
+    appeal's tracker is published)."""
+    await tracker.announce(
+        session,
+        appeal_id=dispatch.appeal_id,
+        response=response,
+        recipient_id=dispatch.recipient_id,
+        public_url=public_url,
+        now=now,
+    )
 
 
 async def update_response(
@@ -452,6 +470,7 @@ async def update_response(
     dispatch: Dispatch,
     changes: ResponseUpdate,
     now: datetime,
+    public_url: str,
 ) -> Response:
     given = changes.model_fields_set
     if changes.received_on is not None:
@@ -502,6 +521,8 @@ async def update_response(
     )
     if published_change is not None:
         await record_event(session, actor=actor, action=published_change, target=response)
+    if published_change == AuditAction.RESPONSE_PUBLISHED:
+        await _announce(session, dispatch, response, public_url=public_url, now=now)
     return response
 
 

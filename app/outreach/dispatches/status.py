@@ -106,6 +106,29 @@ def _overdue(
     return last_sent + timedelta(days=follow_up_days) < today
 
 
+def _decided(
+    dispatches: Sequence[DispatchFacts],
+    responses: Sequence[ResponseFacts],
+    ask_ids: Iterable[str],
+) -> Status | None:
+    """closed, refused, referred, partial or responded: what the dispatches and the deciding
+    response settle, whatever the date; None while nothing is settled."""
+    if all(d.closed for d in dispatches):
+        return "closed"
+    deciding = _deciding(responses)
+    if deciding is None:
+        return None
+    if deciding.kind == "refusal":
+        return "refused"
+    if deciding.kind == "referral":
+        return "referred"
+    asks = set(ask_ids)
+    addressed = set().union(*(r.addressed for r in responses)) & asks
+    if addressed and addressed != asks:
+        return "partial"
+    return "responded"
+
+
 def recipient_status(
     *,
     dispatches: Sequence[DispatchFacts],
@@ -118,21 +141,28 @@ def recipient_status(
     """The status of a recipient that was sent the appeal at least once (the table above)."""
     if not dispatches:
         raise ValueError("a status needs at least one dispatch")
-    if all(d.closed for d in dispatches):
-        return "closed"
-    deciding = _deciding(responses)
-    if deciding is not None:
-        if deciding.kind == "refusal":
-            return "refused"
-        if deciding.kind == "referral":
-            return "referred"
-        asks = set(ask_ids)
-        addressed = set().union(*(r.addressed for r in responses)) & asks
-        if addressed and addressed != asks:
-            return "partial"
-        return "responded"
+    decided = _decided(dispatches, responses, ask_ids)
+    if decided is not None:
+        return decided
     if _overdue(dispatches, follow_ups, today=today, follow_up_days=follow_up_days):
         return "overdue"
     if responses:
         return "acknowledged"
     return "awaiting_response"
+
+
+def public_status(
+    *,
+    dispatches: Sequence[DispatchFacts],
+    responses: Sequence[ResponseFacts],
+    ask_ids: Iterable[str],
+) -> Status:
+    """The status the public tracker shows: the same rules over the *published* responses
+    only (the caller passes no other), and never "overdue" (the coalition's own chasing is
+    not public)."""
+    if not dispatches:
+        raise ValueError("a status needs at least one dispatch")
+    decided = _decided(dispatches, responses, ask_ids)
+    if decided is not None:
+        return decided
+    return "acknowledged" if responses else "awaiting_response"

@@ -21,10 +21,9 @@ from app.appeals.service import revision_blocks
 from app.appeals.text.blocks import Block, BlockKind
 from app.audit import AuditAction, record_event
 from app.kit.preconditions import check_if_match
-from app.kit.upsert import insert_for
 from app.models.appeals import Appeal
-from app.models.base import new_id
 from app.models.outreach import AppealOutreach, Recipient, RecipientGroup, RecipientGroupMember
+from app.outreach import appeal_settings
 from app.outreach.access import OutreachAccess
 from app.outreach.letters import layout
 from app.outreach.letters.errors import (
@@ -131,18 +130,12 @@ async def _signatories(
     )
 
 
-async def _outreach_row(session: AsyncSession, appeal_id: uuid.UUID) -> AppealOutreach | None:
-    return (
-        await session.scalars(select(AppealOutreach).where(AppealOutreach.appeal_id == appeal_id))
-    ).first()
-
-
 async def letter_context(
     session: AsyncSession, *, access: OutreachAccess, public_url: str
 ) -> LetterContext:
     appeal = access.appeal
     sha256, source = await _frozen_source(session, appeal)
-    row = await _outreach_row(session, appeal.id)
+    row = await appeal_settings.find(session, appeal.id)
     closing = row.signature_closing if row is not None else None
     return LetterContext(
         appeal=appeal,
@@ -249,7 +242,7 @@ def closing_etag(row: AppealOutreach | None) -> str:
 
 
 async def letter_closing(session: AsyncSession, appeal: Appeal) -> tuple[str | None, str]:
-    row = await _outreach_row(session, appeal.id)
+    row = await appeal_settings.find(session, appeal.id)
     return (row.signature_closing if row is not None else None), closing_etag(row)
 
 
@@ -267,21 +260,8 @@ async def set_letter_closing(
     CONFLICT DO NOTHING and then locked, so two coordinators racing on PostgreSQL cannot
     both win: the second finds a newer version (412)."""
     appeal = access.appeal
-    insert = insert_for(session)
-    created = await session.execute(
-        insert(AppealOutreach)
-        .values(id=new_id(), appeal_id=appeal.id, version=1)
-        .on_conflict_do_nothing(index_elements=["appeal_id"])
-    )
-    row = (
-        await session.scalars(
-            select(AppealOutreach)
-            .where(AppealOutreach.appeal_id == appeal.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    ).one()
-    current = '"0"' if created.rowcount == 1 else closing_etag(row)  # type: ignore[attr-defined]
+    row, created = await appeal_settings.ensure(session, appeal.id)
+    current = '"0"' if created else closing_etag(row)
     check_if_match(if_match, current)
     row.signature_closing = text or None
     row.updated_at = now

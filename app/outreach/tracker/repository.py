@@ -8,59 +8,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.outreach import AppealOutreach, Dispatch, Recipient, Response, ResponseStance
-
-
-async def get_outreach(
-    session: AsyncSession, appeal_id: uuid.UUID, *, lock: bool = False
-) -> AppealOutreach | None:
-    statement = select(AppealOutreach).where(AppealOutreach.appeal_id == appeal_id)
-    if lock:
-        statement = statement.with_for_update()
-    return (await session.scalars(statement)).first()
+from app.models.outreach import Dispatch, Recipient, Response, ResponseStance
 
 
 @dataclass(frozen=True)
 class Written:
     recipient: Recipient
-    first_sent_on: date
-    dispatches: int
-    closed: int
+    # (sent_on, closed) of each dispatch to the recipient.
+    dispatches: list[tuple[date, bool]]
+
+    @property
+    def first_sent_on(self) -> date:
+        return min(sent_on for sent_on, _ in self.dispatches)
 
 
 async def written_to(session: AsyncSession, appeal_id: uuid.UUID) -> list[Written]:
-    """Every recipient the appeal was dispatched to, with when it was first sent and how
-    many of its dispatches are closed: one grouped query and one for the recipients."""
-    grouped = (
+    """Every recipient the appeal was dispatched to, with its dispatches' dates and whether
+    each is closed: one query for the dispatches, one for the recipients."""
+    rows = (
         await session.execute(
-            select(
-                Dispatch.recipient_id,
-                func.min(Dispatch.sent_on),
-                func.count(),
-                func.count(Dispatch.closed_at),
-            )
+            select(Dispatch.recipient_id, Dispatch.sent_on, Dispatch.closed_at.is_not(None))
             .where(Dispatch.appeal_id == appeal_id)
-            .group_by(Dispatch.recipient_id)
+            .order_by(Dispatch.sent_on)
         )
     ).all()
-    if not grouped:
+    if not rows:
         return []
-    recipients = {
-        recipient.id: recipient
-        for recipient in (
-            await session.scalars(
-                select(Recipient).where(Recipient.id.in_([row[0] for row in grouped]))
-            )
-        ).all()
-    }
-    return [
-        Written(recipients[recipient_id], first, count, closed)
-        for recipient_id, first, count, closed in grouped
-        if recipient_id in recipients
-    ]
+    by_recipient: dict[uuid.UUID, list[tuple[date, bool]]] = {}
+    for recipient_id, sent_on, closed in rows:
+        by_recipient.setdefault(recipient_id, []).append((sent_on, bool(closed)))
+    recipients = (
+        await session.scalars(select(Recipient).where(Recipient.id.in_(list(by_recipient))))
+    ).all()
+    return [Written(recipient, by_recipient[recipient.id]) for recipient in recipients]
 
 
 async def published_responses(

@@ -16,14 +16,14 @@ from app.appeals import service as appeals
 from app.appeals.schemas import BlockRead
 from app.audit import AuditAction, record_event
 from app.models.appeals import Appeal
-from app.models.outreach import AppealOutreach, Response
-from app.outreach import updates
+from app.models.outreach import AppealOutreach, Recipient, Response
+from app.outreach import appeal_settings, updates
 from app.outreach.access import OutreachRight, access_outreach
+from app.outreach.dispatches import status
 from app.outreach.tracker import repository as repo
 from app.outreach.tracker.atom import FeedEntry, feed
 from app.outreach.tracker.errors import TextNotFrozen, TrackerNotFound
 from app.outreach.tracker.schemas import (
-    PublicStatus,
     PublicTrackerRead,
     PublishedResponse,
     PublishedStance,
@@ -36,28 +36,10 @@ from app.signatories.schemas import PublicSignatureRead
 
 # The public page shows this many signatories; the letter prints them all.
 SIGNATORIES_SHOWN = 500
-# The newest response's kind says where a recipient stands.
-_STATUS_OF_KIND: dict[str, PublicStatus] = {
-    "acknowledgement": "acknowledged",
-    "substantive_reply": "responded",
-    "meeting_offered": "responded",
-    "refusal": "refused",
-    "referral": "referred",
-}
 
 
 def tracker_path(appeal_id: uuid.UUID) -> str:
     return f"/track/{appeal_id}"
-
-
-def public_status(*, dispatches: int, closed: int, kinds: list[str]) -> PublicStatus:
-    """Where a recipient stands as the public may know it: from its published responses
-    only (``kinds``, oldest first), or closed when every dispatch to it is closed."""
-    if dispatches and closed == dispatches:
-        return "closed"
-    if kinds:
-        return _STATUS_OF_KIND[kinds[-1]]
-    return "awaiting_response"
 
 
 def _read(outreach: AppealOutreach | None, appeal_id: uuid.UUID) -> TrackerRead:
@@ -73,7 +55,7 @@ async def tracker_settings(
     session: AsyncSession, actor: Actor, appeal_id: uuid.UUID
 ) -> TrackerRead:
     await access_outreach(session, actor, appeal_id, OutreachRight.READ)
-    return _read(await repo.get_outreach(session, appeal_id), appeal_id)
+    return _read(await appeal_settings.find(session, appeal_id), appeal_id)
 
 
 async def set_published(
@@ -89,10 +71,7 @@ async def set_published(
     tells the signers who asked for updates about each response already published."""
     access = await access_outreach(session, actor, appeal_id, OutreachRight.TRACK, lock=True)
     appeal = access.appeal
-    outreach = await repo.get_outreach(session, appeal_id, lock=True)
-    if outreach is None:
-        outreach = AppealOutreach(appeal_id=appeal_id)
-        session.add(outreach)
+    outreach, _ = await appeal_settings.ensure(session, appeal_id)
     was_published = outreach.tracker_published_at is not None
     if published == was_published:
         return _read(outreach, appeal_id)
@@ -115,32 +94,35 @@ async def set_published(
     )
     if published:
         for response, recipient_id in await repo.published_responses(session, appeal_id):
-            await announce(session, appeal, response, recipient_id, public_url=public_url, now=now)
+            await announce(
+                session,
+                appeal_id=appeal.id,
+                response=response,
+                recipient_id=recipient_id,
+                public_url=public_url,
+                now=now,
+            )
     return _read(outreach, appeal_id)
 
 
 async def announce(
     session: AsyncSession,
-    appeal: Appeal,
+    *,
+    appeal_id: uuid.UUID,
     response: Response,
     recipient_id: uuid.UUID,
-    *,
     public_url: str,
     now: datetime,
 ) -> int:
     """Tell the appeal's update subscribers about a published response, if the tracker is
     published (otherwise there is nothing public to point them at). How many were told."""
-    outreach = await repo.get_outreach(session, appeal.id)
-    if outreach is None or outreach.tracker_published_at is None or not response.published:
+    outreach = await appeal_settings.find(session, appeal_id)
+    appeal = await session.get(Appeal, appeal_id)
+    if appeal is None or outreach is None or outreach.tracker_published_at is None:
         return 0
-    recipient = next(
-        (
-            w.recipient
-            for w in await repo.written_to(session, appeal.id)
-            if w.recipient.id == recipient_id
-        ),
-        None,
-    )
+    if not response.published:
+        return 0
+    recipient = await session.get(Recipient, recipient_id)
     return await updates.tell_subscribers(
         session,
         appeal_id=appeal.id,
@@ -154,7 +136,7 @@ async def announce(
 
 async def _published(session: AsyncSession, appeal_id: uuid.UUID) -> tuple[Appeal, str, datetime]:
     """The appeal of a published tracker, its frozen hash and when it was published."""
-    outreach = await repo.get_outreach(session, appeal_id)
+    outreach = await appeal_settings.find(session, appeal_id)
     if outreach is None or outreach.tracker_published_at is None:
         raise TrackerNotFound()
     appeal = await session.get(Appeal, appeal_id)
@@ -188,10 +170,23 @@ async def public_tracker(session: AsyncSession, appeal_id: uuid.UUID) -> PublicT
             kind=written.recipient.kind,
             country=written.recipient.country,
             first_sent_on=written.first_sent_on,
-            status=public_status(
-                dispatches=written.dispatches,
-                closed=written.closed,
-                kinds=[r.kind for r in by_recipient[written.recipient.id]],
+            status=status.public_status(
+                dispatches=[
+                    status.DispatchFacts(sent_on=sent_on, closed=closed)
+                    for sent_on, closed in written.dispatches
+                ],
+                responses=[
+                    status.ResponseFacts(
+                        kind=r.kind,
+                        received_on=r.received_on,
+                        order=str(r.id),
+                        addressed=frozenset(
+                            s.ask_id for s in stances[r.id] if s.stance != "not_addressed"
+                        ),
+                    )
+                    for r in by_recipient[written.recipient.id]
+                ],
+                ask_ids=ask_numbers,
             ),
             responses=[
                 PublishedResponse(

@@ -17,7 +17,6 @@ from app.models.audit import AuditEvent
 from app.models.outbox import OutboxMessage
 from app.models.outreach import Dispatch, Recipient, Response, ResponseStance
 from app.outreach import updates
-from app.outreach.tracker.service import public_status
 from tests.appeals.conftest import Cast, read_text, start_appeal
 
 CONTACT = "canary-contact@gov.example"
@@ -203,18 +202,36 @@ async def test_a_text_not_yet_frozen_cannot_be_tracked(cast: Cast) -> None:
     assert refused.json()["code"] == "text_not_frozen"
 
 
-@pytest.mark.parametrize(
-    ("dispatches", "closed", "kinds", "status"),
-    [
-        (1, 0, [], "awaiting_response"),
-        (1, 0, ["acknowledgement"], "acknowledged"),
-        (1, 0, ["acknowledgement", "substantive_reply"], "responded"),
-        (1, 0, ["meeting_offered"], "responded"),
-        (2, 0, ["refusal"], "refused"),
-        (1, 0, ["referral"], "referred"),
-        (2, 2, ["acknowledgement"], "closed"),
-        (2, 1, [], "awaiting_response"),
-    ],
-)
-def test_public_status(dispatches: int, closed: int, kinds: list[str], status: str) -> None:
-    assert public_status(dispatches=dispatches, closed=closed, kinds=kinds) == status
+async def test_a_response_published_later_is_told_to_subscribers(  # type: ignore[no-untyped-def]
+    session, cast: Cast, clock, written
+) -> None:
+    appeal = written["appeal"]
+    coordinator = cast["coordinator"]
+    assert (await coordinator.put(_path(appeal), json={"published": True})).status_code == 200
+    await updates.subscribe(
+        session,
+        appeal_id=uuid.UUID(appeal["appeal_id"]),
+        email="later@example.org",
+        language="en",
+        now=clock.now(),
+    )
+    await session.commit()
+    estonia = (await session.scalars(select(Response).where(Response.kind == "refusal"))).one()
+    published = await coordinator.patch(
+        f"/api/responses/{estonia.id}",
+        json={"published": True},
+        headers={"If-Match": f'"{estonia.version}"'},
+    )
+    assert published.status_code == 200, published.text
+    session.expire_all()
+    told = [
+        m
+        for m in (await session.scalars(select(OutboxMessage))).all()
+        if m.kind == "appeal_update" and m.recipient == "later@example.org"
+    ]
+    assert len(told) == 1
+    assert "Estonia — Foreign Minister" in told[0].body
+    # The tracker now shows Estonia's refusal.
+    seen = await coordinator.get(_public(appeal))
+    by_country = {r["country"]: r for r in seen.json()["recipients"]}
+    assert by_country["EE"]["status"] == "refused"
