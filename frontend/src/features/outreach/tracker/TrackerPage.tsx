@@ -33,7 +33,7 @@ function Stances({ tracker }: { tracker: PublicTracker }) {
       <h2 id="tracker-stances-title" className="review-section__title">
         {t("outreachTracker.stances.title")}
       </h2>
-      <table className="table" data-testid="stance-matrix">
+      <table className="table table--words" data-testid="stance-matrix">
         <thead>
           <tr>
             <th scope="col">{t("outreachTracker.recipient")}</th>
@@ -77,7 +77,7 @@ function Recipients({ tracker }: { tracker: PublicTracker }) {
       {tracker.recipients.length === 0 ? (
         <p className="muted">{t("outreachTracker.recipients.none")}</p>
       ) : (
-        <table className="table" data-testid="tracker-recipients">
+        <table className="table table--words" data-testid="tracker-recipients">
           <thead>
             <tr>
               <th scope="col">{t("outreachTracker.recipient")}</th>
@@ -157,7 +157,12 @@ export function TrackerPage() {
         ) : null}
         {tracker.more_signatories ? <p className="muted">{t("outreachTracker.signatories.more")}</p> : null}
       </section>
-      <Letter blocks={tracker.blocks} label={t("outreachTracker.text")} />
+      <section className="review-section" aria-labelledby="tracker-text-title">
+        <h2 id="tracker-text-title" className="review-section__title">
+          {t("outreachTracker.text")}
+        </h2>
+        <Letter blocks={tracker.blocks} label={t("outreachTracker.text")} />
+      </section>
       <p className="muted">
         {t("signing.boundTo")}{" "}
         <code className="hash wrap-anywhere" data-testid="tracker-hash">
