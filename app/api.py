@@ -35,6 +35,7 @@ from app.memberships.router import router as memberships_router
 from app.notifications.router import availability_router as dev_mailbox_availability_router
 from app.notifications.router import router as dev_mailbox_router
 from app.organizations.router import router as organizations_router
+from app.outreach.dashboard.router import router as outreach_dashboard_router
 from app.outreach.dispatches.router import router as outreach_dispatches_router
 from app.outreach.documents.router import router as outreach_documents_router
 from app.outreach.letters.router import router as letters_router
@@ -71,6 +72,7 @@ api_router.include_router(public_signing_router)
 api_router.include_router(tracker_router)
 api_router.include_router(public_tracker_router)
 api_router.include_router(outreach_documents_router)
+api_router.include_router(outreach_dashboard_router)
 api_router.include_router(recipients_router)
 api_router.include_router(recipient_groups_router)
 api_router.include_router(letters_router)

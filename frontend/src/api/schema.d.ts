@@ -2083,6 +2083,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/outreach/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Dashboard
+         * @description Every appeal × every recipient it was sent to, with status, response figures per
+         *     appeal and per country, and each appeal's stance matrix (coordinators).
+         */
+        get: operations["getOutreachDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/appeals/{appeal_id}": {
         parameters: {
             query?: never;
@@ -2891,6 +2912,22 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** AppealFigures */
+        AppealFigures: {
+            /** Answered */
+            answered: number;
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Median Days */
+            median_days: number | null;
+            /** Rate */
+            rate: number;
+            /** Sent To */
+            sent_to: number;
+        };
         /** AppealPage */
         AppealPage: {
             /** Items */
@@ -2951,6 +2988,18 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
+        /** AppealStances */
+        AppealStances: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Asks */
+            asks: components["schemas"]["AskBrief"][];
+            /** Cells */
+            cells: components["schemas"]["StanceCell"][];
+        };
         /** AppealSummary */
         AppealSummary: {
             /**
@@ -2996,6 +3045,15 @@ export interface components {
             organization_id: string;
             /** Sha256 */
             sha256: string;
+        };
+        /** AskBrief */
+        AskBrief: {
+            /** Id */
+            id: string;
+            /** Number */
+            number: number;
+            /** Text */
+            text: string;
         };
         /** AskRead */
         AskRead: {
@@ -3240,6 +3298,19 @@ export interface components {
          * @enum {string}
          */
         CountryCode: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+        /** CountryFigures */
+        CountryFigures: {
+            /** Answered */
+            answered: number;
+            /** Country */
+            country: string | null;
+            /** Median Days */
+            median_days: number | null;
+            /** Rate */
+            rate: number;
+            /** Sent To */
+            sent_to: number;
+        };
         /**
          * CountsRead
          * @description Counted signatures; ``None`` means fewer than 10 (shown to people outside the
@@ -3315,6 +3386,63 @@ export interface components {
             created_at: string | null;
             /** Public Key */
             public_key: string | null;
+        };
+        /** DashboardAppeal */
+        DashboardAppeal: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** State */
+            state: string;
+            /** Title */
+            title: string;
+        };
+        /** DashboardCell */
+        DashboardCell: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /**
+             * Recipient Id
+             * Format: uuid
+             */
+            recipient_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "awaiting_response" | "acknowledged" | "responded" | "partial" | "refused" | "referred" | "overdue" | "closed";
+        };
+        /** DashboardRead */
+        DashboardRead: {
+            /** Appeals */
+            appeals: components["schemas"]["DashboardAppeal"][];
+            /** By Appeal */
+            by_appeal: components["schemas"]["AppealFigures"][];
+            /** By Country */
+            by_country: components["schemas"]["CountryFigures"][];
+            /** Cells */
+            cells: components["schemas"]["DashboardCell"][];
+            /** Recipients */
+            recipients: components["schemas"]["DashboardRecipient"][];
+            /** Stances */
+            stances: components["schemas"]["AppealStances"][];
+        };
+        /** DashboardRecipient */
+        DashboardRecipient: {
+            /** Country */
+            country: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
         };
         /** DiffRead */
         DiffRead: {
@@ -5553,6 +5681,18 @@ export interface components {
             kind: "date" | "addressee" | "signature";
             /** Text */
             text: string;
+        };
+        /** StanceCell */
+        StanceCell: {
+            /** Ask Id */
+            ask_id: string;
+            /**
+             * Recipient Id
+             * Format: uuid
+             */
+            recipient_id: string;
+            /** Stance */
+            stance: string;
         };
         /** StanceIn */
         StanceIn: {
@@ -14159,6 +14299,44 @@ export interface operations {
             };
             /** @description validation_failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOutreachDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardRead"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
-"""Rows of the authorization matrix for the tracker routes (app/outreach/tracker/router.py).
+"""Rows of the authorization matrix for the tracker routes (app/outreach/tracker/router.py)
+and the coordinators' dashboard (app/outreach/dashboard/router.py: coordinators only).
 
 On appeal Z (signatories_rows.py: led by A, open for signatures) the coordinator publishes;
 A's representative reads whether it is published (outreach is read-only for a writing
@@ -11,7 +12,7 @@ The public tracker of either is not published: 404 for everyone.
 from __future__ import annotations
 
 from app.permissions import Permission
-from tests.security.authz.policy import Rule, everyone, signed_in
+from tests.security.authz.policy import Rule, everyone, only, signed_in
 from tests.security.authz.signatories_rows import appeal_id
 
 P = Permission
@@ -21,6 +22,7 @@ READS = signed_in(member="403", other_member="404", co_author_member="404", admi
 READS_X = signed_in(member="403", other_member="404", co_author_member="403", admin="404")
 
 OUTREACH_TRACKER_POLICY: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/outreach/dashboard"): Rule(only("coordinator"), permission=P.OUTREACH_TRACK),
     ("GET", BASE): Rule(
         READS, params={"appeal_id": appeal_id}, expect_other=READS_X, permission=P.OUTREACH_TRACK
     ),

@@ -1,0 +1,1 @@
+"""The coordinators' dashboard: every appeal × every recipient at a glance."""

@@ -1,0 +1,162 @@
+"""The coordinators' dashboard: the appeals × recipients matrix coloured by status, response
+rates and median days to a response per appeal and per country, and each appeal's asks ×
+governments stance matrix. Built from a handful of queries over everything, whatever the
+number of appeals and recipients; statuses follow app/outreach/dispatches/status.py."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from statistics import median
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.actors import Actor
+from app.appeals import service as appeals
+from app.outreach.access import require_registry
+from app.outreach.dashboard import repository as repo
+from app.outreach.dashboard.schemas import (
+    AppealFigures,
+    AppealStances,
+    AskBrief,
+    CountryFigures,
+    DashboardAppeal,
+    DashboardCell,
+    DashboardRead,
+    DashboardRecipient,
+    StanceCell,
+)
+from app.outreach.dispatches.status import (
+    DispatchFacts,
+    FollowUpFacts,
+    ResponseFacts,
+    recipient_status,
+)
+
+
+def figures(first_sent: Iterable[date], first_answer: dict[int, date]) -> dict[str, Any]:
+    """Counts, share and median days for a set of recipients: ``first_sent`` in order, and
+    ``first_answer`` by position for those who answered."""
+    sent = list(first_sent)
+    days = [(first_answer[i] - sent[i]).days for i in first_answer]
+    return {
+        "sent_to": len(sent),
+        "answered": len(days),
+        "rate": round(len(days) / len(sent), 4) if sent else 0.0,
+        "median_days": float(median(days)) if days else None,
+    }
+
+
+async def dashboard(
+    session: AsyncSession, actor: Actor, *, today: date, follow_up_days: int
+) -> DashboardRead:
+    require_registry(actor)
+    dispatch_rows = await repo.dispatches(session)
+    pair_of: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = {}
+    sent: dict[tuple[uuid.UUID, uuid.UUID], list[DispatchFacts]] = defaultdict(list)
+    for dispatch_id, appeal_id, recipient_id, sent_on, closed in dispatch_rows:
+        pair_of[dispatch_id] = (appeal_id, recipient_id)
+        sent[(appeal_id, recipient_id)].append(DispatchFacts(sent_on, bool(closed)))
+    addressed: dict[uuid.UUID, set[str]] = defaultdict(set)
+    stance_rows = await repo.stances(session)
+    for response_id, ask_id, stance in stance_rows:
+        if stance != "not_addressed":
+            addressed[response_id].add(ask_id)
+    answers: dict[tuple[uuid.UUID, uuid.UUID], list[ResponseFacts]] = defaultdict(list)
+    response_pair: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = {}
+    # When each response came (and its record order, for two on one day).
+    received_of: dict[uuid.UUID, tuple[date, str]] = {}
+    for dispatch_id, response_id, kind, received_on in await repo.responses(session):
+        pair = pair_of[dispatch_id]
+        response_pair[response_id] = pair
+        received_of[response_id] = (received_on, str(response_id))
+        answers[pair].append(
+            ResponseFacts(kind, received_on, str(response_id), frozenset(addressed[response_id]))
+        )
+    chases: dict[tuple[uuid.UUID, uuid.UUID], list[FollowUpFacts]] = defaultdict(list)
+    for dispatch_id, due_on in await repo.open_follow_ups(session):
+        chases[pair_of[dispatch_id]].append(FollowUpFacts(due_on))
+
+    appeal_rows = await repo.appeals(session, list({a for a, _ in sent}))
+    asks: dict[uuid.UUID, list[AskBrief]] = {}
+    for revision in await repo.frozen_revisions(session, appeal_rows):
+        blocks = [b for b in appeals.revision_blocks(revision) if b.kind == "ask"]
+        asks[revision.appeal_id] = [
+            AskBrief(id=b.id, number=n, text=b.text) for n, b in enumerate(blocks, start=1)
+        ]
+    recipient_rows = await repo.recipients(session, list({r for _, r in sent}))
+    country_of = {r.id: r.country for r in recipient_rows}
+
+    cells = [
+        DashboardCell(
+            appeal_id=appeal_id,
+            recipient_id=recipient_id,
+            status=recipient_status(
+                dispatches=facts,
+                responses=answers[(appeal_id, recipient_id)],
+                follow_ups=chases[(appeal_id, recipient_id)],
+                ask_ids=[a.id for a in asks.get(appeal_id, [])],
+                today=today,
+                follow_up_days=follow_up_days,
+            ),
+        )
+        for (appeal_id, recipient_id), facts in sent.items()
+    ]
+
+    by_appeal: dict[uuid.UUID, list[tuple[date, date | None]]] = defaultdict(list)
+    by_country: dict[str | None, list[tuple[date, date | None]]] = defaultdict(list)
+    for pair, facts in sent.items():
+        first = min(f.sent_on for f in facts)
+        received = [r.received_on for r in answers[pair]]
+        answered = min(received) if received else None
+        by_appeal[pair[0]].append((first, answered))
+        by_country[country_of.get(pair[1])].append((first, answered))
+
+    def _figures(rows: list[tuple[date, date | None]]) -> dict[str, Any]:
+        return figures(
+            [first for first, _ in rows],
+            {i: answered for i, (_, answered) in enumerate(rows) if answered is not None},
+        )
+
+    newest: dict[tuple[uuid.UUID, uuid.UUID, str], tuple[tuple[date, str], str]] = {}
+    for response_id, ask_id, stance in stance_rows:
+        appeal_id, recipient_id = response_pair[response_id]
+        key = (appeal_id, recipient_id, ask_id)
+        when = received_of[response_id]
+        if key not in newest or newest[key][0] < when:
+            newest[key] = (when, stance)
+    stance_cells: dict[uuid.UUID, list[StanceCell]] = defaultdict(list)
+    for (appeal_id, recipient_id, ask_id), (_, stance) in newest.items():
+        stance_cells[appeal_id].append(
+            StanceCell(recipient_id=recipient_id, ask_id=ask_id, stance=stance)
+        )
+
+    return DashboardRead(
+        appeals=sorted(
+            (DashboardAppeal(id=a.id, title=a.title, state=a.state) for a in appeal_rows),
+            key=lambda a: a.title.casefold(),
+        ),
+        recipients=sorted(
+            (DashboardRecipient(id=r.id, name=r.name, country=r.country) for r in recipient_rows),
+            key=lambda r: (r.country or "", r.name.casefold()),
+        ),
+        cells=cells,
+        by_appeal=[
+            AppealFigures(appeal_id=appeal_id, **_figures(rows))
+            for appeal_id, rows in by_appeal.items()
+        ],
+        by_country=sorted(
+            (
+                CountryFigures(country=country, **_figures(rows))
+                for country, rows in by_country.items()
+            ),
+            key=lambda f: f.country or "",
+        ),
+        stances=[
+            AppealStances(appeal_id=a.id, asks=asks.get(a.id, []), cells=stance_cells[a.id])
+            for a in appeal_rows
+        ],
+    )
