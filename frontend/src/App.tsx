@@ -29,6 +29,9 @@ const RecipientsPage = lazy(() =>
 const PublicSigningPage = lazy(() =>
   import("./features/signatories/PublicSigningPage").then((m) => ({ default: m.PublicSigningPage })),
 );
+const DashboardPage = lazy(() =>
+  import("./features/outreach/dashboard/DashboardPage").then((m) => ({ default: m.DashboardPage })),
+);
 const TrackerPage = lazy(() =>
   import("./features/outreach/tracker/TrackerPage").then((m) => ({ default: m.TrackerPage })),
 );
@@ -59,6 +62,7 @@ export function App() {
                 <Route path="/updates/unsubscribe" element={<UnsubscribePage />} />
                 <Route path="/track/:appealId" element={<TrackerPage />} />
                 <Route path="/recipients" element={<RecipientsPage />} />
+                <Route path="/outreach" element={<DashboardPage />} />
                 <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />
                 <Route path="/admin/*" element={<AdminPage />} />
                 <Route path="/invitation" element={<InvitationPage />} />

@@ -31,6 +31,11 @@ function Navigation() {
             <NavLink to="/recipients">{t("outreachRecipients.nav")}</NavLink>
           </li>
         ) : null}
+        {session?.user.platform_roles.includes("coordinator") ? (
+          <li>
+            <NavLink to="/outreach">{t("outreachDashboard.nav")}</NavLink>
+          </li>
+        ) : null}
         {session ? (
           <li>
             <NavLink to="/account">{t("nav.account")}</NavLink>

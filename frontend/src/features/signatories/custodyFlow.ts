@@ -4,6 +4,7 @@
  * first use.
  */
 import { keyText } from "./api";
+import { csvText } from "../../shared/csv";
 
 // The labels the server's crypto binds (app/signatories/custody.py, unsealing.py, service.py).
 const SHARE_INFO = "accord/custody-share/v1";
@@ -146,13 +147,10 @@ export async function openIdentities(
   return opened;
 }
 
-/** RFC 4180 CSV, with cells that a spreadsheet would run as formulas defused. */
+/** The opened identities as CSV (shared/csv.ts defuses formulas). */
 export function toCsv(rows: OpenedIdentity[]): string {
-  const cell = (value: string) => {
-    const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-    return `"${safe.replaceAll('"', '""')}"`;
-  };
-  const header = ["name", "line", "kind", "tier", "status", "mandate"];
-  const lines = rows.map((r) => [r.name, r.line, r.kind, r.tier, r.status, r.mandate].map(cell).join(","));
-  return [header.join(","), ...lines].join("\r\n") + "\r\n";
+  return csvText(
+    ["name", "line", "kind", "tier", "status", "mandate"],
+    rows.map((r) => [r.name, r.line, r.kind, r.tier, r.status, r.mandate]),
+  );
 }
