@@ -10,7 +10,8 @@ import { useLoad } from "../../../shared/useLoad";
 import { PageTitle } from "../../../shell/PageTitle";
 import { getDashboard, type Dashboard } from "./api";
 
-type Table = { header: string[]; rows: string[][] };
+// classes: a CSS class per cell (the matrix colours each status), same shape as rows.
+type Table = { header: string[]; rows: string[][]; classes?: (string | undefined)[][] };
 
 function CsvButton({ table, name }: { table: Table; name: string }) {
   const { t } = useTranslation();
@@ -46,7 +47,9 @@ function DataTable({ table, testId, rowHeader = true }: { table: Table; testId: 
                   {cell}
                 </th>
               ) : (
-                <td key={column}>{cell}</td>
+                <td key={column} className={table.classes?.[index]?.[column]}>
+                  {cell}
+                </td>
               ),
             )}
           </tr>
@@ -98,6 +101,13 @@ function useTables(data: Dashboard) {
   ];
   const matrix: Table = {
     header: [t("outreachDashboard.recipient"), ...data.appeals.map((a) => a.title)],
+    classes: data.recipients.map((r) => [
+      undefined,
+      ...data.appeals.map((a) => {
+        const found = status.get(`${a.id}/${r.id}`);
+        return found ? `status-cell status-cell--${found}` : undefined;
+      }),
+    ]),
     rows: data.recipients.map((r) => [
       `${r.name} (${country(r.country)})`,
       ...data.appeals.map((a) => {
