@@ -162,7 +162,8 @@ async def response_read(
 
 async def dispatch_detail(session: AsyncSession, dispatch: Dispatch, today: date) -> DispatchDetail:
     recipient = await repo.get_recipient(session, dispatch.recipient_id)
-    assert recipient is not None  # noqa: S101 - RESTRICT keeps it
+    if recipient is None:  # the foreign key RESTRICTs deleting a recipient written to
+        raise RuntimeError("a dispatch without its recipient")
     names = await users.display_names(session, [dispatch.created_by])
     asks = asks_of(await sent_blocks(session, dispatch.appeal_id, dispatch.revision_sha256))
     responses = await repo.responses_of(session, [dispatch.id])

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 
-from app.auth.dependencies import AppClock, AppSettings, SignedIn
+from app.auth.dependencies import AppClock, AppSettings, SignedIn, signed_in_user_id
 from app.db import DbSession, UnitOfWorkRoute
 from app.kit.pagination import Cursor, Limit
 from app.kit.preconditions import check_if_match
@@ -396,5 +396,6 @@ async def delete_follow_up(follow_up_id: uuid.UUID, actor: SignedIn, session: Db
 async def list_my_follow_ups(actor: SignedIn, session: DbSession, clock: AppClock) -> MyFollowUps:
     """The caller's open follow-ups across appeals, soonest first (coordinators)."""
     require_registry(actor)
-    assert actor.user_id is not None  # noqa: S101 - SignedIn
-    return MyFollowUps(items=await reads.my_follow_ups(session, actor.user_id, clock.now().date()))
+    return MyFollowUps(
+        items=await reads.my_follow_ups(session, signed_in_user_id(actor), clock.now().date())
+    )

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.actors import Actor
 from app.appeals.text.blocks import Block, blocks_from_json
 from app.audit import AuditAction, record_event
+from app.auth.dependencies import signed_in_user_id
 from app.config import Settings
 from app.kit.preconditions import PreconditionFailed
 from app.models.appeals import Appeal
@@ -175,8 +176,9 @@ async def _replay(
 ) -> list[Dispatch] | None:
     """The dispatches a first request with these keys made; None when there was none;
     422 when the key went with another request."""
-    assert actor.user_id is not None  # noqa: S101 - SignedIn
-    found = await repo.find_by_idempotency_keys(session, actor.user_id, list(keys.values()))
+    found = await repo.find_by_idempotency_keys(
+        session, signed_in_user_id(actor), list(keys.values())
+    )
     if not found:
         return None
     by_recipient = {d.recipient_id: d for d in found}
