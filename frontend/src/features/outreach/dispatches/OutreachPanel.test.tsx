@@ -112,4 +112,24 @@ describe("an appeal's outreach", () => {
     expect(screen.queryByRole("button", { name: "Record a response" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Record a dispatch" })).toBeNull();
   });
+
+  it("records a dispatch to any recipient of the registry, a first one included", async () => {
+    const SWEDEN = "0190b7a0-0000-7000-8000-0000000000e5";
+    const server = fakeServer({
+      [`GET /api/appeals/${APPEAL_ID}/outreach`]: { body: { ...overview(true), recipients: [] } },
+      ["GET /api/follow-ups"]: { body: { items: [] } },
+      ["GET /api/recipients"]: { body: { items: [{ id: SWEDEN, name: "Sweden — Foreign Minister", country: "SE" }] } },
+      [`POST /api/appeals/${APPEAL_ID}/dispatches`]: { status: 201, body: {} },
+    });
+    render(<OutreachPanel appealId={APPEAL_ID} />);
+    const user = userEvent.setup({ delay: null });
+    const recipient = await screen.findByLabelText("Recipient");
+    expect(within(recipient).getByRole("option", { name: "Sweden — Foreign Minister (SE)" })).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Record a dispatch" }));
+    await waitFor(() => expect(server.calls("POST", `/api/appeals/${APPEAL_ID}/dispatches`)).toHaveLength(1));
+    expect(server.calls("POST", `/api/appeals/${APPEAL_ID}/dispatches`)[0]?.body).toMatchObject({
+      recipient_id: SWEDEN,
+      channel: "email",
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { useId, useState, type ReactNode, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
 import { Loading } from "../../../shared/Loading";
 import { Notice } from "../../../shared/Notice";
@@ -7,6 +8,7 @@ import { TextArea } from "../../../shared/TextArea";
 import { TextField } from "../../../shared/TextField";
 import { useAction } from "../../../shared/useAction";
 import { useLoad } from "../../../shared/useLoad";
+import { listRecipients } from "../recipients/api";
 import {
   CHANNELS,
   closeDispatch,
@@ -22,7 +24,6 @@ import {
   type Channel,
   type DispatchDetail,
   type FollowUp,
-  type Overview,
   type ResponseKind,
   type Stance,
 } from "./api";
@@ -67,11 +68,25 @@ function FollowUpDue({ followUp }: { followUp: { due_on: string; overdue: boolea
   );
 }
 
-/** Record that the appeal was sent to a recipient (to one already in the table, by another channel). */
-function DispatchForm({ appealId, overview, onDone }: { appealId: string; overview: Overview; onDone: () => void }) {
+/** Record that the appeal was sent to a recipient of the registry (coordinators). */
+function DispatchForm({ appealId, onDone }: { appealId: string; onDone: () => void }) {
+  const registry = useLoad(() => listRecipients({ state: "active" }), []);
+  if (!registry.data) return registry.error ? <ErrorAlert error={registry.error} /> : <Loading />;
+  return <DispatchFields appealId={appealId} recipients={registry.data.items} onDone={onDone} />;
+}
+
+function DispatchFields({
+  appealId,
+  recipients,
+  onDone,
+}: {
+  appealId: string;
+  recipients: readonly { id: string; name: string; country?: string | null }[];
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const action = useAction();
-  const [recipientId, setRecipientId] = useState(overview.recipients[0]?.recipient.id ?? "");
+  const [recipientId, setRecipientId] = useState(recipients[0]?.id ?? "");
   const [channel, setChannel] = useState<Channel>("email");
   const [sentOn, setSentOn] = useState(today());
   const [reference, setReference] = useState("");
@@ -79,7 +94,12 @@ function DispatchForm({ appealId, overview, onDone }: { appealId: string; overvi
   // One key per filled-in form: pressing again after a network failure is a retry.
   const [key, setKey] = useState(newIdempotencyKey);
 
-  if (overview.recipients.length === 0) return <p className="muted">{t("outreachDispatches.noRecipients")}</p>;
+  if (recipients.length === 0)
+    return (
+      <p className="muted">
+        {t("outreachDispatches.noRecipients")} <Link to="/recipients">{t("outreachRecipients.nav")}</Link>
+      </p>
+    );
 
   const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -111,7 +131,7 @@ function DispatchForm({ appealId, overview, onDone }: { appealId: string; overvi
       <Select
         label={t("outreachDispatches.recipient")}
         value={recipientId}
-        options={overview.recipients.map((row) => ({ value: row.recipient.id, label: row.recipient.name }))}
+        options={recipients.map((r) => ({ value: r.id, label: r.country ? `${r.name} (${r.country})` : r.name }))}
         onChange={setRecipientId}
       />
       <Select
@@ -403,7 +423,7 @@ export function OutreachPanel({ appealId }: { appealId: string }) {
       {open ? <DispatchView dispatchId={open} canTrack={overview.can_track} onChanged={loaded.reload} /> : null}
       {overview.can_track ? (
         <>
-          <DispatchForm appealId={appealId} overview={overview} onDone={loaded.reload} />
+          <DispatchForm appealId={appealId} onDone={loaded.reload} />
           <MyFollowUps />
         </>
       ) : null}
