@@ -4,6 +4,8 @@ API."""
 from __future__ import annotations
 
 from app.errors import AppError, Conflict, NotFound
+from app.outreach.recipients.errors import GroupNotFound as RecipientGroupNotFound
+from app.outreach.recipients.errors import RecipientNotFound
 
 
 class DispatchNotFound(NotFound):
@@ -16,14 +18,6 @@ class ResponseNotFound(NotFound):
 
 class FollowUpNotFound(NotFound):
     code, title = "follow_up_not_found", "No such follow-up"
-
-
-class RecipientNotFound(NotFound):
-    code, title = "recipient_not_found", "No such recipient"
-
-
-class RecipientGroupNotFound(NotFound):
-    code, title = "recipient_group_not_found", "No such recipient group"
 
 
 class AppealNotFrozen(Conflict):
@@ -99,3 +93,7 @@ class RecipientsInvalid(AppError):
 
 class ReferredToInvalid(AppError):
     status, code, title = 422, "referred_to_invalid", "referred_to is only for a referral"
+
+
+# Defined once where they belong; re-exported for this package's modules.
+__all__ = ["RecipientGroupNotFound", "RecipientNotFound"]

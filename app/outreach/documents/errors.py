@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from app.errors import AppError, NotFound
-
-
-class DispatchNotFound(NotFound):
-    code, title = "dispatch_not_found", "No such dispatch, or one you may not see"
-
-
-class ResponseNotFound(NotFound):
-    code, title = "response_not_found", "No such response, or one you may not see"
+from app.outreach.dispatches.errors import DispatchNotFound, ResponseNotFound
 
 
 class DocumentNotFound(NotFound):
@@ -61,3 +54,7 @@ class DocumentDamaged(AppError):
         "document_damaged",
         "The stored document is incomplete or damaged and cannot be served",
     )
+
+
+# Defined once where they belong; re-exported for this package's modules.
+__all__ = ["DispatchNotFound", "ResponseNotFound"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.errors import AppError, Conflict, NotFound
+from app.errors import AppError, Conflict
+from app.outreach.recipients.errors import GroupNotFound as RecipientGroupNotFound
+from app.outreach.recipients.errors import RecipientNotFound
 
 
 class AppealNotFrozen(Conflict):
@@ -10,14 +12,6 @@ class AppealNotFrozen(Conflict):
         "appeal_not_frozen",
         "This appeal has no frozen text: letters are made from the text opened for signatures",
     )
-
-
-class RecipientNotFound(NotFound):
-    code, title = "recipient_not_found", "No such recipient"
-
-
-class RecipientGroupNotFound(NotFound):
-    code, title = "recipient_group_not_found", "No such recipient group"
 
 
 class LetterBatchInvalid(AppError):
@@ -38,3 +32,7 @@ class LetterTooLong(AppError):
         "letter_too_long",
         "This letter is too long to typeset; shorten the text or the signatory lines",
     )
+
+
+# Defined once where they belong; re-exported for this package's modules.
+__all__ = ["RecipientGroupNotFound", "RecipientNotFound"]

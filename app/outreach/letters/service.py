@@ -22,16 +22,16 @@ from app.appeals.text.blocks import Block, BlockKind
 from app.audit import AuditAction, record_event
 from app.kit.preconditions import check_if_match
 from app.models.appeals import Appeal
-from app.models.outreach import AppealOutreach, Recipient, RecipientGroup, RecipientGroupMember
+from app.models.outreach import AppealOutreach, Recipient
 from app.outreach import appeal_settings
 from app.outreach.access import OutreachAccess
 from app.outreach.letters import layout
 from app.outreach.letters.errors import (
     AppealNotFrozen,
     LetterDateInvalid,
-    RecipientGroupNotFound,
     RecipientNotFound,
 )
+from app.outreach.recipients import service as recipients
 from app.signatories import counts as counting
 from app.signatories import service as signatories
 
@@ -182,14 +182,12 @@ def compose(
     return source, letter
 
 
-# --- recipients (read here until the registry's service consolidates them) --------------
+# --- recipients --------------------------------------------------------------------------
 
 
-async def get_recipient(session: AsyncSession, recipient_id: uuid.UUID) -> Recipient:
-    recipient = await session.get(Recipient, recipient_id)
-    if recipient is None:
-        raise RecipientNotFound()
-    return recipient
+# One place reads a recipient or a group: the registry (app/outreach/recipients).
+get_recipient = recipients.get_recipient
+group_recipients = recipients.list_group_recipients
 
 
 async def recipients_by_ids(
@@ -204,21 +202,6 @@ async def recipients_by_ids(
     if len(rows) != len(wanted):
         raise RecipientNotFound()
     return [rows[i] for i in wanted]
-
-
-async def group_recipients(session: AsyncSession, group_id: uuid.UUID) -> list[Recipient]:
-    if await session.get(RecipientGroup, group_id) is None:
-        raise RecipientGroupNotFound()
-    return list(
-        (
-            await session.scalars(
-                select(Recipient)
-                .join(RecipientGroupMember, RecipientGroupMember.recipient_id == Recipient.id)
-                .where(RecipientGroupMember.group_id == group_id)
-                .order_by(Recipient.id)
-            )
-        ).all()
-    )
 
 
 async def active_recipients(session: AsyncSession, limit: int) -> list[Recipient]:
