@@ -78,3 +78,24 @@ export const markFollowUpDone = (followUp: FollowUp, done: boolean) =>
   );
 
 export const listMyFollowUps = () => unwrap(api.GET("/api/follow-ups"));
+
+export type DispatchBatchInput = Schemas["DispatchBatchCreate"];
+export type ResponseRead = Schemas["ResponseRead"];
+
+export const recordDispatchBatch = (appealId: string, body: DispatchBatchInput, key: string) =>
+  unwrap(
+    api.POST("/api/appeals/{appeal_id}/dispatches/batch", {
+      params: { ...appealPath(appealId), header: { "idempotency-key": key } },
+      body,
+    }),
+  );
+
+/** Show a response (its kind, date and stances; never its summary or documents) on the
+ * public tracker, or take it off. */
+export const publishResponse = (response: ResponseRead, published: boolean) =>
+  unwrap(
+    api.PATCH("/api/responses/{response_id}", {
+      params: { path: { response_id: response.id }, header: { "if-match": `"${response.version}"` } },
+      body: { published },
+    }),
+  );
