@@ -131,15 +131,20 @@ async def coordinator_signs_in(browser: Browser, cast: Cast) -> Tab:
     return tab
 
 
+def _tab_label(key: str) -> str:
+    # The outreach tab belongs to the outreach feature's catalogue.
+    return text("en", "outreachDispatches.tab" if key == "outreach" else f"appeals.tabs.{key}")
+
+
 async def open_appeal(page: Page, server: LiveServer, appeal_id: str, tab: str = "text") -> None:
     query = "" if tab == "text" else f"?tab={tab}"
     await page.goto(f"{server.url}/appeals/{appeal_id}{query}")
-    tab_button = page.get_by_role("tab", name=text("en", f"appeals.tabs.{tab}"), exact=True)
+    tab_button = page.get_by_role("tab", name=_tab_label(tab), exact=True)
     await expect(tab_button).to_have_attribute("aria-selected", "true")
 
 
 async def choose_tab(page: Page, key: str) -> None:
-    tab = page.get_by_role("tab", name=text("en", f"appeals.tabs.{key}"), exact=True)
+    tab = page.get_by_role("tab", name=_tab_label(key), exact=True)
     await tab.click()
     await expect(tab).to_have_attribute("aria-selected", "true")
 

@@ -16,6 +16,7 @@ import re
 import time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -28,6 +29,7 @@ from tests.e2e.test_appeals_journeys import (
     LEAD_REP,
     SECOND,
     SECOND_REP,
+    Cast,
     cast_of,
     coordinator_signs_in,
     create_by_api,
@@ -38,6 +40,7 @@ from tests.e2e.test_appeals_journeys import (
 )
 from tests.e2e.test_journeys import (  # noqa: F401 - patient_expect is an autouse fixture
     SCREENSHOTS,
+    Tab,
     open_tab,
     patient_expect,
     settled,
@@ -86,6 +89,47 @@ def emailed_code(server: LiveServer, to: str, subject: str) -> str:
     raise AssertionError(f"no message {subject!r} to {to} in the mail spool")
 
 
+async def open_to_the_public(
+    browser: Browser, server: LiveServer, cast: Cast, blocks: list[dict[str, str]]
+) -> tuple[str, dict[str, Any], Tab, Tab]:
+    """An appeal written and approved over the API (the appeals journeys show those pages),
+    then opened in the page by the coordinator with custodians of both organizations and
+    the public allowed to sign. The appeal's id, its head, the lead representative's tab
+    and the coordinator's."""
+    lead = await signed_in(browser, server, LEAD_REP)
+    title = next(block["text"] for block in blocks if block["kind"] == "title")
+    appeal_id = await create_by_api(lead.page, cast, title, blocks)
+    base = f"/api/appeals/{appeal_id}"
+    await api(lead.page, server, "POST", f"{base}/transitions", action="submit_for_review")
+    head = await api(lead.page, server, "GET", base)
+    await api(
+        lead.page,
+        server,
+        "POST",
+        f"{base}/approvals",
+        organization_id=cast.organizations["lead"],
+        sha256=head["head_sha256"],
+    )
+
+    coordinator = await coordinator_signs_in(browser, cast)
+    cpage = coordinator.page
+    await open_appeal(cpage, server, appeal_id)
+    await state_is(cpage, "approved")
+    await (
+        cpage.get_by_role("group", name="Appeal actions")
+        .get_by_role("button", name=text("en", "appeals.lifecycle.actions.open"))
+        .click()
+    )
+    opening = cpage.get_by_test_id("open-signing-form")
+    choices = opening.get_by_test_id("custodian-choices")
+    await choices.get_by_label(f"{LEAD_REP.name} — {LEAD}").check()
+    await choices.get_by_label(f"{SECOND_REP.name} — {SECOND}").check()
+    await opening.get_by_role("checkbox", name=text("en", "signing.open.public")).check()
+    await opening.get_by_role("button", name=text("en", "signing.open.submit")).click()
+    await state_is(cpage, "open")
+    return appeal_id, head, lead, coordinator
+
+
 async def screenshot(page: Page, name: str, *, phone: bool = True) -> None:
     """As the other journeys: only when ACCORD_SCREENSHOT_DIR is set; a phone's width by
     default, since that is where most signers will read the page."""
@@ -105,12 +149,10 @@ async def test_anyone_signs_on_the_public_page_confirms_by_email_and_withdraws(
     server = await own_server({"ACCORD_THROTTLE__PROOF_OF_WORK_MAX_NUMBER": POW_MAX})
     cast = cast_of(server)
 
-    # The appeal, written and approved over the API (the appeals journeys show those pages).
-    lead = await signed_in(browser, server, LEAD_REP)
-    appeal_id = await create_by_api(
-        lead.page,
+    appeal_id, head, lead, coordinator = await open_to_the_public(
+        browser,
+        server,
         cast,
-        TITLE,
         [
             {"id": new_block_id(), "kind": "title", "text": TITLE},
             {"id": new_block_id(), "kind": "salutation", "text": "Dear Minister,"},
@@ -118,35 +160,7 @@ async def test_anyone_signs_on_the_public_page_confirms_by_email_and_withdraws(
             {"id": new_block_id(), "kind": "ask", "text": "Release every reporter."},
         ],
     )
-    base = f"/api/appeals/{appeal_id}"
-    await api(lead.page, server, "POST", f"{base}/transitions", action="submit_for_review")
-    head = await api(lead.page, server, "GET", base)
-    await api(
-        lead.page,
-        server,
-        "POST",
-        f"{base}/approvals",
-        organization_id=cast.organizations["lead"],
-        sha256=head["head_sha256"],
-    )
-
-    # The coordinator opens it in the page, with the public option, and gets its link.
-    coordinator = await coordinator_signs_in(browser, cast)
     cpage = coordinator.page
-    await open_appeal(cpage, server, appeal_id)
-    await state_is(cpage, "approved")
-    await (
-        cpage.get_by_role("group", name="Appeal actions")
-        .get_by_role("button", name=text("en", "appeals.lifecycle.actions.open"))
-        .click()
-    )
-    opening = cpage.get_by_test_id("open-signing-form")
-    choices = opening.get_by_test_id("custodian-choices")
-    await choices.get_by_label(f"{LEAD_REP.name} — {LEAD}").check()
-    await choices.get_by_label(f"{SECOND_REP.name} — {SECOND}").check()
-    await opening.get_by_role("checkbox", name=text("en", "signing.open.public")).check()
-    await opening.get_by_role("button", name=text("en", "signing.open.submit")).click()
-    await state_is(cpage, "open")
     link = cpage.get_by_test_id("public-link").get_by_role("link")
     url = await link.inner_text()
     assert url == f"{server.url}/sign/{appeal_id}"

@@ -173,7 +173,7 @@ export function CoAuthorsPanel({ appeal, onChanged }: { appeal: Appeal; onChange
 function ParticipantsTable({ appeal }: { appeal: Appeal }) {
   const { t } = useTranslation();
   return (
-    <div className="review-scroll">
+    <div className="table-scroll">
       <table className="table review-table" data-testid="participants-table">
         <caption className="visually-hidden">{t("appealReview.coAuthors.tableCaption")}</caption>
         <thead>

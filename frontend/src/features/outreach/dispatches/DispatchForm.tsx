@@ -144,7 +144,7 @@ function DispatchFields({
       )}
       <TextField label={t("outreachDispatches.reference")} value={reference} onChange={setReference} maxLength={200} />
       <TextArea label={t("outreachDispatches.note")} value={note} onChange={setNote} maxLength={5000} />
-      <button type="submit" disabled={action.busy}>
+      <button type="submit" className="button button--primary" disabled={action.busy}>
         {sending ? t("outreachDispatches.sendNow") : t("outreachDispatches.recordDispatch")}
       </button>
     </form>

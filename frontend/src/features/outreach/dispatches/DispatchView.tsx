@@ -59,7 +59,7 @@ function FollowUpList({
             {canTrack ? (
               <button
                 type="button"
-                className="button--link"
+                className="link-button"
                 disabled={action.busy}
                 onClick={() =>
                   void action.run(async () => {
@@ -133,7 +133,7 @@ function ResponseItem({
       <Notice>{action.notice}</Notice>
       <ErrorAlert error={action.error} />
       {canTrack ? (
-        <button type="button" className="button--link" disabled={action.busy} onClick={toggle}>
+        <button type="button" className="link-button" disabled={action.busy} onClick={toggle}>
           {response.published ? t("outreachDispatches.unpublish") : t("outreachDispatches.publish")}
         </button>
       ) : null}
@@ -178,6 +178,7 @@ export function DispatchView({
       {canTrack ? (
         <button
           type="button"
+          className="button"
           disabled={action.busy}
           onClick={() =>
             void action.run(

@@ -8,10 +8,11 @@ import { DispatchForm } from "./DispatchForm";
 import { DispatchView } from "./DispatchView";
 import { FollowUpDue } from "./fields";
 
-/** The signed-in coordinator's open follow-ups across appeals, soonest first. */
-export function MyFollowUps() {
+/** The signed-in coordinator's open follow-ups across appeals, soonest first; `version`
+ * changes when a dispatch or a response was recorded here, to load them again. */
+export function MyFollowUps({ version = 0 }: { version?: number }) {
   const { t } = useTranslation();
-  const loaded = useLoad(listMyFollowUps, []);
+  const loaded = useLoad(listMyFollowUps, [version]);
   const items = loaded.data?.items;
   if (!items) return loaded.error ? null : <Loading />;
   return (
@@ -34,7 +35,12 @@ export function OutreachPanel({ appealId }: { appealId: string }) {
   const { t } = useTranslation();
   const loaded = useLoad(() => getOutreach(appealId), [appealId]);
   const [open, setOpen] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
   const overview = loaded.data;
+  const changed = () => {
+    loaded.reload();
+    setVersion((v) => v + 1);
+  };
   if (!overview) return loaded.error ? <ErrorAlert error={loaded.error} /> : <Loading />;
   return (
     <div className="outreach" data-testid="outreach">
@@ -43,7 +49,7 @@ export function OutreachPanel({ appealId }: { appealId: string }) {
         <p className="muted">{t("outreachDispatches.nothingSent")}</p>
       ) : (
         <div className="table-scroll">
-          <table>
+          <table className="table table--words">
             <caption>{t("outreachDispatches.tableCaption")}</caption>
             <thead>
               <tr>
@@ -59,7 +65,7 @@ export function OutreachPanel({ appealId }: { appealId: string }) {
                   <th scope="row">
                     <button
                       type="button"
-                      className="button--link"
+                      className="link-button"
                       aria-expanded={open === row.last_dispatch.id}
                       onClick={() => setOpen(open === row.last_dispatch.id ? null : row.last_dispatch.id)}
                     >
@@ -77,11 +83,11 @@ export function OutreachPanel({ appealId }: { appealId: string }) {
           </table>
         </div>
       )}
-      {open ? <DispatchView dispatchId={open} canTrack={overview.can_track} onChanged={loaded.reload} /> : null}
+      {open ? <DispatchView key={open} dispatchId={open} canTrack={overview.can_track} onChanged={changed} /> : null}
       {overview.can_track ? (
         <>
-          <DispatchForm appealId={appealId} onDone={loaded.reload} />
-          <MyFollowUps />
+          <DispatchForm appealId={appealId} onDone={changed} />
+          <MyFollowUps version={version} />
         </>
       ) : null}
     </div>

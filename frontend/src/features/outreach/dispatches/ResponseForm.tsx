@@ -115,7 +115,7 @@ export function ResponseForm({ dispatch, onDone }: { dispatch: DispatchDetail; o
         <input type="checkbox" checked={published} onChange={(event) => setPublished(event.target.checked)} />{" "}
         {t("outreachDispatches.publishOnTracker")}
       </label>
-      <button type="submit" disabled={action.busy}>
+      <button type="submit" className="button button--primary" disabled={action.busy}>
         {t("outreachDispatches.recordResponse")}
       </button>
     </form>

@@ -48,16 +48,15 @@ export function DocumentUpload({ parent, maxBytes = DEFAULT_MAX_BYTES, onUploade
     }
     setProgress(0);
     void action
-      .run(
-        async () => {
-          const stored = await upload(parent, file, setProgress);
-          setFile(null);
-          if (input.current) input.current.value = "";
-          onUploaded?.(stored);
-          return stored;
-        },
-        t("outreachDocuments.uploaded", { name: file.name }),
-      )
+      .run(async () => {
+        const stored = await upload(parent, file, setProgress);
+        setFile(null);
+        if (input.current) input.current.value = "";
+        onUploaded?.(stored);
+        // The name it was stored under: sanitized, so not always the one picked.
+        action.setNotice(t("outreachDocuments.uploaded", { name: stored.filename }));
+        return stored;
+      })
       .finally(() => setProgress(null));
   };
 

@@ -48,7 +48,8 @@ describe("uploading a document", () => {
     const uploaded = vi.fn();
     const { container } = render(<DocumentUpload parent={parent} upload={upload} onUploaded={uploaded} />);
     const user = userEvent.setup({ delay: null });
-    await user.upload(screen.getByLabelText("Document"), pdf());
+    // The server stores a sanitized name; the message says which.
+    await user.upload(screen.getByLabelText("Document"), pdf("scan\u202Efdp.exe.pdf"));
     await user.click(screen.getByRole("button", { name: "Upload" }));
     expect(upload).toHaveBeenCalledWith(parent, expect.any(File), expect.any(Function));
     report(0.5);

@@ -7,7 +7,7 @@ export function ImportReportTable({ report }: { report: ImportReport }) {
   const problems = report.problems;
   if (problems.length > 0) {
     return (
-      <div className="recipients-scroll" data-testid="import-problems">
+      <div className="table-scroll" data-testid="import-problems">
         <p>{t("outreachRecipients.import.problems", { count: problems.length, rows: report.rows })}</p>
         <table className="table">
           <caption className="visually-hidden">{t("outreachRecipients.import.problemsCaption")}</caption>
@@ -37,7 +37,7 @@ export function ImportReportTable({ report }: { report: ImportReport }) {
     );
   }
   return (
-    <div className="recipients-scroll" data-testid="import-preview">
+    <div className="table-scroll" data-testid="import-preview">
       <p>
         {t("outreachRecipients.import.ready", { count: report.preview.length })}
         {report.groups_created > 0
