@@ -244,7 +244,9 @@ async def test_a_coordinator_tracks_an_appeal_from_letters_to_a_published_respon
     summary = canary("summary")
     response_form = dispatch.get_by_test_id("response-form")
     await response_form.get_by_label("Received on").fill(_days_ago(2))
-    await response_form.get_by_label("Summary", exact=True).fill(f"The minister promises action {summary}")
+    await response_form.get_by_label("Summary", exact=True).fill(
+        f"The minister promises action {summary}"
+    )
     await response_form.get_by_label(f"1. {ASKS[0]}").select_option("supports")
     await response_form.get_by_label("Quote from the reply on ask 1 (optional)").fill(
         "Lithuania calls for their release."
