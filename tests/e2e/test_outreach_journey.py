@@ -237,6 +237,16 @@ async def test_a_coordinator_tracks_an_appeal_from_letters_to_a_published_respon
     await expect(stored).to_be_visible()
     assert (await stored.get_attribute("href") or "").startswith("/api/documents/")
     await expect(page.get_by_test_id("my-follow-ups")).to_contain_text(POLAND)
+    # A program disguised by its name is refused, in words, and nothing is listed.
+    await proof.get_by_label("Document").set_input_files(
+        {"name": "receipt.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" * 64}
+    )
+    await proof.get_by_role("button", name="Upload").click()
+    await expect(proof.get_by_role("alert")).to_contain_text(
+        "This file is not a PDF, an image or an office document"
+    )
+    await expect(proof.get_by_role("link")).to_have_count(1)
+    assert len(coordinator.console.provoked(415, "/documents")) == 1
 
     # Lithuania answered: a stance on each ask, a quote, shown on the tracker, with a scan.
     await table.get_by_role("button", name=LITHUANIA).click()
