@@ -9,16 +9,8 @@ import { useLoad } from "../../../shared/useLoad";
 import { DocumentList } from "../documents/DocumentList";
 import { DocumentUpload } from "../documents/DocumentUpload";
 import type { DocumentParent } from "../documents/api";
-import {
-  closeDispatch,
-  getDispatch,
-  markFollowUpDone,
-  publishResponse,
-  type DispatchDetail,
-  type FollowUp,
-  type ResponseRead,
-} from "./api";
-import { FollowUpDue } from "./fields";
+import { closeDispatch, getDispatch, publishResponse, type DispatchDetail, type ResponseRead } from "./api";
+import { FollowUps } from "./FollowUps";
 import { ResponseForm } from "./ResponseForm";
 
 /** The documents of a dispatch (its proof) or of a response (the letter that came back):
@@ -31,50 +23,6 @@ function Documents({ parent, canTrack, title }: { parent: DocumentParent; canTra
       <DocumentList parent={parent} canDelete={canTrack} version={version} />
       {canTrack ? <DocumentUpload parent={parent} onUploaded={() => setVersion((v) => v + 1)} /> : null}
     </div>
-  );
-}
-
-function FollowUpList({
-  followUps,
-  canTrack,
-  onChanged,
-}: {
-  followUps: readonly FollowUp[];
-  canTrack: boolean;
-  onChanged: () => void;
-}) {
-  const { t } = useTranslation();
-  const action = useAction();
-  if (followUps.length === 0) return null;
-  return (
-    <>
-      <h4>{t("outreachDispatches.followUps")}</h4>
-      <Notice>{action.notice}</Notice>
-      <ErrorAlert error={action.error} />
-      <ul>
-        {followUps.map((followUp) => (
-          <li key={followUp.id}>
-            {followUp.done_at ? t("outreachDispatches.done") : <FollowUpDue followUp={followUp} />}
-            {followUp.assignee ? ` — ${followUp.assignee.name}` : null}{" "}
-            {canTrack ? (
-              <button
-                type="button"
-                className="link-button"
-                disabled={action.busy}
-                onClick={() =>
-                  void action.run(async () => {
-                    await markFollowUpDone(followUp, !followUp.done_at);
-                    onChanged();
-                  }, t("outreachDispatches.followUpSaved"))
-                }
-              >
-                {followUp.done_at ? t("outreachDispatches.markOpen") : t("outreachDispatches.markDone")}
-              </button>
-            ) : null}
-          </li>
-        ))}
-      </ul>
-    </>
   );
 }
 
@@ -211,7 +159,7 @@ export function DispatchView({
           />
         ))}
       </ul>
-      <FollowUpList followUps={dispatch.follow_ups} canTrack={canTrack} onChanged={changed} />
+      <FollowUps dispatchId={dispatch.id} followUps={dispatch.follow_ups} canTrack={canTrack} onChanged={changed} />
       {canTrack ? <ResponseForm dispatch={dispatch} onDone={changed} /> : null}
     </section>
   );

@@ -259,4 +259,47 @@ describe("an appeal's outreach", () => {
       send: true,
     });
   });
+
+  it("moves a follow-up to another day and plans another one", async () => {
+    const server = fakeServer({
+      [`GET /api/appeals/${APPEAL_ID}/outreach`]: { body: overview(true) },
+      [`GET /api/dispatches/${DISPATCH}`]: { body: detail },
+      [`GET /api/dispatches/${DISPATCH}/documents`]: { body: { items: [] } },
+      [`PATCH /api/follow-ups/${FOLLOW_UP}`]: { body: {} },
+      [`POST /api/dispatches/${DISPATCH}/follow-ups`]: { status: 201, body: {} },
+      ["GET /api/follow-ups"]: { body: { items: [] } },
+      ["GET /api/recipients"]: { body: { items: [recipient] } },
+      ["GET /api/recipient-groups"]: { body: { items: [] } },
+    });
+    render(
+      <ConfirmProvider>
+        <OutreachPanel appealId={APPEAL_ID} />
+      </ConfirmProvider>,
+    );
+    const user = userEvent.setup({ delay: null });
+    await user.click(await screen.findByRole("button", { name: "Denmark — Prime Minister" }));
+    const item = await screen.findByTestId("follow-up");
+    await user.click(within(item).getByRole("button", { name: "Change the date" }));
+    const date = within(item).getByLabelText("New due date");
+    await user.clear(date);
+    await user.type(date, "2026-12-15");
+    await user.click(within(item).getByRole("button", { name: "Save the date" }));
+    await waitFor(() => expect(server.calls("PATCH", `/api/follow-ups/${FOLLOW_UP}`)).toHaveLength(1));
+    const patch = server.calls("PATCH", `/api/follow-ups/${FOLLOW_UP}`)[0];
+    expect(patch?.body).toEqual({ due_on: "2026-12-15" });
+    expect(patch?.headers.get("if-match")).toBe('"1"');
+
+    const plan = screen.getByTestId("plan-follow-up");
+    const chase = within(plan).getByLabelText("Chase on");
+    await user.clear(chase);
+    await user.type(chase, "2026-12-20");
+    await user.type(within(plan).getByLabelText("What to do (optional)"), "Call the embassy");
+    await user.click(within(plan).getByRole("button", { name: "Plan a follow-up" }));
+    await waitFor(() => expect(server.calls("POST", `/api/dispatches/${DISPATCH}/follow-ups`)).toHaveLength(1));
+    expect(server.calls("POST", `/api/dispatches/${DISPATCH}/follow-ups`)[0]?.body).toEqual({
+      due_on: "2026-12-20",
+      note: "Call the embassy",
+    });
+    expect(await within(plan).findByRole("status")).toBeTruthy();
+  });
 });

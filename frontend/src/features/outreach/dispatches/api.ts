@@ -99,3 +99,22 @@ export const publishResponse = (response: ResponseRead, published: boolean) =>
       body: { published },
     }),
   );
+
+export const planFollowUp = (dispatchId: string, dueOn: string, note: string | null) =>
+  unwrap(
+    api.POST("/api/dispatches/{dispatch_id}/follow-ups", {
+      params: { path: { dispatch_id: dispatchId } },
+      body: { due_on: dueOn, note },
+    }),
+  );
+
+export const rescheduleFollowUp = (followUp: FollowUp, dueOn: string) =>
+  unwrap(
+    api.PATCH("/api/follow-ups/{follow_up_id}", {
+      params: { path: { follow_up_id: followUp.id }, header: { "if-match": `"${followUp.version}"` } },
+      body: { due_on: dueOn },
+    }),
+  );
+
+export const dropFollowUp = (followUp: FollowUp) =>
+  unwrap(api.DELETE("/api/follow-ups/{follow_up_id}", { params: { path: { follow_up_id: followUp.id } } }));
