@@ -1,14 +1,15 @@
 """The coordinators' dashboard: the appeals × recipients matrix coloured by status, response
-rates and median days to a response per appeal and per country, and each appeal's asks ×
-governments stance matrix. Built from a handful of queries over everything, whatever the
-number of appeals and recipients; statuses follow app/outreach/dispatches/status.py."""
+rates and median days to a response per appeal and per country, each appeal's asks ×
+governments stance matrix, and the dispatches and responses week by week. Built from a
+handful of queries over everything, whatever the number of appeals and recipients; statuses
+follow app/outreach/dispatches/status.py."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
@@ -21,6 +22,7 @@ from app.outreach.dashboard import repository as repo
 from app.outreach.dashboard.schemas import (
     AppealFigures,
     AppealStances,
+    AppealTimeline,
     AskBrief,
     CountryFigures,
     DashboardAppeal,
@@ -28,6 +30,8 @@ from app.outreach.dashboard.schemas import (
     DashboardRead,
     DashboardRecipient,
     StanceCell,
+    Timeline,
+    TimelineWeek,
 )
 from app.outreach.dispatches.status import (
     DispatchFacts,
@@ -48,6 +52,53 @@ def figures(first_sent: Iterable[date], first_answer: dict[int, date]) -> dict[s
         "rate": round(len(days) / len(sent), 4) if sent else 0.0,
         "median_days": float(median(days)) if days else None,
     }
+
+
+def week_of(day: date) -> date:
+    """The Monday of the day's ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def timeline(
+    dispatched: Iterable[tuple[uuid.UUID, date, int]],
+    responded: Iterable[tuple[uuid.UUID, date, int]],
+    *,
+    today: date,
+) -> Timeline:
+    """Weekly counts from (appeal id, day, count) rows: every week overall from the first
+    dispatch to today's, and each appeal's weeks that had anything."""
+    # counts[appeal][week] = [dispatched, responded]
+    counts: dict[uuid.UUID, dict[date, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
+    )
+    for column, rows in ((0, dispatched), (1, responded)):
+        for appeal_id, day, count in rows:
+            counts[appeal_id][week_of(day)][column] += count
+    overall: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for weeks in counts.values():
+        for week, (sent, answered) in weeks.items():
+            overall[week][0] += sent
+            overall[week][1] += answered
+    every_week: list[TimelineWeek] = []
+    if overall:
+        week, last = min(overall), max(max(overall), week_of(today))
+        while week <= last:
+            sent, answered = overall.get(week, (0, 0))
+            every_week.append(TimelineWeek(week=week, dispatched=sent, responded=answered))
+            week += timedelta(days=7)
+    return Timeline(
+        weeks=every_week,
+        by_appeal=[
+            AppealTimeline(
+                appeal_id=appeal_id,
+                weeks=[
+                    TimelineWeek(week=week, dispatched=sent, responded=answered)
+                    for week, (sent, answered) in sorted(weeks.items())
+                ],
+            )
+            for appeal_id, weeks in counts.items()
+        ],
+    )
 
 
 async def dashboard(
@@ -159,4 +210,9 @@ async def dashboard(
             AppealStances(appeal_id=a.id, asks=asks.get(a.id, []), cells=stance_cells[a.id])
             for a in appeal_rows
         ],
+        timeline=timeline(
+            await repo.dispatches_per_day(session),
+            await repo.responses_per_day(session),
+            today=today,
+        ),
     )
