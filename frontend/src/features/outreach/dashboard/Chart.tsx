@@ -80,6 +80,8 @@ function configuration({
         backgroundColor: colours[s.colour],
         borderColor: colours[s.colour],
         borderWidth: 2,
+        // One appeal should not make one bar as wide as the page.
+        maxBarThickness: 56,
         // Told apart by more than colour: a dashed line and square points for the second.
         borderDash: type === "line" && index > 0 ? [6, 4] : [],
         pointStyle: index > 0 ? "rect" : "circle",
@@ -94,7 +96,8 @@ function configuration({
       color: text,
       font: { family: cssColour("--font-sans", "system-ui, sans-serif") },
       plugins: {
-        legend: { display: series.length > 1, labels: { color: text, usePointStyle: true } },
+        // Always shown, one series too: it says what the bars measure (days, a share).
+        legend: { labels: { color: text, usePointStyle: true } },
         tooltip: {
           callbacks: percent ? { label: (item) => `${item.dataset.label ?? ""}: ${String(item.raw)}%` } : {},
         },
