@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.appeals import Appeal, AppealRevision
@@ -57,35 +57,6 @@ async def open_follow_ups(session: AsyncSession) -> list[Any]:
         (
             await session.execute(
                 select(FollowUp.dispatch_id, FollowUp.due_on).where(FollowUp.done_at.is_(None))
-            )
-        ).all()
-    )
-
-
-async def dispatches_per_day(session: AsyncSession) -> list[Any]:
-    """(appeal id, day, dispatches sent that day) for every appeal and day with any: one
-    row per appeal and day, however many recipients (date columns group the same on SQLite
-    and PostgreSQL; weeks are made in Python from these)."""
-    return list(
-        (
-            await session.execute(
-                select(Dispatch.appeal_id, Dispatch.sent_on, func.count())
-                .group_by(Dispatch.appeal_id, Dispatch.sent_on)
-                .order_by(Dispatch.sent_on)
-            )
-        ).all()
-    )
-
-
-async def responses_per_day(session: AsyncSession) -> list[Any]:
-    """(appeal id, day, responses received that day), as dispatches_per_day."""
-    return list(
-        (
-            await session.execute(
-                select(Dispatch.appeal_id, Response.received_on, func.count())
-                .join(Dispatch, Dispatch.id == Response.dispatch_id)
-                .group_by(Dispatch.appeal_id, Response.received_on)
-                .order_by(Response.received_on)
             )
         ).all()
     )
