@@ -50,7 +50,8 @@ type Props = {
   percent?: boolean;
 };
 
-const LONGEST_TICK = 18;
+// Long enough for a date in any of our languages ("12 кастрычніка 2026"), short for titles.
+const LONGEST_TICK = 22;
 
 function cssColour(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
