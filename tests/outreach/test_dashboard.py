@@ -3,12 +3,15 @@ matrix; coordinators only."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import uuid
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 
 from app.demo import load_demo
-from app.outreach.dashboard.service import figures
-from tests.appeals.conftest import Cast
-from tests.signatories.conftest import browse, cast, clock
+from app.outreach.dashboard.service import figures, timeline
+from tests.appeals.conftest import Cast, open_for_signing
+from tests.outreach.dispatches.conftest import dispatch_body, make_recipient
+from tests.signatories.conftest import approved_appeal, browse, cast, clock
 
 __all__ = ["browse", "cast", "clock"]
 
@@ -46,6 +49,92 @@ async def test_the_dashboard_shows_every_appeal_and_recipient(
         "supports",
         "partially_supports",
     }
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+async def test_the_timeline_counts_dispatches_and_responses_per_week(
+    session, settings, cast: Cast
+) -> None:  # type: ignore[no-untyped-def]
+    today = cast.now.date()
+    await load_demo(session, settings=settings, now=cast.now)
+    await session.commit()
+    # A second appeal, sent today to two governments, one of which already answered.
+    appeal = await approved_appeal(cast)
+    assert (await open_for_signing(cast, appeal["id"])).status_code == 201
+    sent = []
+    for name, country in (("Norway — Prime Minister", "NO"), ("Iceland — Prime Minister", "IS")):
+        recipient = await make_recipient(session, name, country=country)
+        made = await cast["coordinator"].post(
+            f"/api/appeals/{appeal['id']}/dispatches", json=dispatch_body(recipient.id, cast)
+        )
+        assert made.status_code == 201, made.text
+        sent.append(made.json())
+    answer = await cast["coordinator"].post(
+        f"/api/dispatches/{sent[0]['id']}/responses",
+        json={"received_on": today.isoformat(), "channel": "email", "kind": "acknowledgement"},
+    )
+    assert answer.status_code == 201, answer.text
+
+    read = await cast["coordinator"].get("/api/outreach/dashboard")
+    assert read.status_code == 200, read.text
+    body = read.json()["timeline"]
+    # The demo's plan (app/demo.py): sent 18, 18, 18, 17, 17, 16, 16, 45 and 15 days ago;
+    # answered 6, 15, 4, 9, 3 and 5 days ago.
+    demo_sent = Counter(
+        _monday(today - timedelta(days=d)) for d in (18, 18, 18, 17, 17, 16, 16, 45, 15)
+    )
+    demo_answered = Counter(_monday(today - timedelta(days=d)) for d in (6, 15, 4, 9, 3, 5))
+    by_appeal = {t["appeal_id"]: t["weeks"] for t in body["by_appeal"]}
+    assert by_appeal[appeal["id"]] == [
+        {"week": _monday(today).isoformat(), "dispatched": 2, "responded": 1}
+    ]
+    [demo_appeal] = [a for a in by_appeal if a != appeal["id"]]
+    assert by_appeal[demo_appeal] == [
+        {"week": week.isoformat(), "dispatched": demo_sent[week], "responded": demo_answered[week]}
+        for week in sorted(set(demo_sent) | set(demo_answered))
+    ]
+    # Overall: every week from the first dispatch (45 days ago) to this one, quiet ones too.
+    weeks = body["weeks"]
+    first = _monday(today - timedelta(days=45))
+    assert [w["week"] for w in weeks] == [
+        (first + timedelta(weeks=n)).isoformat() for n in range(len(weeks))
+    ]
+    assert weeks[-1]["week"] == _monday(today).isoformat()
+    assert len(weeks) >= 7
+    for week in weeks:
+        day = date.fromisoformat(week["week"])
+        this_week = 1 if day == _monday(today) else 0
+        assert week["dispatched"] == demo_sent[day] + 2 * this_week
+        assert week["responded"] == demo_answered[day] + this_week
+    assert sum(w["dispatched"] for w in weeks) == 11
+    assert sum(w["responded"] for w in weeks) == 7
+
+
+def test_timeline_weeks_start_on_monday_and_run_to_today() -> None:
+    one, two = uuid.UUID(int=1), uuid.UUID(int=2)
+    made = timeline(
+        # Sunday 4 January 2026 ends a week; Monday the 5th starts the next one.
+        [(one, date(2026, 1, 4), 3), (one, date(2026, 1, 5), 1), (two, date(2026, 1, 7), 2)],
+        [(one, date(2026, 1, 11), 2)],
+        today=date(2026, 1, 21),
+    )
+    assert [(w.week, w.dispatched, w.responded) for w in made.weeks] == [
+        (date(2025, 12, 29), 3, 0),
+        (date(2026, 1, 5), 3, 2),
+        (date(2026, 1, 12), 0, 0),
+        (date(2026, 1, 19), 0, 0),
+    ]
+    weeks = {
+        t.appeal_id: [(w.week, w.dispatched, w.responded) for w in t.weeks] for t in made.by_appeal
+    }
+    assert weeks == {
+        one: [(date(2025, 12, 29), 3, 0), (date(2026, 1, 5), 1, 2)],
+        two: [(date(2026, 1, 5), 2, 0)],
+    }
+    assert timeline([], [], today=date(2026, 1, 21)).weeks == []
 
 
 async def test_only_coordinators_see_the_dashboard(cast: Cast) -> None:

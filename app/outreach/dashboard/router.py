@@ -19,7 +19,8 @@ async def get_dashboard(
     actor: SignedIn, session: DbSession, settings: AppSettings, clock: AppClock
 ) -> DashboardRead:
     """Every appeal × every recipient it was sent to, with status, response figures per
-    appeal and per country, and each appeal's stance matrix (coordinators)."""
+    appeal and per country, each appeal's stance matrix, and the dispatches and responses
+    per week, overall and per appeal (coordinators)."""
     return await service.dashboard(
         session,
         actor,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from pydantic import BaseModel
 
@@ -65,6 +66,28 @@ class AppealStances(BaseModel):
     cells: list[StanceCell]
 
 
+class TimelineWeek(BaseModel):
+    """One week (``week``: its Monday, where an ISO week starts): the dispatches sent and the
+    responses received in it (a dispatch sent again counts again, as does every response)."""
+
+    week: date
+    dispatched: int
+    responded: int
+
+
+class AppealTimeline(BaseModel):
+    appeal_id: uuid.UUID
+    # Only the weeks the appeal had a dispatch or a response in, oldest first.
+    weeks: list[TimelineWeek]
+
+
+class Timeline(BaseModel):
+    # Every week from the first with a dispatch to the current one, the quiet ones (zeros)
+    # included, oldest first; empty until something was sent.
+    weeks: list[TimelineWeek]
+    by_appeal: list[AppealTimeline]
+
+
 class DashboardRead(BaseModel):
     appeals: list[DashboardAppeal]
     recipients: list[DashboardRecipient]
@@ -72,3 +95,4 @@ class DashboardRead(BaseModel):
     by_appeal: list[AppealFigures]
     by_country: list[CountryFigures]
     stances: list[AppealStances]
+    timeline: Timeline

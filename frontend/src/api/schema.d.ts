@@ -2093,7 +2093,8 @@ export interface paths {
         /**
          * Get Dashboard
          * @description Every appeal × every recipient it was sent to, with status, response figures per
-         *     appeal and per country, and each appeal's stance matrix (coordinators).
+         *     appeal and per country, each appeal's stance matrix, and the dispatches and responses
+         *     per week, overall and per appeal (coordinators).
          */
         get: operations["getOutreachDashboard"];
         put?: never;
@@ -3033,6 +3034,16 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
+        /** AppealTimeline */
+        AppealTimeline: {
+            /**
+             * Appeal Id
+             * Format: uuid
+             */
+            appeal_id: string;
+            /** Weeks */
+            weeks: components["schemas"]["TimelineWeek"][];
+        };
         /**
          * ApprovalCreate
          * @description Approve exactly the text one has read: its hash.
@@ -3431,6 +3442,7 @@ export interface components {
             recipients: components["schemas"]["DashboardRecipient"][];
             /** Stances */
             stances: components["schemas"]["AppealStances"][];
+            timeline: components["schemas"]["Timeline"];
         };
         /** DashboardRecipient */
         DashboardRecipient: {
@@ -5796,6 +5808,29 @@ export interface components {
             blocks: components["schemas"]["BlockIn"][];
             /** Note */
             note?: string | null;
+        };
+        /** Timeline */
+        Timeline: {
+            /** By Appeal */
+            by_appeal: components["schemas"]["AppealTimeline"][];
+            /** Weeks */
+            weeks: components["schemas"]["TimelineWeek"][];
+        };
+        /**
+         * TimelineWeek
+         * @description One week (``week``: its Monday, where an ISO week starts): the dispatches sent and the
+         *     responses received in it (a dispatch sent again counts again, as does every response).
+         */
+        TimelineWeek: {
+            /** Dispatched */
+            dispatched: number;
+            /** Responded */
+            responded: number;
+            /**
+             * Week
+             * Format: date
+             */
+            week: string;
         };
         /** TotpEnrolmentConfirmed */
         TotpEnrolmentConfirmed: {

@@ -5,10 +5,12 @@ import { countryName } from "../../../shared/countries";
 import { csvText } from "../../../shared/csv";
 import { downloadText } from "../../../shared/download";
 import { ErrorAlert } from "../../../shared/ErrorAlert";
+import { formatDay } from "../../../shared/formatDate";
 import { Loading } from "../../../shared/Loading";
 import { useLoad } from "../../../shared/useLoad";
 import { PageTitle } from "../../../shell/PageTitle";
 import { getDashboard, type Dashboard } from "./api";
+import { ChartCanvas } from "./Chart";
 
 // classes: a CSS class per cell (the matrix colours each status), same shape as rows.
 type Table = { header: string[]; rows: string[][]; classes?: (string | undefined)[][] };
@@ -139,6 +141,104 @@ function useTables(data: Dashboard) {
   return { matrix, byAppeal, byCountry, status };
 }
 
+const lowest = (values: number[]) => (values.length ? Math.min(...values) : 0);
+const highest = (values: number[]) => (values.length ? Math.max(...values) : 0);
+
+/** Response rate per appeal, as a bar chart over the by-appeal table. */
+function RateChart({ data }: { data: Dashboard }) {
+  const { t } = useTranslation();
+  const title = new Map(data.appeals.map((a) => [a.id, a.title]));
+  const rates = data.by_appeal.map((f) => Math.round(f.rate * 100));
+  return (
+    <ChartCanvas
+      type="bar"
+      testId="by-appeal-chart"
+      percent
+      labels={data.by_appeal.map((f) => title.get(f.appeal_id) ?? "")}
+      series={[{ label: t("outreachDashboard.rate"), data: rates, colour: "first" }]}
+      label={t("outreachDashboard.chartRate", { low: `${lowest(rates)}%`, high: `${highest(rates)}%` })}
+    />
+  );
+}
+
+/** Median days to a response per country (those with one), as a bar chart. */
+function MedianChart({ data }: { data: Dashboard }) {
+  const { t, i18n } = useTranslation();
+  const answered = data.by_country.flatMap((f) => (f.median_days === null ? [] : [{ ...f, days: f.median_days }]));
+  if (answered.length === 0) return null;
+  const days = answered.map((f) => f.days);
+  return (
+    <ChartCanvas
+      type="bar"
+      testId="by-country-chart"
+      labels={answered.map((f) => (f.country ? countryName(f.country, i18n.language) : "—"))}
+      series={[{ label: t("outreachDashboard.medianDays"), data: days, colour: "first" }]}
+      label={t("outreachDashboard.chartMedian", { low: lowest(days), high: highest(days) })}
+    />
+  );
+}
+
+/** Dispatches sent and responses received week by week, of every appeal or of one: a line
+ * chart over a table of every week (quiet ones included) that downloads as CSV. */
+function Timeline({ data }: { data: Dashboard }) {
+  const { t, i18n } = useTranslation();
+  const [appealId, setAppealId] = useState("");
+  const every = data.timeline.weeks;
+  let weeks = every;
+  if (appealId) {
+    // An appeal's own weeks are only those with something; the quiet ones since its first
+    // are filled in from the overall calendar (which runs to this week).
+    const own = new Map(
+      (data.timeline.by_appeal.find((a) => a.appeal_id === appealId)?.weeks ?? []).map((w) => [w.week, w]),
+    );
+    const first = [...own.keys()].sort()[0];
+    weeks =
+      first === undefined
+        ? []
+        : every
+            .filter((w) => w.week >= first)
+            .map((w) => own.get(w.week) ?? { week: w.week, dispatched: 0, responded: 0 });
+  }
+  const day = (week: string) => formatDay(week, i18n.language);
+  const table: Table = {
+    header: [t("outreachDashboard.week"), t("outreachDashboard.dispatched"), t("outreachDashboard.responded")],
+    rows: weeks.map((w) => [day(w.week), String(w.dispatched), String(w.responded)]),
+  };
+  const sum = (key: "dispatched" | "responded") => weeks.reduce((total, w) => total + w[key], 0);
+  return (
+    <Section id="dashboard-timeline" title={t("outreachDashboard.timeline")} table={table} name="timeline">
+      <label className="field">
+        <span className="field__label">{t("outreachDashboard.appeal")}</span>
+        <select value={appealId} onChange={(event) => setAppealId(event.target.value)}>
+          <option value="">{t("outreachDashboard.allAppeals")}</option>
+          {data.appeals.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      {weeks.length > 0 ? (
+        <ChartCanvas
+          type="line"
+          testId="timeline-chart"
+          labels={weeks.map((w) => day(w.week))}
+          series={[
+            { label: t("outreachDashboard.dispatched"), data: weeks.map((w) => w.dispatched), colour: "first" },
+            { label: t("outreachDashboard.responded"), data: weeks.map((w) => w.responded), colour: "second" },
+          ]}
+          label={t("outreachDashboard.chartTimeline", {
+            from: day(weeks[0]?.week ?? ""),
+            to: day(weeks[weeks.length - 1]?.week ?? ""),
+            dispatched: sum("dispatched"),
+            responded: sum("responded"),
+          })}
+        />
+      ) : null}
+    </Section>
+  );
+}
+
 function Stances({ data }: { data: Dashboard }) {
   const { t } = useTranslation();
   const [appealId, setAppealId] = useState(data.appeals[0]?.id ?? "");
@@ -180,8 +280,8 @@ function Stances({ data }: { data: Dashboard }) {
 }
 
 /** The coordinators' dashboard (/outreach): every appeal × every recipient at a glance,
- * response figures per appeal and per country, and where governments stand on each demand;
- * every table downloads as CSV (made in the browser: nothing goes back to the server). */
+ * response figures per appeal and per country (with charts), dispatches and responses week
+ * by week, and where governments stand on each demand; every table downloads as CSV (made in the browser: nothing goes back to the server). */
 export function DashboardPage() {
   const { t } = useTranslation();
   const loaded = useLoad(() => getDashboard(), []);
@@ -224,13 +324,18 @@ function Tables({ data }: { data: Dashboard }) {
               {t("outreachDashboard.overdue", { count: [...status.values()].filter((s) => s === "overdue").length })}
             </p>
           </Section>
-          <Section id="dashboard-by-appeal" title={t("outreachDashboard.byAppeal")} table={byAppeal} name="by-appeal" />
+          <Section id="dashboard-by-appeal" title={t("outreachDashboard.byAppeal")} table={byAppeal} name="by-appeal">
+            <RateChart data={data} />
+          </Section>
           <Section
             id="dashboard-by-country"
             title={t("outreachDashboard.byCountry")}
             table={byCountry}
             name="by-country"
-          />
+          >
+            <MedianChart data={data} />
+          </Section>
+          <Timeline data={data} />
           <Stances data={data} />
         </>
       )}
