@@ -547,6 +547,27 @@ def measure_lists(
         ratio = p50s[-1] / p50s[0]
         figures = "  ".join(f"{p:7.1f}" for p in p50s)
         lines.append(f"  {label:38} {figures}   largest/smallest {ratio:.2f}x")
+    # The sizes are measured one after another, so a busier machine later inflates the
+    # larger ones; Accord over the bare page measured alongside it cancels that out.
+    lines.append("Accord p50 / bare SQLAlchemy p50 at each size (the same pages, interleaved)")
+    pairs = {
+        "appeal list, first page": (
+            "Accord appeal list, first page",
+            "bare SQLAlchemy, first page",
+        ),
+        "appeal list, deep page": ("Accord appeal list, deep page", "bare SQLAlchemy, deep page"),
+        "recipient list, deep page": (
+            "Accord recipient list, deep page",
+            "bare SQLAlchemy recipient, deep page",
+        ),
+    }
+    for label, (ours, bare_label) in pairs.items():
+        ratios = [
+            statistics.median(results[ours][s]) / statistics.median(results[bare_label][s])
+            for s in sizes
+        ]
+        figures = "  ".join(f"{r:7.2f}" for r in ratios)
+        lines.append(f"  {label:38} {figures}   largest/smallest {ratios[-1] / ratios[0]:.2f}x")
     return lines
 
 
