@@ -439,6 +439,7 @@ def main() -> None:
             kind = "SQLite" if args.sqlite else "PostgreSQL"
             print(f"database: {kind}; uvicorn, 2 workers", flush=True)
 
+            print(f"workers after start-up: {workers_memory(server)}", flush=True)
             if "documents" in only:
                 print(f"\n== {args.megabytes:g} MB document, fresh server ==", flush=True)
                 documents = json.loads(run_python(env, "-c", DOCUMENT_SEED))
@@ -461,6 +462,7 @@ def main() -> None:
                     )
                     print(line, flush=True)
                     report.append(line)
+                    print(f"workers after it: {workers_memory(server)}", flush=True)
 
                 if "lists" in only and sizes:
                     (Path(tmp) / "bare_outreach.py").write_text(BARE_APP)
@@ -482,6 +484,22 @@ def main() -> None:
     print("\n== summary ==")
     for line in report:
         print(line)
+
+
+def workers_memory(server: subprocess.Popen[bytes]) -> str:
+    """VmRSS / VmHWM (peak) of each uvicorn worker, MiB (the server's children that serve:
+    the first child is multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    figures = []
+    for pid in children:
+        status = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        )
+        if "multiprocessing.resource_tracker" in Path(f"/proc/{pid}/cmdline").read_text():
+            continue
+        rss, peak = (int(status[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
+        figures.append(f"{rss:.1f} / {peak:.1f}")
+    return "VmRSS / VmHWM " + ", ".join(figures) + " MiB"
 
 
 def measure_lists(
