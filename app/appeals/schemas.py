@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-import langcodes
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.appeals.text.blocks import BLOCK_ID, MAX_BLOCK_CHARS, MAX_BLOCKS, BlockKind
@@ -17,6 +16,9 @@ from app.models.appeals import LANGUAGE_TAG
 
 
 def _language_tag(value: str) -> str:
+    # Imported on first use: its tables are ~3 MiB of every worker's memory.
+    import langcodes
+
     value = value.strip()
     if not value or len(value) > LANGUAGE_TAG or not langcodes.tag_is_valid(value):
         raise ValueError("must be a BCP 47 language tag such as en, be or sr-Latn")

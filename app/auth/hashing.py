@@ -8,13 +8,18 @@ at most ``hash_queue`` wait, and the rest are told to come back (503 + Retry-Aft
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
 import anyio
 
-from app.auth.passwords import hash_password, needs_rehash, password_hasher, verify_password
+from app.auth.passwords import (
+    decoy_hash,
+    hash_password,
+    needs_rehash,
+    password_hasher,
+    verify_password,
+)
 from app.config import AuthSettings
 from app.errors import ServiceUnavailable
 
@@ -37,7 +42,7 @@ class PasswordHashing:
         self._pending = 0
         # Verified against when the account does not exist, so that an unknown email costs
         # the same time as a wrong password.
-        self._decoy = hash_password(self.hasher, secrets.token_urlsafe(24))
+        self._decoy = decoy_hash(self.hasher)
 
     async def _run(self, fn: Callable[..., T], *args: object) -> T:
         if self._pending >= self._concurrency + self._queue_limit:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 
@@ -24,6 +25,21 @@ def password_hasher(settings: AuthSettings) -> PasswordHasher:
 
 def hash_password(hasher: PasswordHasher, password: str) -> str:
     return hasher.hash(password)
+
+
+def decoy_hash(hasher: PasswordHasher) -> str:
+    """A well-formed Argon2id hash with ``hasher``'s parameters that no password matches:
+    a random salt and a random digest. Verifying against it costs exactly what verifying a
+    stored hash costs (the work is hashing the candidate with the salt and parameters),
+    while making it costs nothing: no Argon2 run, and none of its memory (19 MiB by
+    default) in every worker at start-up."""
+
+    def b64(raw: bytes) -> str:
+        return base64.b64encode(raw).decode().rstrip("=")
+
+    salt, digest = secrets.token_bytes(hasher.salt_len), secrets.token_bytes(hasher.hash_len)
+    parameters = f"m={hasher.memory_cost},t={hasher.time_cost},p={hasher.parallelism}"
+    return f"$argon2id$v=19${parameters}${b64(salt)}${b64(digest)}"
 
 
 def verify_password(hasher: PasswordHasher, stored_hash: str, password: str) -> bool:

@@ -14,19 +14,18 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
-
-import httpx
-from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from authlib.oidc.core import CodeIDToken
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet, import_key
 
 from app.auth.oidc.errors import SSO_FAILED, SSO_UNAVAILABLE, SignInRefused
 from app.config import OidcSettings, Settings
+
+# httpx, Authlib and joserfc are imported where used, not here: together ~7 MiB of every
+# worker's memory (more where httpx finds rich installed), for a sign-in most deployments
+# never configure (bench/bench_outreach.py measures the workers' RSS).
+if TYPE_CHECKING:
+    import httpx
+    from joserfc.jwk import KeySet
 
 log = logging.getLogger("accord.auth.oidc")
 
@@ -52,7 +51,7 @@ SIGNING_ALGORITHMS = (
     "EdDSA",
 )
 # Short: the code exchange happens inside the request's database transaction.
-HTTP_TIMEOUT = httpx.Timeout(5.0)
+HTTP_TIMEOUT_SECONDS = 5.0
 METADATA_TTL = timedelta(hours=1)
 # A token signed with an unknown key id triggers one JWKS refetch (key rotation), at most
 # this often, so forged tokens cannot make us hammer the provider.
@@ -181,8 +180,12 @@ class OidcClient:
     _cache: _Cache = field(default_factory=_Cache)
 
     def _http(self) -> httpx.AsyncClient:
+        import httpx
+
         return httpx.AsyncClient(
-            timeout=HTTP_TIMEOUT, follow_redirects=False, transport=self.transport
+            timeout=httpx.Timeout(HTTP_TIMEOUT_SECONDS),
+            follow_redirects=False,
+            transport=self.transport,
         )
 
     async def _json(
@@ -198,6 +201,8 @@ class OidcClient:
         """The JSON object the provider answers at ``url``, or SignInRefused: unreachable
         is sso_unavailable; any status but 200 is ``refused`` and a body that is not a JSON
         object ``invalid`` (each a code and an audit reason)."""
+        import httpx
+
         try:
             async with self._http() as http:
                 response = await http.request(
@@ -269,6 +274,9 @@ class OidcClient:
         if cache.keys is not None and age is not None and age < METADATA_TTL:
             if not refresh or age < JWKS_REFRESH_AFTER:
                 return cache.keys
+        from joserfc.errors import JoseError
+        from joserfc.jwk import KeySet, import_key
+
         data = await self._get_json(metadata.jwks_uri)
         keys = []
         for entry in data.get("keys") or []:
@@ -295,6 +303,9 @@ class OidcClient:
         nonce: str,
         code_verifier: str,
     ) -> str:
+        from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+        from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
         extra: dict[str, str] = {}
         if metadata.claims_parameter_supported:
             extra["claims"] = CLAIMS_REQUEST
@@ -353,6 +364,10 @@ class OidcClient:
     ) -> dict[str, Any]:
         """The ID token's claims after checking signature (the provider's JWKS), iss, aud,
         azp, exp, iat, nonce and at_hash; SignInRefused otherwise."""
+        from authlib.oidc.core import CodeIDToken
+        from joserfc import jwt
+        from joserfc.errors import InvalidKeyIdError, JoseError
+
         try:
             keys = await self.key_set(metadata, now, refresh=False)
             try:

@@ -7,25 +7,9 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from webauthn import (
-    generate_authentication_options,
-    options_to_json,
-    verify_authentication_response,
-)
-from webauthn.helpers import (
-    base64url_to_bytes,
-    bytes_to_base64url,
-    parse_authentication_credential_json,
-    parse_authenticator_data,
-)
-from webauthn.helpers.structs import (
-    AuthenticationCredential,
-    PublicKeyCredentialDescriptor,
-    UserVerificationRequirement,
-)
 
 from app.actors import Actor
 from app.audit import AuditAction, record_event
@@ -45,6 +29,12 @@ from app.config import Settings
 from app.errors import AppError
 from app.models.identity import AuthSession
 from app.models.users import UserStatus
+
+# py_webauthn is imported where a ceremony runs, not at the top: with what it pulls in
+# (pyOpenSSL, pyasn1, cbor2) it is ~10 MiB of every worker's memory, for a rare request
+# (bench/bench_outreach.py measures the workers' RSS).
+if TYPE_CHECKING:
+    from webauthn.helpers.structs import AuthenticationCredential, PublicKeyCredentialDescriptor
 
 AUTHENTICATION = "passkey-authentication"
 
@@ -72,6 +62,10 @@ async def start_authentication(
     ``second_factor``: a session's own user, limited to their passkeys (also the step-up
     from a full session).
     """
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers import bytes_to_base64url
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     allow: list[PublicKeyCredentialDescriptor] = []
     user_id: uuid.UUID | None = None
     if purpose == "second_factor":
@@ -118,6 +112,7 @@ async def finish_authentication(
     Refusals are returned, not raised: the used-up challenge, the audit event and, for a
     cloned authenticator, the alarm must be committed.
     """
+    from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
     async def refuse(error: AppError, *, target: Any = None) -> AuthenticationOutcome:
         action = AuditAction.PASSKEY_AUTHENTICATION_FAILED
@@ -206,6 +201,8 @@ async def finish_authentication(
 
 
 def _parse_assertion(credential: dict[str, Any]) -> AuthenticationCredential | None:
+    from webauthn.helpers import parse_authentication_credential_json
+
     try:
         return parse_authentication_credential_json(credential)
     except Exception:  # malformed input of any kind is a refusal
@@ -219,6 +216,8 @@ def _verify_assertion(
     sign_count: int,
     settings: Settings,
 ) -> Any:
+    from webauthn import verify_authentication_response
+
     return verify_authentication_response(
         credential=parsed,
         expected_challenge=challenge,
@@ -242,6 +241,8 @@ def _regressed_count(
     Anyone can send a low count with a forged signature; only a correctly signed, otherwise
     valid assertion with an old count suggests a copied authenticator worth an alarm.
     """
+    from webauthn.helpers import parse_authenticator_data
+
     try:
         presented = parse_authenticator_data(parsed.response.authenticator_data).sign_count
     except Exception:

@@ -5,12 +5,9 @@ ceremony is recorded."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from webauthn.helpers import base64url_to_bytes
-from webauthn.helpers.cose import COSEAlgorithmIdentifier
-from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
 
 from app.actors import Actor
 from app.audit import AuditAction, record_event
@@ -18,12 +15,27 @@ from app.auth.passkeys.repository import credential_id_of
 from app.errors import AppError
 from app.models.identity import Passkey
 
+# py_webauthn is imported where a ceremony runs, not at the top: with what it pulls in
+# (pyOpenSSL, pyasn1, cbor2) it is ~10 MiB of every worker's memory, for a rare request
+# (bench/bench_outreach.py measures the workers' RSS).
+if TYPE_CHECKING:
+    from webauthn.helpers.cose import COSEAlgorithmIdentifier
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
 RP_NAME = "Accord"
-ALGORITHMS = [
-    COSEAlgorithmIdentifier.ECDSA_SHA_256,
-    COSEAlgorithmIdentifier.EDDSA,
-    COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256,
-]
+
+
+def algorithms() -> list[COSEAlgorithmIdentifier]:
+    """The signature algorithms asked for, most preferred first."""
+    from webauthn.helpers.cose import COSEAlgorithmIdentifier
+
+    return [
+        COSEAlgorithmIdentifier.ECDSA_SHA_256,
+        COSEAlgorithmIdentifier.EDDSA,
+        COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256,
+    ]
+
+
 # How long the browser offers the prompt; shorter than the challenge's five minutes.
 CEREMONY_TIMEOUT_MS = 180_000
 
@@ -38,6 +50,9 @@ class Ceremony:
 
 def descriptors(passkeys: list[Passkey]) -> list[PublicKeyCredentialDescriptor]:
     """The credentials to exclude (registration) or allow (authentication)."""
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
     return [
         PublicKeyCredentialDescriptor(
             id=base64url_to_bytes(credential_id_of(p)),

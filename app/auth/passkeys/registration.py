@@ -9,15 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from webauthn import generate_registration_options, options_to_json, verify_registration_response
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.structs import (
-    AttestationConveyancePreference,
-    AuthenticatorSelectionCriteria,
-    AuthenticatorTransport,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from app.actors import Actor
 from app.audit import AuditAction, record_event
@@ -25,10 +16,10 @@ from app.auth.challenges import ChallengeInvalid, consume_challenge, issue_chall
 from app.auth.factors import recovery_codes
 from app.auth.factors.service import require_step_up_if_enrolled
 from app.auth.passkeys.ceremony import (
-    ALGORITHMS,
     CEREMONY_TIMEOUT_MS,
     RP_NAME,
     Ceremony,
+    algorithms,
     descriptors,
     record_refusal,
 )
@@ -40,8 +31,8 @@ from app.errors import AppError
 from app.models.identity import AuthSession, Passkey
 from app.notifications.service import notify_user
 
+# py_webauthn is imported in the functions that use it (see app/auth/passkeys/ceremony.py).
 REGISTRATION = "passkey-registration"
-KNOWN_TRANSPORTS = frozenset(t.value for t in AuthenticatorTransport)
 
 
 @dataclass(frozen=True)
@@ -62,6 +53,15 @@ async def start_registration(
     user who already has a second factor must have proven it within the step-up window,
     or a stolen password-only session could plant the thief's passkey.
     """
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers import bytes_to_base64url
+    from webauthn.helpers.structs import (
+        AttestationConveyancePreference,
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     user = await session_user(session, actor)
     await require_step_up_if_enrolled(session, actor=actor, now=now, settings=settings.session)
     options = generate_registration_options(
@@ -78,7 +78,7 @@ async def start_registration(
             user_verification=UserVerificationRequirement.REQUIRED,
         ),
         exclude_credentials=descriptors(await list_passkeys(session, user_id=user.id)),
-        supported_pub_key_algs=ALGORITHMS,
+        supported_pub_key_algs=algorithms(),
     )
     handle = await issue_challenge(
         session,
@@ -108,6 +108,8 @@ async def finish_registration(
     """Verify the new credential, store it, and elevate the session (a user-verified
     passkey is a proven second factor). Refusals are returned, not raised, so the used-up
     challenge and the audit event are committed."""
+    from webauthn import verify_registration_response
+    from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
     async def refuse(error: AppError) -> RegistrationOutcome:
         action = AuditAction.PASSKEY_REGISTRATION_FAILED
@@ -133,7 +135,7 @@ async def finish_registration(
             expected_rp_id=settings.rp_id,
             expected_origin=settings.origin,
             require_user_verification=True,
-            supported_pub_key_algs=ALGORITHMS,
+            supported_pub_key_algs=algorithms(),
         )
     # Untrusted bytes go through base64, CBOR, COSE and key parsing; whatever the library
     # raises on the way means only one thing: not a valid registration.
@@ -177,10 +179,13 @@ async def finish_registration(
 
 
 def _transports(credential: dict[str, Any]) -> str | None:
+    from webauthn.helpers.structs import AuthenticatorTransport
+
+    known = {t.value for t in AuthenticatorTransport}
     response = credential.get("response")
     raw = response.get("transports") if isinstance(response, dict) else None
     if not isinstance(raw, list):
         return None
-    kept = sorted({t for t in raw if isinstance(t, str) and t in KNOWN_TRANSPORTS})
+    kept = sorted({t for t in raw if isinstance(t, str) and t in known})
     joined = ",".join(kept)
     return joined[:64] or None

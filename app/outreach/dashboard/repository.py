@@ -1,64 +1,55 @@
 """The dashboard's queries: a handful of column-only selects over every appeal's outreach
-(never one query per appeal or per recipient)."""
+(never one query per appeal or per recipient). The four over every dispatch, response,
+stance and follow-up run as Core statements on the session's connection: plain rows, without
+the ORM's per-row loading (tens of thousands of rows at 200 appeals x 200 recipients)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.appeals import Appeal, AppealRevision
 from app.models.outreach import Dispatch, FollowUp, Recipient, Response, ResponseStance
 
 
+async def _rows(session: AsyncSession, statement: Executable) -> list[Any]:
+    return list((await (await session.connection()).execute(statement)).all())
+
+
 async def dispatches(session: AsyncSession) -> list[Any]:
     """(id, appeal id, recipient id, sent on, closed) of every dispatch."""
-    return list(
-        (
-            await session.execute(
-                select(
-                    Dispatch.id,
-                    Dispatch.appeal_id,
-                    Dispatch.recipient_id,
-                    Dispatch.sent_on,
-                    Dispatch.closed_at.is_not(None),
-                )
-            )
-        ).all()
+    return await _rows(
+        session,
+        select(
+            Dispatch.id,
+            Dispatch.appeal_id,
+            Dispatch.recipient_id,
+            Dispatch.sent_on,
+            Dispatch.closed_at.is_not(None),
+        ),
     )
 
 
 async def responses(session: AsyncSession) -> list[Any]:
     """(dispatch id, response id, kind, received on) of every response."""
-    return list(
-        (
-            await session.execute(
-                select(Response.dispatch_id, Response.id, Response.kind, Response.received_on)
-            )
-        ).all()
+    return await _rows(
+        session, select(Response.dispatch_id, Response.id, Response.kind, Response.received_on)
     )
 
 
 async def stances(session: AsyncSession) -> list[Any]:
     """(response id, ask id, stance) of every stance."""
-    return list(
-        (
-            await session.execute(
-                select(ResponseStance.response_id, ResponseStance.ask_id, ResponseStance.stance)
-            )
-        ).all()
+    return await _rows(
+        session, select(ResponseStance.response_id, ResponseStance.ask_id, ResponseStance.stance)
     )
 
 
 async def open_follow_ups(session: AsyncSession) -> list[Any]:
     """(dispatch id, due on) of every follow-up not done yet."""
-    return list(
-        (
-            await session.execute(
-                select(FollowUp.dispatch_id, FollowUp.due_on).where(FollowUp.done_at.is_(None))
-            )
-        ).all()
+    return await _rows(
+        session, select(FollowUp.dispatch_id, FollowUp.due_on).where(FollowUp.done_at.is_(None))
     )
 
 

@@ -24,15 +24,12 @@ from app.outreach.access import require_registry
 from app.outreach.dashboard import repository as repo
 from app.outreach.dashboard.schemas import (
     AppealFigures,
-    AppealStances,
     AppealTimeline,
     AskBrief,
     CountryFigures,
     DashboardAppeal,
-    DashboardCell,
     DashboardRead,
     DashboardRecipient,
-    StanceCell,
     Timeline,
     TimelineWeek,
 )
@@ -154,19 +151,22 @@ async def dashboard(
     recipient_rows = await repo.recipients(session, list({r for _, r in sent}))
     country_of = {r.id: r.country for r in recipient_rows}
 
+    # Cells and stance cells go into the read as plain dicts, validated in one call at the
+    # end: tens of thousands of them at 200 x 200, too many to build one model at a time.
+    ask_ids = {appeal_id: [a.id for a in briefs] for appeal_id, briefs in asks.items()}
     cells = [
-        DashboardCell(
-            appeal_id=appeal_id,
-            recipient_id=recipient_id,
-            status=recipient_status(
+        {
+            "appeal_id": appeal_id,
+            "recipient_id": recipient_id,
+            "status": recipient_status(
                 dispatches=facts,
-                responses=answers[(appeal_id, recipient_id)],
-                follow_ups=chases[(appeal_id, recipient_id)],
-                ask_ids=[a.id for a in asks.get(appeal_id, [])],
+                responses=answers.get((appeal_id, recipient_id), ()),
+                follow_ups=chases.get((appeal_id, recipient_id), ()),
+                ask_ids=ask_ids.get(appeal_id, ()),
                 today=today,
                 follow_up_days=follow_up_days,
             ),
-        )
+        }
         for (appeal_id, recipient_id), facts in sent.items()
     ]
 
@@ -174,7 +174,7 @@ async def dashboard(
     by_country: dict[str | None, list[tuple[date, date | None]]] = defaultdict(list)
     for pair, facts in sent.items():
         first = min(f.sent_on for f in facts)
-        received = [r.received_on for r in answers[pair]]
+        received = [r.received_on for r in answers.get(pair, ())]
         answered = min(received) if received else None
         by_appeal[pair[0]].append((first, answered))
         by_country[country_of.get(pair[1])].append((first, answered))
@@ -192,40 +192,45 @@ async def dashboard(
         when = received_of[response_id]
         if key not in newest or newest[key][0] < when:
             newest[key] = (when, stance)
-    stance_cells: dict[uuid.UUID, list[StanceCell]] = defaultdict(list)
+    stance_cells: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     for (appeal_id, recipient_id, ask_id), (_, stance) in newest.items():
         stance_cells[appeal_id].append(
-            StanceCell(recipient_id=recipient_id, ask_id=ask_id, stance=stance)
+            {"recipient_id": recipient_id, "ask_id": ask_id, "stance": stance}
         )
 
-    return DashboardRead(
-        appeals=sorted(
-            (DashboardAppeal(id=a.id, title=a.title, state=a.state) for a in appeal_rows),
-            key=lambda a: a.title.casefold(),
-        ),
-        recipients=sorted(
-            (DashboardRecipient(id=r.id, name=r.name, country=r.country) for r in recipient_rows),
-            key=lambda r: (r.country or "", r.name.casefold()),
-        ),
-        cells=cells,
-        by_appeal=[
-            AppealFigures(appeal_id=appeal_id, **_figures(rows))
-            for appeal_id, rows in by_appeal.items()
-        ],
-        by_country=sorted(
-            (
-                CountryFigures(country=country, **_figures(rows))
-                for country, rows in by_country.items()
+    return DashboardRead.model_validate(
+        {
+            "appeals": sorted(
+                (DashboardAppeal(id=a.id, title=a.title, state=a.state) for a in appeal_rows),
+                key=lambda a: a.title.casefold(),
             ),
-            key=lambda f: f.country or "",
-        ),
-        stances=[
-            AppealStances(appeal_id=a.id, asks=asks.get(a.id, []), cells=stance_cells[a.id])
-            for a in appeal_rows
-        ],
-        timeline=timeline(
-            ((appeal_id, day, n) for (appeal_id, day), n in sent_per_day.items()),
-            ((appeal_id, day, n) for (appeal_id, day), n in received_per_day.items()),
-            today=today,
-        ),
+            "recipients": sorted(
+                (
+                    DashboardRecipient(id=r.id, name=r.name, country=r.country)
+                    for r in recipient_rows
+                ),
+                key=lambda r: (r.country or "", r.name.casefold()),
+            ),
+            "cells": cells,
+            "by_appeal": [
+                AppealFigures(appeal_id=appeal_id, **_figures(rows))
+                for appeal_id, rows in by_appeal.items()
+            ],
+            "by_country": sorted(
+                (
+                    CountryFigures(country=country, **_figures(rows))
+                    for country, rows in by_country.items()
+                ),
+                key=lambda f: f.country or "",
+            ),
+            "stances": [
+                {"appeal_id": a.id, "asks": asks.get(a.id, []), "cells": stance_cells[a.id]}
+                for a in appeal_rows
+            ],
+            "timeline": timeline(
+                ((appeal_id, day, n) for (appeal_id, day), n in sent_per_day.items()),
+                ((appeal_id, day, n) for (appeal_id, day), n in received_per_day.items()),
+                today=today,
+            ),
+        }
     )

@@ -18,8 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import typst
-
 from app.appeals.text.inline import Span, SpanKind
 from app.outreach.letters.layout import Letter, Signer
 
@@ -79,6 +77,10 @@ class TypesetFailed(RuntimeError):
 
 def letter_pdf(letter: Letter, *, generated_on: datetime | None = None) -> bytes:
     """The PDF of ``letter``. CPU-bound (tens of milliseconds): call it off the event loop."""
+    # Imported here, not at the top: the compiler is ~7 MiB of every worker's memory, and
+    # only letters need it (bench/bench_outreach.py measures the workers' RSS).
+    import typst
+
     data = letter_data(letter)
     stamp = generated_on or datetime.now(UTC)
     try:
