@@ -114,7 +114,7 @@ def import_pasted_text(source: str) -> ImportResultRead:
         raise TextInvalid(str(error)) from None
     return ImportResultRead(
         blocks=block_reads(result.blocks),
-        skipped=[SkippedLine(kind=s.kind, text=s.text) for s in result.skipped],  # type: ignore[arg-type]
+        skipped=[SkippedLine(kind=s.kind, text=s.text) for s in result.skipped],
     )
 
 
@@ -400,7 +400,7 @@ async def appeal_read(session: AsyncSession, access: AppealAccess) -> AppealRead
             for p in participants
         ],
         editors=[p for e in editors if (p := person(e.user_id, names)) is not None],
-        rights=sorted(r.value for r in access.rights),  # type: ignore[misc]
+        rights=sorted(r.value for r in access.rights),
         approve_for=sorted(access.approve_for),
         decide_for=sorted(access.decide_for),
         actions=[a.value for a in actions],  # type: ignore[misc]
