@@ -39,6 +39,7 @@ from app.outreach.dispatches.status import (
     follow_up_overdue,
     recipient_status,
 )
+from app.outreach.recipients import service as recipients
 from app.users import service as users
 
 
@@ -59,7 +60,9 @@ def recipient_brief(recipient: Recipient) -> RecipientBrief:
 
 
 def _dispatch_fields(
-    dispatch: Dispatch, recipient: Recipient, names: dict[uuid.UUID, str]
+    dispatch: Dispatch,
+    recipient: Recipient,
+    names: dict[uuid.UUID, str],
 ) -> dict[str, Any]:
     return {
         "id": dispatch.id,
@@ -161,9 +164,8 @@ async def response_read(
 
 
 async def dispatch_detail(session: AsyncSession, dispatch: Dispatch, today: date) -> DispatchDetail:
-    recipient = await repo.get_recipient(session, dispatch.recipient_id)
-    if recipient is None:  # the foreign key RESTRICTs deleting a recipient written to
-        raise RuntimeError("a dispatch without its recipient")
+    # The foreign key RESTRICTs deleting a recipient written to: it is there.
+    recipient = await recipients.get_recipient(session, dispatch.recipient_id)
     names = await users.display_names(session, [dispatch.created_by])
     asks = asks_of(await sent_blocks(session, dispatch.appeal_id, dispatch.revision_sha256))
     responses = await repo.responses_of(session, [dispatch.id])

@@ -19,6 +19,7 @@ from fastapi.responses import StreamingResponse
 
 from app.auth.dependencies import AppClock, AppSettings, SignedIn
 from app.db import DbSession, UnitOfWorkRoute
+from app.kit.preconditions import IF_MATCH_REFUSALS
 from app.outreach.access import OutreachRight, access_outreach
 from app.outreach.letters import files, service
 from app.outreach.letters.errors import LetterTooLong
@@ -72,7 +73,7 @@ async def list_letters(
         session, access=access, public_url=settings.http.public_url
     )
     items = []
-    for recipient in await service.active_recipients(session, MAX_INDEX):
+    for recipient in await service.active_recipients(session, limit=MAX_INDEX):
         source = service.source_for(context, recipient.language)
         items.append(
             LetterRecipient(
@@ -259,11 +260,7 @@ async def read_letter_closing(
 @router.put(
     "/letter-closing",
     operation_id="setLetterClosing",
-    responses={
-        **LETTER_RESPONSES,
-        412: {"description": "version_mismatch: changed since read"},
-        428: {"description": "if_match_required"},
-    },
+    responses={**LETTER_RESPONSES, **IF_MATCH_REFUSALS},
 )
 async def set_letter_closing(
     appeal_id: uuid.UUID,

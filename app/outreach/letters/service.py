@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
@@ -20,17 +19,13 @@ from app.appeals import translations
 from app.appeals.service import revision_blocks
 from app.appeals.text.blocks import Block, BlockKind
 from app.audit import AuditAction, record_event
-from app.kit.preconditions import check_if_match
+from app.kit.preconditions import check_if_match, row_etag
 from app.models.appeals import Appeal
-from app.models.outreach import AppealOutreach, Recipient
+from app.models.outreach import Recipient
 from app.outreach import appeal_settings
 from app.outreach.access import OutreachAccess
 from app.outreach.letters import layout
-from app.outreach.letters.errors import (
-    AppealNotFrozen,
-    LetterDateInvalid,
-    RecipientNotFound,
-)
+from app.outreach.letters.errors import AppealNotFrozen, LetterDateInvalid
 from app.outreach.recipients import service as recipients
 from app.signatories import counts as counting
 from app.signatories import service as signatories
@@ -185,48 +180,19 @@ def compose(
 # --- recipients --------------------------------------------------------------------------
 
 
-# One place reads a recipient or a group: the registry (app/outreach/recipients).
+# One place reads recipients and groups: the registry (app/outreach/recipients).
 get_recipient = recipients.get_recipient
 group_recipients = recipients.list_group_recipients
-
-
-async def recipients_by_ids(
-    session: AsyncSession, recipient_ids: list[uuid.UUID]
-) -> list[Recipient]:
-    """The recipients named, in the order named (duplicates once); 404 if one is missing."""
-    wanted = list(dict.fromkeys(recipient_ids))
-    rows = {
-        r.id: r
-        for r in (await session.scalars(select(Recipient).where(Recipient.id.in_(wanted)))).all()
-    }
-    if len(rows) != len(wanted):
-        raise RecipientNotFound()
-    return [rows[i] for i in wanted]
-
-
-async def active_recipients(session: AsyncSession, limit: int) -> list[Recipient]:
-    return list(
-        (
-            await session.scalars(
-                select(Recipient)
-                .where(Recipient.archived_at.is_(None))
-                .order_by(Recipient.country, Recipient.id)
-                .limit(limit)
-            )
-        ).all()
-    )
+recipients_by_ids = recipients.recipients_by_ids
+active_recipients = recipients.active_recipients
 
 
 # --- the closing phrase -------------------------------------------------------------------
 
 
-def closing_etag(row: AppealOutreach | None) -> str:
-    return f'"{row.version if row is not None else 0}"'
-
-
 async def letter_closing(session: AsyncSession, appeal: Appeal) -> tuple[str | None, str]:
     row = await appeal_settings.find(session, appeal.id)
-    return (row.signature_closing if row is not None else None), closing_etag(row)
+    return (row.signature_closing if row is not None else None), row_etag(row)
 
 
 async def set_letter_closing(
@@ -244,7 +210,7 @@ async def set_letter_closing(
     both win: the second finds a newer version (412)."""
     appeal = access.appeal
     row, created = await appeal_settings.ensure(session, appeal.id)
-    current = '"0"' if created else closing_etag(row)
+    current = row_etag(None if created else row)
     check_if_match(if_match, current)
     row.signature_closing = text or None
     row.updated_at = now
@@ -257,4 +223,4 @@ async def set_letter_closing(
         details={"cleared": not text},
         now=now,
     )
-    return row.signature_closing, closing_etag(row)
+    return row.signature_closing, row_etag(row)

@@ -8133,7 +8133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description version_mismatch: changed since read */
+            /** @description version_mismatch: changed since the caller read it */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -12719,7 +12719,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description version_mismatch: someone saved this meanwhile */
+            /** @description version_mismatch: changed since the caller read it */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -13351,7 +13351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description version_mismatch: someone saved this meanwhile */
+            /** @description version_mismatch: changed since the caller read it */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -16109,7 +16109,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description version_mismatch: someone saved this meanwhile */
+            /** @description version_mismatch: changed since the caller read it */
             412: {
                 headers: {
                     [name: string]: unknown;
