@@ -27,6 +27,7 @@ from app.kit.preconditions import PreconditionFailed
 from app.models.appeals import Appeal
 from app.models.outreach import Dispatch, FollowUp, Recipient, Response, ResponseStance
 from app.notifications.service import enqueue_email
+from app.notifications.smtp import Attachment
 from app.outreach.access import OutreachAccess, OutreachRight, access_outreach
 from app.outreach.dispatches import repository as repo
 from app.outreach.dispatches.errors import (
@@ -50,6 +51,7 @@ from app.outreach.dispatches.schemas import (
     ResponseUpdate,
     StanceIn,
 )
+from app.outreach.letters import service as letters
 from app.outreach.recipients import service as registry
 from app.outreach.tracker import service as tracker
 
@@ -102,8 +104,8 @@ def asks_of(blocks: list[Block]) -> list[tuple[str, int, str]]:
 
 def letter_text(recipient: Recipient, blocks: list[Block], sha256: str) -> tuple[str, str]:
     """(subject, body) of a letter as a plain-text email: the addressee block, the text with
-    numbered asks, and the revision hash. The PDF attachment is the letters module's
-    (app/outreach/letters) and is a follow-up of this hook."""
+    numbered asks, and the revision hash. The letter itself, as the letters endpoint makes
+    it, goes with it as a PDF (app/outreach/letters)."""
     subject = next((b.text for b in blocks if b.kind == "title"), "")
     parts = [recipient.addressee]
     number = 0
@@ -294,18 +296,30 @@ async def record_dispatches(
         blocks = await sent_blocks(session, appeal.id, appeal.frozen_sha256)
         if translation_revision_id is not None:
             blocks = await repo.translation_blocks(session, translation_revision_id)
+        pdfs = await letters.letter_pdfs(
+            session,
+            access=access,
+            recipients=[recipients[r] for r in recipient_ids],
+            language=language,
+            day=fields.sent_on,
+            public_url=settings.http.public_url,
+        )
         for dispatch in made:
             recipient = recipients[dispatch.recipient_id]
             subject, body = letter_text(recipient, blocks, appeal.frozen_sha256)
-            await enqueue_email(
+            filename, pdf = pdfs[recipient.id]
+            message = await enqueue_email(
                 session,
                 kind="outreach_letter",
                 to=recipient.email or "",
                 language=language,
                 now=now,
+                attachment=Attachment(filename, "application/pdf", pdf),
                 subject=subject,
                 letter=body,
             )
+            dispatch.outbox_message_id = message.id
+        await session.flush()
     for dispatch in made:
         await record_event(
             session,

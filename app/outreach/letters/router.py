@@ -22,7 +22,6 @@ from app.db import DbSession, UnitOfWorkRoute
 from app.kit.preconditions import IF_MATCH_REFUSALS
 from app.outreach.access import OutreachRight, access_outreach
 from app.outreach.letters import files, service
-from app.outreach.letters.errors import LetterTooLong
 from app.outreach.letters.schemas import (
     LetterBatchIn,
     LetterClosingIn,
@@ -32,7 +31,7 @@ from app.outreach.letters.schemas import (
     LetterRecipient,
 )
 from app.outreach.letters.text import letter_text
-from app.outreach.letters.typeset import TypesetFailed, letter_pdf
+from app.outreach.letters.typeset import letter_pdf
 
 router = APIRouter(prefix="/appeals/{appeal_id}", tags=["letters"], route_class=UnitOfWorkRoute)
 
@@ -54,13 +53,6 @@ DateQuery = Annotated[
 
 def _day(clock_day: date, requested: date | None) -> date:
     return service.check_date(requested or clock_day)
-
-
-def _pdf(letter: Any) -> bytes:
-    try:
-        return letter_pdf(letter)
-    except TypesetFailed:
-        raise LetterTooLong() from None
 
 
 @router.get("/letters", operation_id="listLetters", responses=LETTER_RESPONSES)
@@ -114,7 +106,7 @@ async def letter_pdf_file(
         session, access=access, public_url=settings.http.public_url
     )
     _, letter = service.compose(context, recipient, day)
-    pdf = await to_thread.run_sync(_pdf, letter)
+    pdf = await to_thread.run_sync(service.typeset, letter)
     ascii_name, unicode_name = files.letter_stem(recipient.name or "", str(recipient.id), day)
     return Response(
         pdf,

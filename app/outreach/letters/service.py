@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
@@ -24,8 +25,9 @@ from app.models.appeals import Appeal
 from app.models.outreach import Recipient
 from app.outreach import appeal_settings
 from app.outreach.access import OutreachAccess
-from app.outreach.letters import layout
-from app.outreach.letters.errors import AppealNotFrozen, LetterDateInvalid
+from app.outreach.letters import files, layout
+from app.outreach.letters.errors import AppealNotFrozen, LetterDateInvalid, LetterTooLong
+from app.outreach.letters.typeset import TypesetFailed, letter_pdf
 from app.outreach.recipients import service as recipients
 from app.signatories import counts as counting
 from app.signatories import service as signatories
@@ -158,9 +160,11 @@ def source_for(context: LetterContext, language: str) -> Source:
 
 
 def compose(
-    context: LetterContext, recipient: Recipient, day: date
+    context: LetterContext, recipient: Recipient, day: date, *, language: str | None = None
 ) -> tuple[Source, layout.Letter]:
-    source = source_for(context, recipient.language)
+    """The letter to the recipient, in ``language`` when given (a dispatch's), else in the
+    recipient's (see :func:`source_for`)."""
+    source = source_for(context, language or recipient.language)
     letter = layout.build_letter(
         source.blocks,
         language=source.language,
@@ -175,6 +179,35 @@ def compose(
         verify_url=context.verify_url,
     )
     return source, letter
+
+
+def typeset(letter: layout.Letter) -> bytes:
+    """The letter as PDF (CPU-bound: run it in a worker thread); 422 when it cannot be
+    typeset."""
+    try:
+        return letter_pdf(letter)
+    except TypesetFailed:
+        raise LetterTooLong() from None
+
+
+async def letter_pdfs(
+    session: AsyncSession,
+    *,
+    access: OutreachAccess,
+    recipients: list[Recipient],
+    language: str,
+    day: date,
+    public_url: str,
+) -> dict[uuid.UUID, tuple[str, bytes]]:
+    """(file name, PDF) of the letter to each recipient, by recipient id: what the letter
+    endpoint gives, in ``language`` (a dispatch's), dated ``day``."""
+    context = await letter_context(session, access=access, public_url=public_url)
+    made: dict[uuid.UUID, tuple[str, bytes]] = {}
+    for recipient in recipients:
+        _, letter = compose(context, recipient, day, language=language)
+        stem, _ = files.letter_stem(recipient.name or "", str(recipient.id), day)
+        made[recipient.id] = (f"{stem}.pdf", await to_thread.run_sync(typeset, letter))
+    return made
 
 
 # --- recipients --------------------------------------------------------------------------
