@@ -259,6 +259,9 @@ class Response(IdMixin, TimestampMixin, Base):
         Boolean, nullable=False, server_default=false(), info=METADATA
     )
     published_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    # When the appeal's update subscribers were told of it: once, however often it or the
+    # tracker is unpublished and published again.
+    subscribers_told_at: Mapped[datetime | None] = mapped_column(info=METADATA)
     recorded_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), info=METADATA
     )
