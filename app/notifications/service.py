@@ -83,6 +83,7 @@ async def notify_user(
         language=user.language,  # type: ignore[attr-defined]
         now=now,
         delete_when_sent=False,
+        attachment=None,
         name=user.display_name,  # type: ignore[attr-defined]
         time=now.strftime("%Y-%m-%d %H:%M"),
         **values,
