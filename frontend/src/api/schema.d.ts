@@ -5846,7 +5846,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "awaiting_response" | "acknowledged" | "responded" | "refused" | "referred" | "closed";
+            status: "awaiting_response" | "acknowledged" | "responded" | "partial" | "refused" | "referred" | "closed";
         };
         /** TrackerIn */
         TrackerIn: {

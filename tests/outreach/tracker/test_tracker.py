@@ -303,3 +303,29 @@ async def test_publishing_again_tells_no_one_twice(  # type: ignore[no-untyped-d
         assert len(bodies) == 2, bodies
         assert "Denmark — Prime Minister" in bodies[0] + bodies[1]
         assert "Estonia — Foreign Minister" in bodies[0] + bodies[1]
+
+
+async def test_a_reply_to_some_asks_shows_as_partly_answered(  # type: ignore[no-untyped-def]
+    client: httpx.AsyncClient, session, cast: Cast, written
+) -> None:
+    """Anyone (signed out) reads it: a reply that leaves an ask unaddressed is "partial"."""
+    appeal = written["appeal"]
+    latvia = (await session.scalars(select(Recipient).where(Recipient.country == "LV"))).one()
+    to_latvia = (
+        await session.scalars(select(Dispatch).where(Dispatch.recipient_id == latvia.id))
+    ).one()
+    await _response(
+        session,
+        to_latvia,
+        "substantive_reply",
+        published=True,
+        stances={written["asks"][0]: "supports"},
+    )
+    await session.commit()
+    assert (
+        await cast["coordinator"].put(_path(appeal), json={"published": True})
+    ).status_code == 200
+    seen = await client.get(_public(appeal))
+    assert seen.status_code == 200, seen.text
+    by_country = {r["country"]: r["status"] for r in seen.json()["recipients"]}
+    assert by_country["LV"] == "partial"
