@@ -28,7 +28,7 @@ from sqlalchemy import CheckConstraint, DateTime, LargeBinary, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from uuid_utils.compat import uuid7
 
-from app.kit.crypto.aead import decrypt_text, encrypt_text
+from app.kit.crypto.aead import decrypt_field, decrypt_text, encrypt_field, encrypt_text
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -137,3 +137,30 @@ class Encrypted:
             setattr(obj, self.column, None)
             return
         setattr(obj, self.column, encrypt_text(current_keyring(), value, **self._place(obj)))
+
+
+class EncryptedBytes(Encrypted):
+    """Like :class:`Encrypted`, for bytes (a file) rather than text: the same cell binding,
+    so key rotation re-encrypts it like any other encrypted column."""
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        blob = getattr(obj, self.column)
+        if blob is None:
+            return None
+        from app.keys import current_keyring, reload_keyring_file
+        from app.kit.crypto.aead import key_version_of
+
+        keyring = current_keyring()
+        if key_version_of(blob) not in keyring.versions and reload_keyring_file():
+            keyring = current_keyring()
+        return decrypt_field(keyring, blob, **self._place(obj))
+
+    def __set__(self, obj: Any, value: bytes | None) -> None:  # type: ignore[override]
+        from app.keys import current_keyring
+
+        if value is None:
+            setattr(obj, self.column, None)
+            return
+        setattr(obj, self.column, encrypt_field(current_keyring(), value, **self._place(obj)))

@@ -7,7 +7,15 @@ from datetime import datetime
 from sqlalchemy import Boolean, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import METADATA, Base, Encrypted, IdMixin, TimestampMixin, encrypted_column
+from app.models.base import (
+    METADATA,
+    Base,
+    Encrypted,
+    EncryptedBytes,
+    IdMixin,
+    TimestampMixin,
+    encrypted_column,
+)
 
 
 class OutboxMessage(IdMixin, TimestampMixin, Base):
@@ -28,7 +36,14 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
     delete_when_sent: Mapped[bool] = mapped_column(
         Boolean, nullable=False, server_default=false(), info=METADATA
     )
+    # One file sent with the message (a letter's PDF): its name and contents encrypted like
+    # the body, its media type plain.
+    attachment_name_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
+    attachment_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
+    attachment_type: Mapped[str | None] = mapped_column(String(64), info=METADATA)
 
     recipient = Encrypted("recipient_ct")
     subject = Encrypted("subject_ct")
     body = Encrypted("body_ct")
+    attachment_name = Encrypted("attachment_name_ct")
+    attachment = EncryptedBytes("attachment_ct")

@@ -210,7 +210,12 @@ class Dispatch(IdMixin, TimestampMixin, Base):
     # A tracking number, a note verbale's number, a web form's confirmation.
     reference_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
     note_ct: Mapped[bytes | None] = encrypted_column(nullable=True)
+    # "recorded", or "queued" when emailed from Accord: how that email fared is its outbox
+    # message's state, read from there (sent, failed), never copied here.
     delivery: Mapped[str] = mapped_column(String(16), default="recorded", info=METADATA)
+    outbox_message_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL"), info=METADATA
+    )
     # Closed by a coordinator: nothing more is expected (the status says "closed").
     closed_at: Mapped[datetime | None] = mapped_column(info=METADATA)
     created_by: Mapped[uuid.UUID | None] = mapped_column(
@@ -254,6 +259,9 @@ class Response(IdMixin, TimestampMixin, Base):
         Boolean, nullable=False, server_default=false(), info=METADATA
     )
     published_at: Mapped[datetime | None] = mapped_column(info=METADATA)
+    # When the appeal's update subscribers were told of it: once, however often it or the
+    # tracker is unpublished and published again.
+    subscribers_told_at: Mapped[datetime | None] = mapped_column(info=METADATA)
     recorded_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), info=METADATA
     )

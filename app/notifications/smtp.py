@@ -1,14 +1,16 @@
 """Building an outbox message into an email and handing it to the SMTP relay.
 
-Plain text only, UTF-8, no tracking. The Message-ID derives from the outbox row id, so a
-message retried after an ambiguous failure (the relay accepted it, then the connection
-dropped) carries the same id and mail clients can tell it is a duplicate.
+Plain text only (with at most one attached file, a letter's PDF), UTF-8, no tracking. The
+Message-ID derives from the outbox row id, so a message retried after an ambiguous failure
+(the relay accepted it, then the connection dropped) carries the same id and mail clients
+can tell it is a duplicate.
 """
 
 from __future__ import annotations
 
 import email.policy
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -20,6 +22,15 @@ from app.config import Settings
 # cte_type 7bit: non-ASCII bodies are encoded (base64 or quoted-printable, whichever is
 # shorter) rather than sent as raw 8-bit, which a relay without 8BITMIME could mangle.
 _POLICY = email.policy.SMTP.clone(cte_type="7bit")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: its name as the recipient sees it, its media type."""
+
+    filename: str
+    media_type: str
+    data: bytes
 
 
 def sender_address(settings: Settings) -> str:
@@ -42,6 +53,7 @@ def build_message(
     subject: str,
     body: str,
     now: datetime,
+    attachment: Attachment | None = None,
 ) -> EmailMessage:
     """The email for one outbox message. Header values with line breaks raise ValueError
     (the email package refuses them), so nothing can inject extra headers."""
@@ -54,6 +66,11 @@ def build_message(
     message["Date"] = format_datetime(now)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(body, charset="utf-8")
+    if attachment is not None:
+        maintype, _, subtype = attachment.media_type.partition("/")
+        message.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return message
 
 

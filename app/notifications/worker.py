@@ -43,7 +43,7 @@ from app.jobs.runner import Job, JobContext, JobRunner
 from app.kit.clock import Clock
 from app.models.outbox import OutboxMessage
 from app.notifications.mailbox import mailbox_enabled, spool_message
-from app.notifications.smtp import build_message, send_message
+from app.notifications.smtp import Attachment, build_message, send_message
 
 log = logging.getLogger("accord.outbox")
 
@@ -82,6 +82,7 @@ class _Claimed:
     to: str = ""
     subject: str = ""
     body: str = ""
+    attachment: Attachment | None = None
     # Set when the stored message could not be read (e.g. its key version was retired).
     unreadable: str | None = None
 
@@ -189,7 +190,14 @@ async def _claim(
 
 def _read(row: OutboxMessage) -> _Claimed:
     try:
-        return _Claimed(row.id, row.attempts, row.recipient, row.subject, row.body)
+        attachment = None
+        if row.attachment_ct is not None:
+            attachment = Attachment(
+                row.attachment_name or "attachment",
+                row.attachment_type or "application/octet-stream",
+                row.attachment,
+            )
+        return _Claimed(row.id, row.attempts, row.recipient, row.subject, row.body, attachment)
     except Exception as exc:  # recorded as a failed attempt like any other
         return _Claimed(row.id, row.attempts, unreadable=type(exc).__name__)
 
@@ -211,6 +219,7 @@ async def _deliver_one(
             subject=message.subject,
             body=message.body,
             now=clock.now(),
+            attachment=message.attachment,
         )
         if settings.mail.mode == "dev":
             await asyncio.to_thread(spool_message, settings, message.id, email.as_bytes())

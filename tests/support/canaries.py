@@ -31,7 +31,7 @@ from app.kit.crypto.blind_index import blind_index
 from app.kit.crypto.file_chunks import encrypt_chunk, new_file_key
 from app.kit.crypto.sealing import generate_sealing_keypair, seal
 from app.kit.crypto.tokens import token_mac
-from app.models.base import Base, Encrypted, new_id
+from app.models.base import Base, Encrypted, EncryptedBytes, new_id
 from tests.conftest import TEST_AUTH
 
 PROTECTED = {"internal", "sealed"}
@@ -189,7 +189,9 @@ async def _insert_row(
         canary = canaries[place] = f"canary {planted.tag} {place} {secrets.token_hex(4)}"
         attribute = _encrypted_attribute(cls, column.name)
         if attribute is not None:
-            setattr(obj, attribute, canary)
+            # A file's bytes (EncryptedBytes) or text.
+            is_file = isinstance(getattr(cls, attribute), EncryptedBytes)
+            setattr(obj, attribute, canary.encode() if is_file else canary)
         else:
             source = column.info.get("source")
             source_canary = canaries.get(f"{table.name}.{source}") if source else None

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.appeals.schemas import Person
 from app.models.appeals import Appeal
 from app.models.outreach import Dispatch, FollowUp, Recipient, Response, ResponseStance
+from app.notifications.service import outbox_states
 from app.outreach.access import OutreachAccess, OutreachRight
 from app.outreach.dispatches import repository as repo
 from app.outreach.dispatches.schemas import (
@@ -39,6 +40,7 @@ from app.outreach.dispatches.status import (
     follow_up_overdue,
     recipient_status,
 )
+from app.outreach.recipients import service as recipients
 from app.users import service as users
 
 
@@ -58,8 +60,27 @@ def recipient_brief(recipient: Recipient) -> RecipientBrief:
     )
 
 
+async def deliveries(session: AsyncSession, dispatches: list[Dispatch]) -> dict[uuid.UUID, str]:
+    """Each dispatch's delivery, by id: "recorded"; or, for one emailed from Accord, its
+    outbox message's state — "queued" until the worker has sent it, then "sent" (or
+    "failed" when it gave up). Read from the outbox, never stored twice."""
+    states = await outbox_states(
+        session, [d.outbox_message_id for d in dispatches if d.outbox_message_id is not None]
+    )
+    found: dict[uuid.UUID, str] = {}
+    for dispatch in dispatches:
+        state = states.get(dispatch.outbox_message_id) if dispatch.outbox_message_id else None
+        found[dispatch.id] = (
+            state if dispatch.delivery == "queued" and state in ("sent", "failed") else None
+        ) or dispatch.delivery
+    return found
+
+
 def _dispatch_fields(
-    dispatch: Dispatch, recipient: Recipient, names: dict[uuid.UUID, str]
+    dispatch: Dispatch,
+    recipient: Recipient,
+    names: dict[uuid.UUID, str],
+    delivery: dict[uuid.UUID, str],
 ) -> dict[str, Any]:
     return {
         "id": dispatch.id,
@@ -72,7 +93,7 @@ def _dispatch_fields(
         "language": dispatch.language,
         "revision_sha256": dispatch.revision_sha256,
         "translation_revision_id": dispatch.translation_revision_id,
-        "delivery": dispatch.delivery,
+        "delivery": delivery.get(dispatch.id, dispatch.delivery),
         "closed_at": dispatch.closed_at,
         "created_by": _person(dispatch.created_by, names),
         "created_at": dispatch.created_at,
@@ -83,15 +104,17 @@ def _dispatch_fields(
 async def dispatch_reads(session: AsyncSession, rows: list[Any]) -> list[DispatchRead]:
     """(dispatch, recipient) rows as the API shows them."""
     names = await users.display_names(session, [d.created_by for d, _ in rows])
-    return [DispatchRead(**_dispatch_fields(d, r, names)) for d, r in rows]
+    delivery = await deliveries(session, [d for d, _ in rows])
+    return [DispatchRead(**_dispatch_fields(d, r, names, delivery)) for d, r in rows]
 
 
 async def recipient_dispatch_reads(
     session: AsyncSession, rows: list[Any]
 ) -> list[RecipientDispatchRead]:
     names = await users.display_names(session, [d.created_by for d, _, _ in rows])
+    delivery = await deliveries(session, [d for d, _, _ in rows])
     return [
-        RecipientDispatchRead(**_dispatch_fields(d, r, names), appeal_title=a.title)
+        RecipientDispatchRead(**_dispatch_fields(d, r, names, delivery), appeal_title=a.title)
         for d, r, a in rows
     ]
 
@@ -161,14 +184,13 @@ async def response_read(
 
 
 async def dispatch_detail(session: AsyncSession, dispatch: Dispatch, today: date) -> DispatchDetail:
-    recipient = await repo.get_recipient(session, dispatch.recipient_id)
-    if recipient is None:  # the foreign key RESTRICTs deleting a recipient written to
-        raise RuntimeError("a dispatch without its recipient")
+    # The foreign key RESTRICTs deleting a recipient written to: it is there.
+    recipient = await recipients.get_recipient(session, dispatch.recipient_id)
     names = await users.display_names(session, [dispatch.created_by])
     asks = asks_of(await sent_blocks(session, dispatch.appeal_id, dispatch.revision_sha256))
     responses = await repo.responses_of(session, [dispatch.id])
     return DispatchDetail(
-        **_dispatch_fields(dispatch, recipient, names),
+        **_dispatch_fields(dispatch, recipient, names, await deliveries(session, [dispatch])),
         asks=[AskRead(id=i, number=n, text=t) for i, n, t in asks],
         responses=await response_reads(session, responses, [a for a, _, _ in asks]),
         follow_ups=await follow_up_reads(
@@ -230,6 +252,7 @@ async def overview(
     for follow_up in follow_ups:
         chases[recipient_of[follow_up.dispatch_id]].append(follow_up)
     names = await users.display_names(session, [f.assignee_id for f in follow_ups])
+    delivery = await deliveries(session, [d for d, _ in rows])
 
     items: list[RecipientOutreach] = []
     for recipient_id, sent in dispatches.items():
@@ -259,7 +282,7 @@ async def overview(
                     id=last.id,
                     channel=last.channel,  # type: ignore[arg-type]
                     sent_on=last.sent_on,
-                    delivery=last.delivery,  # type: ignore[arg-type]
+                    delivery=delivery[last.id],  # type: ignore[arg-type]
                 ),
                 last_response=LastResponse(
                     id=latest.id, kind=latest.kind, received_on=latest.received_on

@@ -17,8 +17,6 @@ from app.models.outreach import (
     Dispatch,
     FollowUp,
     Recipient,
-    RecipientGroup,
-    RecipientGroupMember,
     Response,
     ResponseStance,
 )
@@ -42,46 +40,11 @@ async def get_follow_up(session: AsyncSession, follow_up_id: uuid.UUID) -> Follo
     return await session.get(FollowUp, follow_up_id)
 
 
-async def get_recipient(session: AsyncSession, recipient_id: uuid.UUID) -> Recipient | None:
-    return await session.get(Recipient, recipient_id)
-
-
-async def recipients_for_dispatch(
-    session: AsyncSession, recipient_ids: list[uuid.UUID]
-) -> list[Recipient]:
-    """The recipients, share-locked (PostgreSQL) so that none is archived before the
-    dispatches to it commit."""
-    if not recipient_ids:
-        return []
-    return list(
-        await session.scalars(
-            select(Recipient)
-            .where(Recipient.id.in_(recipient_ids))
-            .order_by(Recipient.id)
-            .with_for_update(read=True)
-        )
-    )
-
-
-async def get_group(session: AsyncSession, group_id: uuid.UUID) -> RecipientGroup | None:
-    return await session.get(RecipientGroup, group_id)
-
-
 async def translation_blocks(
     session: AsyncSession, translation_revision_id: uuid.UUID
 ) -> list[Block]:
     revision = await session.get(TranslationRevision, translation_revision_id)
     return blocks_from_json(revision.blocks_json) if revision is not None else []
-
-
-async def group_member_ids(session: AsyncSession, group_id: uuid.UUID) -> list[uuid.UUID]:
-    return list(
-        await session.scalars(
-            select(RecipientGroupMember.recipient_id).where(
-                RecipientGroupMember.group_id == group_id
-            )
-        )
-    )
 
 
 async def find_by_idempotency_keys(

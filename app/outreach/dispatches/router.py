@@ -14,7 +14,7 @@ from fastapi import APIRouter, Header, Response, status
 from app.auth.dependencies import AppClock, AppSettings, SignedIn, signed_in_user_id
 from app.db import DbSession, UnitOfWorkRoute
 from app.kit.pagination import Cursor, Limit
-from app.kit.preconditions import check_if_match
+from app.kit.preconditions import IF_MATCH_REFUSALS, check_if_match, row_etag
 from app.kit.schemas import Outcome
 from app.outreach.access import OutreachRight, access_outreach, require_registry
 from app.outreach.dispatches import followups, reads, service
@@ -50,10 +50,6 @@ IfMatch = Annotated[str | None, Header()]
 NOT_VISIBLE: dict[int | str, dict[str, Any]] = {
     404: {"description": "appeal_not_found (or the dispatch's, response's, follow-up's)"}
 }
-ETAG_WRITE: dict[int | str, dict[str, Any]] = {
-    412: {"description": "version_mismatch: someone saved this meanwhile"},
-    428: {"description": "if_match_required"},
-}
 CREATE_REFUSALS: dict[int | str, dict[str, Any]] = {
     **NOT_VISIBLE,
     409: {"description": "appeal_not_frozen, recipient_archived"},
@@ -87,6 +83,7 @@ async def record_dispatch(
     recorded = await service.record_dispatches(
         session,
         actor=actor,
+        user_id=signed_in_user_id(actor),
         access=access,
         recipient_ids=[body.recipient_id],
         fields=body,
@@ -98,7 +95,7 @@ async def record_dispatch(
     if recorded.replayed:
         response.status_code = status.HTTP_200_OK
     rows = await service.with_recipients(session, recorded.dispatches)
-    response.headers["ETag"] = service.dispatch_etag(recorded.dispatches[0])
+    response.headers["ETag"] = row_etag(recorded.dispatches[0])
     return (await reads.dispatch_reads(session, rows))[0]
 
 
@@ -125,6 +122,7 @@ async def record_dispatch_batch(
     recorded = await service.record_dispatches(
         session,
         actor=actor,
+        user_id=signed_in_user_id(actor),
         access=access,
         recipient_ids=await service.batch_recipient_ids(
             session, recipient_ids=body.recipient_ids, group_id=body.group_id
@@ -229,7 +227,7 @@ async def get_dispatch(
     """A dispatch with the asks of the text sent, its responses and follow-ups. Its ETag is
     what an edit sends back in If-Match."""
     dispatch, _ = await service.access_dispatch(session, actor, dispatch_id)
-    response.headers["ETag"] = service.dispatch_etag(dispatch)
+    response.headers["ETag"] = row_etag(dispatch)
     return await reads.dispatch_detail(session, dispatch, clock.now().date())
 
 
@@ -237,7 +235,7 @@ async def get_dispatch(
     "/dispatches/{dispatch_id}",
     operation_id="updateDispatch",
     response_model=DispatchDetail,
-    responses={**NOT_VISIBLE, **ETAG_WRITE},
+    responses={**NOT_VISIBLE, **IF_MATCH_REFUSALS},
 )
 async def update_dispatch(
     dispatch_id: uuid.UUID,
@@ -250,11 +248,11 @@ async def update_dispatch(
 ) -> DispatchDetail:
     """Change the reference or note, close (nothing more expected) or reopen."""
     dispatch, _ = await service.access_dispatch(session, actor, dispatch_id, OutreachRight.TRACK)
-    check_if_match(if_match, service.dispatch_etag(dispatch))
+    check_if_match(if_match, row_etag(dispatch))
     dispatch = await service.update_dispatch(
         session, actor=actor, dispatch=dispatch, changes=body, now=clock.now()
     )
-    response.headers["ETag"] = service.dispatch_etag(dispatch)
+    response.headers["ETag"] = row_etag(dispatch)
     return await reads.dispatch_detail(session, dispatch, clock.now().date())
 
 
@@ -288,7 +286,7 @@ async def record_response(
         now=clock.now(),
         public_url=settings.http.public_url,
     )
-    response.headers["ETag"] = service.dispatch_etag(recorded)
+    response.headers["ETag"] = row_etag(recorded)
     return await reads.response_read(session, recorded, dispatch)
 
 
@@ -298,7 +296,7 @@ async def record_response(
     response_model=ResponseRead,
     responses={
         **NOT_VISIBLE,
-        **ETAG_WRITE,
+        **IF_MATCH_REFUSALS,
         422: {"description": "ask_unknown, date_invalid, referred_to_invalid"},
     },
 )
@@ -316,7 +314,7 @@ async def update_response(
     found, dispatch, _ = await service.access_response(
         session, actor, response_id, OutreachRight.TRACK
     )
-    check_if_match(if_match, service.dispatch_etag(found))
+    check_if_match(if_match, row_etag(found))
     found = await service.update_response(
         session,
         actor=actor,
@@ -326,7 +324,7 @@ async def update_response(
         now=clock.now(),
         public_url=settings.http.public_url,
     )
-    response.headers["ETag"] = service.dispatch_etag(found)
+    response.headers["ETag"] = row_etag(found)
     return await reads.response_read(session, found, dispatch)
 
 
@@ -356,7 +354,7 @@ async def add_follow_up(
     "/follow-ups/{follow_up_id}",
     operation_id="updateFollowUp",
     response_model=FollowUpRead,
-    responses={**NOT_VISIBLE, **ETAG_WRITE, 422: {"description": "assignee_invalid"}},
+    responses={**NOT_VISIBLE, **IF_MATCH_REFUSALS, 422: {"description": "assignee_invalid"}},
 )
 async def update_follow_up(
     follow_up_id: uuid.UUID,
@@ -370,7 +368,7 @@ async def update_follow_up(
     follow_up, _, _ = await followups.access_follow_up(
         session, actor, follow_up_id, OutreachRight.TRACK
     )
-    check_if_match(if_match, service.dispatch_etag(follow_up))
+    check_if_match(if_match, row_etag(follow_up))
     follow_up = await followups.update_follow_up(
         session, actor=actor, follow_up=follow_up, changes=body, now=clock.now()
     )

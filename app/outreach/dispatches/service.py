@@ -22,12 +22,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.actors import Actor
 from app.appeals.text.blocks import Block, blocks_from_json
 from app.audit import AuditAction, record_event
-from app.auth.dependencies import signed_in_user_id
 from app.config import Settings
 from app.kit.preconditions import PreconditionFailed
 from app.models.appeals import Appeal
 from app.models.outreach import Dispatch, FollowUp, Recipient, Response, ResponseStance
 from app.notifications.service import enqueue_email
+from app.notifications.smtp import Attachment
 from app.outreach.access import OutreachAccess, OutreachRight, access_outreach
 from app.outreach.dispatches import repository as repo
 from app.outreach.dispatches.errors import (
@@ -39,8 +39,6 @@ from app.outreach.dispatches.errors import (
     IdempotencyKeyReused,
     RecipientArchived,
     RecipientEmailMissing,
-    RecipientGroupNotFound,
-    RecipientNotFound,
     RecipientsInvalid,
     ReferredToInvalid,
     ResponseNotFound,
@@ -53,14 +51,11 @@ from app.outreach.dispatches.schemas import (
     ResponseUpdate,
     StanceIn,
 )
+from app.outreach.letters import service as letters
+from app.outreach.recipients import service as registry
 from app.outreach.tracker import service as tracker
 
 IDEMPOTENCY_KEY_MIN, IDEMPOTENCY_KEY_MAX = 8, 128
-
-
-def dispatch_etag(row: Dispatch | Response | FollowUp) -> str:
-    """A strong ETag: the row version, which every successful UPDATE bumps."""
-    return f'"{row.version}"'
 
 
 # --- access ------------------------------------------------------------------------------
@@ -109,8 +104,8 @@ def asks_of(blocks: list[Block]) -> list[tuple[str, int, str]]:
 
 def letter_text(recipient: Recipient, blocks: list[Block], sha256: str) -> tuple[str, str]:
     """(subject, body) of a letter as a plain-text email: the addressee block, the text with
-    numbered asks, and the revision hash. The PDF attachment is the letters module's
-    (app/outreach/letters) and is a follow-up of this hook."""
+    numbered asks, and the revision hash. The letter itself, as the letters endpoint makes
+    it, goes with it as a PDF (app/outreach/letters)."""
     subject = next((b.text for b in blocks if b.kind == "title"), "")
     parts = [recipient.addressee]
     number = 0
@@ -169,16 +164,14 @@ def _same_request(
 async def _replay(
     session: AsyncSession,
     *,
-    actor: Actor,
+    user_id: uuid.UUID,
     keys: dict[uuid.UUID, str],
     fields: DispatchFields,
     appeal: Appeal,
 ) -> list[Dispatch] | None:
     """The dispatches a first request with these keys made; None when there was none;
     422 when the key went with another request."""
-    found = await repo.find_by_idempotency_keys(
-        session, signed_in_user_id(actor), list(keys.values())
-    )
+    found = await repo.find_by_idempotency_keys(session, user_id, list(keys.values()))
     if not found:
         return None
     by_recipient = {d.recipient_id: d for d in found}
@@ -193,20 +186,21 @@ async def _replay(
 async def batch_recipient_ids(
     session: AsyncSession, *, recipient_ids: list[uuid.UUID], group_id: uuid.UUID | None
 ) -> list[uuid.UUID]:
+    """The recipients listed, or the group's (archived members left out, as the registry
+    batches); 404 for no such group, 422 for a group with no one to send to."""
     if group_id is None:
         return recipient_ids
-    members = await repo.group_member_ids(session, group_id)
+    members = await registry.list_group_recipients(session, group_id)
     if not members:
-        if await repo.get_group(session, group_id) is None:
-            raise RecipientGroupNotFound()
         raise RecipientsInvalid("This group has no members")
-    return sorted(members)
+    return [r.id for r in members]
 
 
 async def record_dispatches(
     session: AsyncSession,
     *,
     actor: Actor,
+    user_id: uuid.UUID,
     access: OutreachAccess,
     recipient_ids: list[uuid.UUID],
     fields: DispatchFields,
@@ -216,7 +210,8 @@ async def record_dispatches(
     now: datetime,
 ) -> Recorded:
     """Dispatches of the appeal's frozen text to the recipients: all or none. A retry with
-    the same Idempotency-Key and the same request returns the first result."""
+    the same Idempotency-Key and the same request returns the first result. ``user_id`` is
+    the signed-in actor's: keys are the person's own."""
     access.require(OutreachRight.TRACK)
     appeal = access.appeal
     if not recipient_ids:
@@ -227,7 +222,7 @@ async def record_dispatches(
             r: idempotency_hash(idempotency_key, r if batch else None)  # type: ignore[misc]
             for r in recipient_ids
         }
-        first = await _replay(session, actor=actor, keys=keys, fields=fields, appeal=appeal)
+        first = await _replay(session, user_id=user_id, keys=keys, fields=fields, appeal=appeal)
         if first is not None:
             return Recorded(first, replayed=True, already_dispatched=set())
     if appeal.frozen_sha256 is None:
@@ -246,10 +241,9 @@ async def record_dispatches(
         if translation is None:
             raise TranslationUnavailable()
         language, translation_revision_id = fields.language, translation.head_revision_id
-    recipients = {r.id: r for r in await repo.recipients_for_dispatch(session, recipient_ids)}
-    missing = [r for r in recipient_ids if r not in recipients]
-    if missing:
-        raise RecipientNotFound(extra={"recipient_ids": [str(r) for r in missing]})
+    recipients = {
+        r.id: r for r in await registry.recipients_by_ids(session, recipient_ids, share_lock=True)
+    }
     archived = [r for r in recipient_ids if recipients[r].archived_at is not None]
     if archived:
         raise RecipientArchived(extra={"recipient_ids": [str(r) for r in archived]})
@@ -271,7 +265,7 @@ async def record_dispatches(
                     channel=fields.channel,
                     sent_on=fields.sent_on,
                     delivery="queued" if fields.send else "recorded",
-                    created_by=actor.user_id,
+                    created_by=user_id,
                     idempotency_key=keys.get(recipient_id),
                     created_at=now,
                 )
@@ -284,7 +278,7 @@ async def record_dispatches(
         # Another request with the same key committed first (two processes, PostgreSQL).
         if not keys:
             raise
-        first = await _replay(session, actor=actor, keys=keys, fields=fields, appeal=appeal)
+        first = await _replay(session, user_id=user_id, keys=keys, fields=fields, appeal=appeal)
         if first is None:
             raise
         return Recorded(first, replayed=True, already_dispatched=set())
@@ -292,8 +286,8 @@ async def record_dispatches(
         follow_up = FollowUp(
             dispatch_id=dispatch.id,
             due_on=dispatch.sent_on + timedelta(days=settings.outreach.follow_up_days),
-            assignee_id=actor.user_id,
-            created_by=actor.user_id,
+            assignee_id=user_id,
+            created_by=user_id,
             created_at=now,
         )
         session.add(follow_up)
@@ -302,18 +296,30 @@ async def record_dispatches(
         blocks = await sent_blocks(session, appeal.id, appeal.frozen_sha256)
         if translation_revision_id is not None:
             blocks = await repo.translation_blocks(session, translation_revision_id)
+        pdfs = await letters.letter_pdfs(
+            session,
+            access=access,
+            recipients=[recipients[r] for r in recipient_ids],
+            language=language,
+            day=fields.sent_on,
+            public_url=settings.http.public_url,
+        )
         for dispatch in made:
             recipient = recipients[dispatch.recipient_id]
             subject, body = letter_text(recipient, blocks, appeal.frozen_sha256)
-            await enqueue_email(
+            filename, pdf = pdfs[recipient.id]
+            message = await enqueue_email(
                 session,
                 kind="outreach_letter",
                 to=recipient.email or "",
                 language=language,
                 now=now,
+                attachment=Attachment(filename, "application/pdf", pdf),
                 subject=subject,
                 letter=body,
             )
+            dispatch.outbox_message_id = message.id
+        await session.flush()
     for dispatch in made:
         await record_event(
             session,
@@ -549,6 +555,5 @@ async def appeal_dispatches(
 async def recipient_dispatches(
     session: AsyncSession, recipient_id: uuid.UUID, *, cursor: uuid.UUID | None, limit: int
 ) -> tuple[list[Any], uuid.UUID | None]:
-    if await repo.get_recipient(session, recipient_id) is None:
-        raise RecipientNotFound()
+    await registry.get_recipient(session, recipient_id)
     return await repo.list_recipient_dispatches(session, recipient_id, cursor=cursor, limit=limit)

@@ -19,9 +19,9 @@ from fastapi.responses import StreamingResponse
 
 from app.auth.dependencies import AppClock, AppSettings, SignedIn
 from app.db import DbSession, UnitOfWorkRoute
+from app.kit.preconditions import IF_MATCH_REFUSALS
 from app.outreach.access import OutreachRight, access_outreach
 from app.outreach.letters import files, service
-from app.outreach.letters.errors import LetterTooLong
 from app.outreach.letters.schemas import (
     LetterBatchIn,
     LetterClosingIn,
@@ -31,7 +31,7 @@ from app.outreach.letters.schemas import (
     LetterRecipient,
 )
 from app.outreach.letters.text import letter_text
-from app.outreach.letters.typeset import TypesetFailed, letter_pdf
+from app.outreach.letters.typeset import letter_pdf
 
 router = APIRouter(prefix="/appeals/{appeal_id}", tags=["letters"], route_class=UnitOfWorkRoute)
 
@@ -55,13 +55,6 @@ def _day(clock_day: date, requested: date | None) -> date:
     return service.check_date(requested or clock_day)
 
 
-def _pdf(letter: Any) -> bytes:
-    try:
-        return letter_pdf(letter)
-    except TypesetFailed:
-        raise LetterTooLong() from None
-
-
 @router.get("/letters", operation_id="listLetters", responses=LETTER_RESPONSES)
 async def list_letters(
     appeal_id: uuid.UUID, actor: SignedIn, session: DbSession, settings: AppSettings
@@ -72,7 +65,7 @@ async def list_letters(
         session, access=access, public_url=settings.http.public_url
     )
     items = []
-    for recipient in await service.active_recipients(session, MAX_INDEX):
+    for recipient in await service.active_recipients(session, limit=MAX_INDEX):
         source = service.source_for(context, recipient.language)
         items.append(
             LetterRecipient(
@@ -113,7 +106,7 @@ async def letter_pdf_file(
         session, access=access, public_url=settings.http.public_url
     )
     _, letter = service.compose(context, recipient, day)
-    pdf = await to_thread.run_sync(_pdf, letter)
+    pdf = await to_thread.run_sync(service.typeset, letter)
     ascii_name, unicode_name = files.letter_stem(recipient.name or "", str(recipient.id), day)
     return Response(
         pdf,
@@ -259,11 +252,7 @@ async def read_letter_closing(
 @router.put(
     "/letter-closing",
     operation_id="setLetterClosing",
-    responses={
-        **LETTER_RESPONSES,
-        412: {"description": "version_mismatch: changed since read"},
-        428: {"description": "if_match_required"},
-    },
+    responses={**LETTER_RESPONSES, **IF_MATCH_REFUSALS},
 )
 async def set_letter_closing(
     appeal_id: uuid.UUID,

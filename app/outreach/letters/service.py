@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
@@ -20,18 +20,16 @@ from app.appeals import translations
 from app.appeals.service import revision_blocks
 from app.appeals.text.blocks import Block, BlockKind
 from app.audit import AuditAction, record_event
-from app.kit.preconditions import check_if_match
+from app.kit.preconditions import check_if_match, row_etag
 from app.models.appeals import Appeal
-from app.models.outreach import AppealOutreach, Recipient
+from app.models.outreach import Recipient
 from app.outreach import appeal_settings
 from app.outreach.access import OutreachAccess
-from app.outreach.letters import layout
-from app.outreach.letters.errors import (
-    AppealNotFrozen,
-    LetterDateInvalid,
-    RecipientNotFound,
-)
+from app.outreach.letters import files, layout
+from app.outreach.letters.errors import AppealNotFrozen, LetterDateInvalid, LetterTooLong
+from app.outreach.letters.typeset import TypesetFailed, letter_pdf
 from app.outreach.recipients import service as recipients
+from app.outreach.tracker.service import tracker_path
 from app.signatories import counts as counting
 from app.signatories import service as signatories
 
@@ -70,9 +68,17 @@ def check_date(day: date) -> date:
     return day
 
 
-def verify_url(public_url: str, appeal_id: uuid.UUID) -> str:
-    """Where a reader of the letter checks the text's hash: the appeal's public page."""
-    return f"{public_url.rstrip('/')}/sign/{appeal_id}"
+def verify_url(
+    public_url: str, appeal_id: uuid.UUID, sha256: str, *, tracker_published: bool
+) -> str:
+    """Where a reader of the letter checks the text against its hash. No public page looks
+    a text up by its hash; two show the frozen text with its hash: the public tracker,
+    when the appeal's is published (it stays up while responses come in), else the public
+    signing page, named with the hash the letter prints."""
+    base = public_url.rstrip("/")
+    if tracker_published:
+        return f"{base}{tracker_path(appeal_id)}"
+    return f"{base}/sign/{appeal_id}?sha256={sha256}"
 
 
 async def _frozen_source(session: AsyncSession, appeal: Appeal) -> tuple[str, Source]:
@@ -143,7 +149,12 @@ async def letter_context(
         source=source,
         translated=await _translations(session, appeal, sha256),
         signatories=await _signatories(session, appeal, closing),
-        verify_url=verify_url(public_url, appeal.id),
+        verify_url=verify_url(
+            public_url,
+            appeal.id,
+            sha256,
+            tracker_published=row is not None and row.tracker_published_at is not None,
+        ),
     )
 
 
@@ -163,9 +174,11 @@ def source_for(context: LetterContext, language: str) -> Source:
 
 
 def compose(
-    context: LetterContext, recipient: Recipient, day: date
+    context: LetterContext, recipient: Recipient, day: date, *, language: str | None = None
 ) -> tuple[Source, layout.Letter]:
-    source = source_for(context, recipient.language)
+    """The letter to the recipient, in ``language`` when given (a dispatch's), else in the
+    recipient's (see :func:`source_for`)."""
+    source = source_for(context, language or recipient.language)
     letter = layout.build_letter(
         source.blocks,
         language=source.language,
@@ -182,51 +195,51 @@ def compose(
     return source, letter
 
 
+def typeset(letter: layout.Letter) -> bytes:
+    """The letter as PDF (CPU-bound: run it in a worker thread); 422 when it cannot be
+    typeset."""
+    try:
+        return letter_pdf(letter)
+    except TypesetFailed:
+        raise LetterTooLong() from None
+
+
+async def letter_pdfs(
+    session: AsyncSession,
+    *,
+    access: OutreachAccess,
+    recipients: list[Recipient],
+    language: str,
+    day: date,
+    public_url: str,
+) -> dict[uuid.UUID, tuple[str, bytes]]:
+    """(file name, PDF) of the letter to each recipient, by recipient id: what the letter
+    endpoint gives, in ``language`` (a dispatch's), dated ``day``."""
+    context = await letter_context(session, access=access, public_url=public_url)
+    made: dict[uuid.UUID, tuple[str, bytes]] = {}
+    for recipient in recipients:
+        _, letter = compose(context, recipient, day, language=language)
+        stem, _ = files.letter_stem(recipient.name or "", str(recipient.id), day)
+        made[recipient.id] = (f"{stem}.pdf", await to_thread.run_sync(typeset, letter))
+    return made
+
+
 # --- recipients --------------------------------------------------------------------------
 
 
-# One place reads a recipient or a group: the registry (app/outreach/recipients).
+# One place reads recipients and groups: the registry (app/outreach/recipients).
 get_recipient = recipients.get_recipient
 group_recipients = recipients.list_group_recipients
-
-
-async def recipients_by_ids(
-    session: AsyncSession, recipient_ids: list[uuid.UUID]
-) -> list[Recipient]:
-    """The recipients named, in the order named (duplicates once); 404 if one is missing."""
-    wanted = list(dict.fromkeys(recipient_ids))
-    rows = {
-        r.id: r
-        for r in (await session.scalars(select(Recipient).where(Recipient.id.in_(wanted)))).all()
-    }
-    if len(rows) != len(wanted):
-        raise RecipientNotFound()
-    return [rows[i] for i in wanted]
-
-
-async def active_recipients(session: AsyncSession, limit: int) -> list[Recipient]:
-    return list(
-        (
-            await session.scalars(
-                select(Recipient)
-                .where(Recipient.archived_at.is_(None))
-                .order_by(Recipient.country, Recipient.id)
-                .limit(limit)
-            )
-        ).all()
-    )
+recipients_by_ids = recipients.recipients_by_ids
+active_recipients = recipients.active_recipients
 
 
 # --- the closing phrase -------------------------------------------------------------------
 
 
-def closing_etag(row: AppealOutreach | None) -> str:
-    return f'"{row.version if row is not None else 0}"'
-
-
 async def letter_closing(session: AsyncSession, appeal: Appeal) -> tuple[str | None, str]:
     row = await appeal_settings.find(session, appeal.id)
-    return (row.signature_closing if row is not None else None), closing_etag(row)
+    return (row.signature_closing if row is not None else None), row_etag(row)
 
 
 async def set_letter_closing(
@@ -244,7 +257,7 @@ async def set_letter_closing(
     both win: the second finds a newer version (412)."""
     appeal = access.appeal
     row, created = await appeal_settings.ensure(session, appeal.id)
-    current = '"0"' if created else closing_etag(row)
+    current = row_etag(None if created else row)
     check_if_match(if_match, current)
     row.signature_closing = text or None
     row.updated_at = now
@@ -257,4 +270,4 @@ async def set_letter_closing(
         details={"cleared": not text},
         now=now,
     )
-    return row.signature_closing, closing_etag(row)
+    return row.signature_closing, row_etag(row)

@@ -31,6 +31,25 @@ async def get_recipient(
     return await session.scalar(statement)
 
 
+async def recipients_by_ids(
+    session: AsyncSession, ids: Sequence[uuid.UUID], *, share_lock: bool = False
+) -> list[Recipient]:
+    """The recipients of those ids that exist, by id. ``share_lock``: FOR SHARE
+    (PostgreSQL), so that none is archived or deleted before the caller's writes commit."""
+    found: list[Recipient] = []
+    chunk = 500
+    for start in range(0, len(ids), chunk):
+        statement = (
+            select(Recipient)
+            .where(Recipient.id.in_(list(ids[start : start + chunk])))
+            .order_by(Recipient.id)
+        )
+        if share_lock:
+            statement = statement.with_for_update(read=True)
+        found.extend(await session.scalars(statement))
+    return found
+
+
 async def all_recipients(
     session: AsyncSession,
     *,

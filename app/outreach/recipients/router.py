@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from app.auth.dependencies import AppClock, SignedIn
 from app.db import DbSession, UnitOfWorkRoute
-from app.kit.preconditions import check_if_match
+from app.kit.preconditions import IF_MATCH_REFUSALS, check_if_match, row_etag
 from app.kit.schemas import Outcome
 from app.outreach.access import require_registry
 from app.outreach.recipients import service
@@ -40,10 +40,6 @@ groups_router = APIRouter(
 
 NO_RECIPIENT: dict[int | str, dict[str, Any]] = {404: {"description": "recipient_not_found"}}
 NO_GROUP: dict[int | str, dict[str, Any]] = {404: {"description": "recipient_group_not_found"}}
-ETAG_WRITE: dict[int | str, dict[str, Any]] = {
-    412: {"description": "version_mismatch: changed since the caller read it"},
-    428: {"description": "if_match_required"},
-}
 CountryFilter = Annotated[str | None, Query(min_length=2, max_length=2, pattern="^[A-Za-z]{2}$")]
 
 
@@ -86,7 +82,7 @@ async def create_recipient(
 ) -> RecipientRead:
     require_registry(actor)
     recipient = await service.create_recipient(session, actor=actor, data=body, now=clock.now())
-    response.headers["ETag"] = service.etag(recipient)
+    response.headers["ETag"] = row_etag(recipient)
     return await service.read_recipient(session, recipient)
 
 
@@ -129,7 +125,7 @@ async def get_recipient(
     """The ETag header is what an update sends back in If-Match."""
     require_registry(actor)
     recipient = await service.get_recipient(session, recipient_id)
-    response.headers["ETag"] = service.etag(recipient)
+    response.headers["ETag"] = row_etag(recipient)
     return await service.read_recipient(session, recipient)
 
 
@@ -137,7 +133,7 @@ async def get_recipient(
     "/{recipient_id}",
     operation_id="updateRecipient",
     response_model=RecipientRead,
-    responses={**NO_RECIPIENT, **ETAG_WRITE, 409: {"description": "recipient_duplicate"}},
+    responses={**NO_RECIPIENT, **IF_MATCH_REFUSALS, 409: {"description": "recipient_duplicate"}},
 )
 async def update_recipient(
     recipient_id: uuid.UUID,
@@ -151,11 +147,11 @@ async def update_recipient(
     """Every field replaced; send If-Match with the ETag last read."""
     require_registry(actor)
     recipient = await service.get_recipient(session, recipient_id, lock=True)
-    check_if_match(if_match, service.etag(recipient))
+    check_if_match(if_match, row_etag(recipient))
     recipient = await service.replace_recipient(
         session, actor=actor, recipient=recipient, data=body, now=clock.now()
     )
-    response.headers["ETag"] = service.etag(recipient)
+    response.headers["ETag"] = row_etag(recipient)
     return await service.read_recipient(session, recipient)
 
 
@@ -229,7 +225,7 @@ async def create_group(
 ) -> GroupRead:
     require_registry(actor)
     group = await service.create_group(session, actor=actor, name=body.name, now=clock.now())
-    response.headers["ETag"] = service.etag(group)
+    response.headers["ETag"] = row_etag(group)
     return await service.read_group(session, group)
 
 
@@ -237,7 +233,7 @@ async def create_group(
     "/{group_id}",
     operation_id="renameRecipientGroup",
     response_model=GroupRead,
-    responses={**NO_GROUP, **ETAG_WRITE, 409: {"description": "recipient_group_name_taken"}},
+    responses={**NO_GROUP, **IF_MATCH_REFUSALS, 409: {"description": "recipient_group_name_taken"}},
 )
 async def rename_group(
     group_id: uuid.UUID,
@@ -250,11 +246,11 @@ async def rename_group(
 ) -> GroupRead:
     require_registry(actor)
     group = await service.get_group(session, group_id, lock=True)
-    check_if_match(if_match, service.etag(group))
+    check_if_match(if_match, row_etag(group))
     group = await service.rename_group(
         session, actor=actor, group=group, name=body.name, now=clock.now()
     )
-    response.headers["ETag"] = service.etag(group)
+    response.headers["ETag"] = row_etag(group)
     return await service.read_group(session, group)
 
 
@@ -281,7 +277,7 @@ async def list_members(
     """The members (archived ones too); the ETag is what replacing them sends in If-Match."""
     require_registry(actor)
     group = await service.get_group(session, group_id)
-    response.headers["ETag"] = service.etag(group)
+    response.headers["ETag"] = row_etag(group)
     return await service.group_members(session, group)
 
 
@@ -289,7 +285,7 @@ async def list_members(
     "/{group_id}/members",
     operation_id="setRecipientGroupMembers",
     response_model=GroupMembersRead,
-    responses={**NO_GROUP, **ETAG_WRITE, 422: {"description": "recipients_unknown"}},
+    responses={**NO_GROUP, **IF_MATCH_REFUSALS, 422: {"description": "recipients_unknown"}},
 )
 async def set_members(
     group_id: uuid.UUID,
@@ -303,9 +299,9 @@ async def set_members(
     """Replace the whole member list."""
     require_registry(actor)
     group = await service.get_group(session, group_id, lock=True)
-    check_if_match(if_match, service.etag(group))
+    check_if_match(if_match, row_etag(group))
     group = await service.set_members(
         session, actor=actor, group=group, recipient_ids=body.recipient_ids, now=clock.now()
     )
-    response.headers["ETag"] = service.etag(group)
+    response.headers["ETag"] = row_etag(group)
     return await service.group_members(session, group)

@@ -52,11 +52,6 @@ from app.outreach.recipients.schemas import (
 PREVIEW_ROWS = 5000
 
 
-def etag(row: Recipient | RecipientGroup) -> str:
-    """A strong ETag: the row version, which every UPDATE bumps (and compares)."""
-    return f'"{row.version}"'
-
-
 def tags_of(recipient: Recipient) -> list[str]:
     raw = recipient.tags_json
     return list(json.loads(raw)) if raw else []
@@ -128,6 +123,27 @@ async def get_recipient(
     if recipient is None:
         raise RecipientNotFound()
     return recipient
+
+
+async def recipients_by_ids(
+    session: AsyncSession, recipient_ids: list[uuid.UUID], *, share_lock: bool = False
+) -> list[Recipient]:
+    """The recipients named (archived ones too), in the order named, each once; 404
+    ``recipient_not_found`` listing the ids not in the registry. ``share_lock``: none of
+    them can be archived or deleted until the caller's transaction ends (PostgreSQL)."""
+    wanted = list(dict.fromkeys(recipient_ids))
+    found = {r.id: r for r in await repo.recipients_by_ids(session, wanted, share_lock=share_lock)}
+    missing = [r for r in wanted if r not in found]
+    if missing:
+        raise RecipientNotFound(extra={"recipient_ids": [str(r) for r in missing]})
+    return [found[r] for r in wanted]
+
+
+async def active_recipients(session: AsyncSession, *, limit: int) -> list[Recipient]:
+    """The registry's recipients that are not archived, sorted by country and name, at most
+    ``limit``."""
+    recipients = sorted(await repo.all_recipients(session, archived=False), key=_sort_key)
+    return recipients[:limit]
 
 
 async def read_recipient(session: AsyncSession, recipient: Recipient) -> RecipientRead:

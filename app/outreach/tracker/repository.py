@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.outreach import Dispatch, Recipient, Response, ResponseStance
@@ -71,3 +71,16 @@ async def stances_of(
             )
         ).all()
     )
+
+
+async def claim_announcement(session: AsyncSession, response_id: uuid.UUID, now: datetime) -> bool:
+    """Mark the response as told to subscribers; False when it was already. One UPDATE
+    guarded by its own condition, so two requests racing cannot both claim it (and the
+    response's version, its ETag, does not change)."""
+    result = await session.execute(
+        update(Response)
+        .where(Response.id == response_id, Response.subscribers_told_at.is_(None))
+        .values(subscribers_told_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ Thin: one service call each (app/outreach/tracker/service.py)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Response
 
@@ -16,8 +17,10 @@ from app.outreach.tracker.schemas import PublicTrackerRead, TrackerIn, TrackerRe
 router = APIRouter(tags=["outreach tracker"], route_class=UnitOfWorkRoute)
 public_router = APIRouter(prefix="/public", tags=["outreach tracker"], route_class=UnitOfWorkRoute)
 
-NOT_VISIBLE = {404: {"description": "appeal_not_found"}}
-NOT_PUBLISHED = {404: {"description": "tracker_not_found: no published tracker"}}
+NOT_VISIBLE: dict[int | str, dict[str, Any]] = {404: {"description": "appeal_not_found"}}
+NOT_PUBLISHED: dict[int | str, dict[str, Any]] = {
+    404: {"description": "tracker_not_found: no published tracker"}
+}
 
 
 @router.get(

@@ -15,8 +15,10 @@ from app.signatories.schemas import CountsRead, PublicSignatureRead
 
 # What the public sees of a recipient's status: only from published responses (an
 # unpublished one must not show through), and without the internal "overdue".
+# dispatches/status.py public_status: every status but "overdue" (the coalition's own
+# chasing is not public).
 PublicStatus = Literal[
-    "awaiting_response", "acknowledged", "responded", "refused", "referred", "closed"
+    "awaiting_response", "acknowledged", "responded", "partial", "refused", "referred", "closed"
 ]
 ResponseKind = Literal[
     "acknowledgement", "substantive_reply", "refusal", "referral", "meeting_offered"

@@ -115,12 +115,16 @@ async def announce(
     now: datetime,
 ) -> int:
     """Tell the appeal's update subscribers about a published response, if the tracker is
-    published (otherwise there is nothing public to point them at). How many were told."""
+    published (otherwise there is nothing public to point them at) and they were not told
+    of it before (a response or tracker taken down and published again is no news). How
+    many were told."""
     outreach = await appeal_settings.find(session, appeal_id)
     appeal = await session.get(Appeal, appeal_id)
     if appeal is None or outreach is None or outreach.tracker_published_at is None:
         return 0
     if not response.published:
+        return 0
+    if not await repo.claim_announcement(session, response.id, now):
         return 0
     recipient = await session.get(Recipient, recipient_id)
     return await updates.tell_subscribers(

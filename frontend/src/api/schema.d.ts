@@ -5881,7 +5881,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "awaiting_response" | "acknowledged" | "responded" | "refused" | "referred" | "closed";
+            status: "awaiting_response" | "acknowledged" | "responded" | "partial" | "refused" | "referred" | "closed";
         };
         /** TrackerIn */
         TrackerIn: {
@@ -8168,7 +8168,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description version_mismatch: changed since read */
+            /** @description version_mismatch: changed since the caller read it */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -12754,7 +12754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description version_mismatch: someone saved this meanwhile */
+            /** @description version_mismatch: changed since the caller read it */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -13386,7 +13386,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description version_mismatch: someone saved this meanwhile */
+            /** @description version_mismatch: changed since the caller read it */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -16144,7 +16144,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description version_mismatch: someone saved this meanwhile */
+            /** @description version_mismatch: changed since the caller read it */
             412: {
                 headers: {
                     [name: string]: unknown;

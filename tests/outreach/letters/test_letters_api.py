@@ -173,3 +173,27 @@ async def test_no_letter_before_the_text_is_frozen(cast: Cast) -> None:
     response = await cast["coordinator"].get(f"/api/appeals/{appeal['id']}/letters")
     assert response.status_code == 409
     assert response.json()["code"] == "appeal_not_frozen"
+
+
+async def test_the_verification_url_shows_the_frozen_text_and_its_hash(
+    cast: Cast, world: LetterWorld, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Before the tracker is published, the letter points at the public signing page named
+    with the hash it prints; once published, at the public tracker (text and hash)."""
+    url = f"/api/appeals/{world.appeal_id}/letters/{world.recipients['dk'].id}"
+    base = settings.http.public_url.rstrip("/")
+    before = (await cast["coordinator"].get(url)).json()
+    signing_page = f"{base}/sign/{world.appeal_id}?sha256={world.sha256}"
+    assert before["verify_url"] == signing_page
+    assert signing_page in before["text"]
+    published = await cast["coordinator"].put(
+        f"/api/appeals/{world.appeal_id}/tracker", json={"published": True}
+    )
+    assert published.status_code == 200, published.text
+    after = (await cast["coordinator"].get(url)).json()
+    tracker = f"{base}/track/{world.appeal_id}"
+    assert after["verify_url"] == tracker
+    assert after["text"].rstrip().endswith(tracker)
+    # The tracker page shows the same text and hash to anyone.
+    public = await cast["coordinator"].get(f"/api/public/trackers/{world.appeal_id}")
+    assert public.json()["revision_sha256"] == world.sha256

@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.kit.clock import ManualClock
 from app.models.audit import AuditEvent
 from app.models.outbox import OutboxMessage
 from app.models.outreach import Dispatch, Recipient, Response, ResponseStance
+from app.notifications.worker import deliver_due
 from app.outreach import updates
 from tests.appeals.conftest import Cast, read_text, start_appeal
+from tests.notifications.conftest import SmtpServer, smtp_server, smtp_settings
+
+__all__ = ["smtp_server"]
 
 CONTACT = "canary-contact@gov.example"
 SUMMARY = "canary internal summary of the call"
@@ -235,3 +242,90 @@ async def test_a_response_published_later_is_told_to_subscribers(  # type: ignor
     seen = await coordinator.get(_public(appeal))
     by_country = {r["country"]: r for r in seen.json()["recipients"]}
     assert by_country["EE"]["status"] == "refused"
+
+
+async def test_publishing_again_tells_no_one_twice(  # type: ignore[no-untyped-def]
+    session,
+    cast: Cast,
+    clock,
+    written,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    database_url: str,
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+) -> None:
+    """Publish, take down, publish the tracker; take a response down and publish it again:
+    each subscriber gets one email per response, through a real SMTP server."""
+    appeal = written["appeal"]
+    coordinator = cast["coordinator"]
+    readers = ["first@example.org", "second@example.org"]
+    for reader in readers:
+        await updates.subscribe(
+            session,
+            appeal_id=uuid.UUID(appeal["appeal_id"]),
+            email=reader,
+            language="en",
+            now=clock.now(),
+        )
+    await session.commit()
+    for published in (True, False, True):
+        answer = await coordinator.put(_path(appeal), json={"published": published})
+        assert answer.status_code == 200, answer.text
+    denmark = (
+        await session.scalars(select(Response).where(Response.kind == "substantive_reply"))
+    ).one()
+    await session.refresh(denmark)
+    for published in (False, True):
+        changed = await coordinator.patch(
+            f"/api/responses/{denmark.id}",
+            json={"published": published},
+            headers={"If-Match": f'"{denmark.version}"'},
+        )
+        assert changed.status_code == 200, changed.text
+        await session.refresh(denmark)
+    # Estonia's refusal, published now, is news: told once too.
+    estonia = (await session.scalars(select(Response).where(Response.kind == "refusal"))).one()
+    told = await coordinator.patch(
+        f"/api/responses/{estonia.id}",
+        json={"published": True},
+        headers={"If-Match": f'"{estonia.version}"'},
+    )
+    assert told.status_code == 200, told.text
+
+    settings = smtp_settings(database_url, tmp_path, smtp_server.port)
+    await deliver_due(sessionmaker, settings, ManualClock(clock.now()))
+    for reader in readers:
+        bodies = sorted(
+            r.message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+            for r in smtp_server.received
+            if r.rcpt_tos == [reader]
+        )
+        assert len(bodies) == 2, bodies
+        assert "Denmark — Prime Minister" in bodies[0] + bodies[1]
+        assert "Estonia — Foreign Minister" in bodies[0] + bodies[1]
+
+
+async def test_a_reply_to_some_asks_shows_as_partly_answered(  # type: ignore[no-untyped-def]
+    client: httpx.AsyncClient, session, cast: Cast, written
+) -> None:
+    """Anyone (signed out) reads it: a reply that leaves an ask unaddressed is "partial"."""
+    appeal = written["appeal"]
+    latvia = (await session.scalars(select(Recipient).where(Recipient.country == "LV"))).one()
+    to_latvia = (
+        await session.scalars(select(Dispatch).where(Dispatch.recipient_id == latvia.id))
+    ).one()
+    await _response(
+        session,
+        to_latvia,
+        "substantive_reply",
+        published=True,
+        stances={written["asks"][0]: "supports"},
+    )
+    await session.commit()
+    assert (
+        await cast["coordinator"].put(_path(appeal), json={"published": True})
+    ).status_code == 200
+    seen = await client.get(_public(appeal))
+    assert seen.status_code == 200, seen.text
+    by_country = {r["country"]: r["status"] for r in seen.json()["recipients"]}
+    assert by_country["LV"] == "partial"
