@@ -570,12 +570,24 @@ async def _outreach(
             dispatch.reference = f"RR{100200300 + index}LT"
         session.add(dispatch)
         await session.flush()
+        # A reply (anything but an acknowledgement) makes the chase, as recording one does.
+        answered_on = (
+            today - timedelta(days=answer[1])
+            if answer is not None and answer[0] != "acknowledgement"
+            else None
+        )
         session.add(
             FollowUp(
                 dispatch_id=dispatch.id,
                 due_on=sent_on + timedelta(days=30),
                 assignee_id=coordinator_id,
                 created_by=coordinator_id,
+                done_at=(
+                    datetime.combine(answered_on, datetime.min.time(), tzinfo=now.tzinfo)
+                    if answered_on
+                    else None
+                ),
+                done_by=coordinator_id if answered_on else None,
             )
         )
         if answer is None:

@@ -111,6 +111,14 @@ async def update_follow_up(
     return follow_up
 
 
+async def complete_open_follow_ups(
+    session: AsyncSession, *, actor: Actor, dispatch_id: uuid.UUID, now: datetime
+) -> int:
+    """A decisive answer came (anything but an acknowledgement): the chases planned for it
+    are made, so they leave the assignees' lists and digests. How many."""
+    return await repo.complete_follow_ups(session, dispatch_id, by=actor.user_id, now=now)
+
+
 async def delete_follow_up(session: AsyncSession, *, follow_up: FollowUp) -> None:
     await session.delete(follow_up)
     await session.flush()

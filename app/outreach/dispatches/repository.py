@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.appeals.text.blocks import Block, blocks_from_json
@@ -281,3 +281,17 @@ async def assignees_due(session: AsyncSession, today: date) -> list[uuid.UUID]:
             .distinct()
         )
     )
+
+
+async def complete_follow_ups(
+    session: AsyncSession, dispatch_id: uuid.UUID, *, by: uuid.UUID | None, now: datetime
+) -> int:
+    """Marks a dispatch's open follow-ups done in one UPDATE, bumping each version as an
+    edit would (an If-Match on the old version then fails). How many were open."""
+    done = await session.execute(
+        update(FollowUp)
+        .where(FollowUp.dispatch_id == dispatch_id, FollowUp.done_at.is_(None))
+        .values(done_at=now, done_by=by, updated_at=now, version=FollowUp.version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(done.rowcount or 0)  # type: ignore[attr-defined]

@@ -29,6 +29,7 @@ from app.models.outreach import Dispatch, FollowUp, Recipient, Response, Respons
 from app.notifications.service import enqueue_email
 from app.notifications.smtp import Attachment
 from app.outreach.access import OutreachAccess, OutreachRight, access_outreach
+from app.outreach.dispatches import followups
 from app.outreach.dispatches import repository as repo
 from app.outreach.dispatches.errors import (
     AppealNotFrozen,
@@ -440,12 +441,21 @@ async def record_response(
     await _set_stances(
         session, response=response, dispatch=dispatch, stances=body.stances, existing=[]
     )
+    completed = 0
+    if body.kind != "acknowledgement":
+        completed = await followups.complete_open_follow_ups(
+            session, actor=actor, dispatch_id=dispatch.id, now=now
+        )
     await record_event(
         session,
         actor=actor,
         action=AuditAction.RESPONSE_RECORDED,
         target=response,
-        details={"dispatch_id": str(dispatch.id), "kind": body.kind},
+        details={
+            "dispatch_id": str(dispatch.id),
+            "kind": body.kind,
+            "follow_ups_completed": completed,
+        },
     )
     if body.published:
         await record_event(

@@ -281,3 +281,36 @@ async def test_follow_ups_go_only_to_coordinators_and_show_overdue(
         f["id"] for f in (await cast["coordinator"].get("/api/follow-ups")).json()["items"]
     ] == [planned["id"]]
     assert (await cast["a_rep"].get("/api/follow-ups")).status_code == 403
+
+
+async def test_a_reply_completes_the_chases_an_acknowledgement_does_not(
+    cast: Cast, signing: dict[str, Any], recipient
+) -> None:  # type: ignore[no-untyped-def]
+    made = await _dispatch(cast, signing, recipient)
+    responses = f"/api/dispatches/{made['id']}/responses"
+    base = {"received_on": cast.now.date().isoformat(), "channel": "email"}
+    before = (await cast["coordinator"].get("/api/follow-ups")).json()["items"]
+    assert [f["dispatch_id"] for f in before] == [made["id"]]
+
+    # "We received your letter" is no answer: the chase stays on the coordinator's list.
+    thanks = await cast["coordinator"].post(responses, json={**base, "kind": "acknowledgement"})
+    assert thanks.status_code == 201, thanks.text
+    still = (await cast["coordinator"].get("/api/follow-ups")).json()["items"]
+    assert [f["id"] for f in still] == [before[0]["id"]]
+
+    # A reply is: the open chase is made, by whoever recorded the reply.
+    reply = await cast["coordinator"].post(responses, json={**base, "kind": "refusal"})
+    assert reply.status_code == 201, reply.text
+    assert (await cast["coordinator"].get("/api/follow-ups")).json()["items"] == []
+    (follow_up,) = (await cast["coordinator"].get(f"/api/dispatches/{made['id']}")).json()[
+        "follow_ups"
+    ]
+    assert follow_up["done_at"] is not None
+    assert follow_up["version"] == before[0]["version"] + 1
+    # An edit made from the page read before the reply is refused, not applied blindly.
+    stale = await cast["coordinator"].patch(
+        f"/api/follow-ups/{follow_up['id']}",
+        json={"due_on": cast.now.date().isoformat()},
+        headers={"If-Match": f'"{before[0]["version"]}"'},
+    )
+    assert stale.status_code == 412
