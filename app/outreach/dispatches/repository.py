@@ -113,6 +113,24 @@ async def approved_translation(
     return found if found.approved_sha256 == found.head_sha256 else None
 
 
+async def approved_translations(
+    session: AsyncSession, appeal_id: uuid.UUID, source_sha256: str
+) -> dict[str, AppealTranslation]:
+    """Every translation of exactly that source text approved as it stands, by lower-case
+    language tag."""
+    found = await session.scalars(
+        select(AppealTranslation).where(
+            AppealTranslation.appeal_id == appeal_id,
+            AppealTranslation.source_sha256 == source_sha256,
+        )
+    )
+    return {
+        t.language.lower(): t
+        for t in found
+        if t.approved_sha256 is not None and t.approved_sha256 == t.head_sha256
+    }
+
+
 def _with_recipient() -> Any:
     return select(Dispatch, Recipient).join(Recipient, Recipient.id == Dispatch.recipient_id)
 

@@ -148,16 +148,17 @@ class Recorded:
     already_dispatched: set[uuid.UUID]
 
 
-def _same_request(
-    dispatch: Dispatch, fields: DispatchFields, appeal_id: uuid.UUID, language: str
-) -> bool:
+def _same_request(dispatch: Dispatch, fields: DispatchFields, appeal_id: uuid.UUID) -> bool:
+    """Whether a retry asks for what the first request recorded. A language left out was
+    derived per recipient then; it is not compared (a translation approved in between must
+    not turn a retry into a refusal)."""
     return (
         dispatch.appeal_id == appeal_id
         and dispatch.channel == fields.channel
         and dispatch.sent_on == fields.sent_on
         and dispatch.reference == fields.reference
         and dispatch.note == fields.note
-        and dispatch.language == language
+        and (fields.language is None or dispatch.language == fields.language)
         and (dispatch.delivery == "queued") == fields.send
     )
 
@@ -176,9 +177,8 @@ async def _replay(
     if not found:
         return None
     by_recipient = {d.recipient_id: d for d in found}
-    language = fields.language or appeal.language
     if set(by_recipient) != set(keys) or not all(
-        _same_request(d, fields, appeal.id, language) for d in found
+        _same_request(d, fields, appeal.id) for d in found
     ):
         raise IdempotencyKeyReused()
     return [by_recipient[r] for r in keys]
@@ -234,17 +234,32 @@ async def record_dispatches(
     opened = await repo.signing_opened_on(session, appeal.id)
     if opened is not None and fields.sent_on < opened.date():
         raise DateInvalid(f"sent_on cannot be before the text was frozen ({opened.date()})")
-    language, translation_revision_id = appeal.language, None
+    recipients = {
+        r.id: r for r in await registry.recipients_by_ids(session, recipient_ids, share_lock=True)
+    }
+    # The text each recipient's letter is made from: the language asked for, or else each
+    # recipient's own as the letters choose it (an approved translation of the frozen text).
+    text_for: dict[uuid.UUID, tuple[str, uuid.UUID | None]] = {}
     if fields.language is not None and fields.language != appeal.language:
         translation = await repo.approved_translation(
             session, appeal.id, fields.language, appeal.frozen_sha256
         )
         if translation is None:
             raise TranslationUnavailable()
-        language, translation_revision_id = fields.language, translation.head_revision_id
-    recipients = {
-        r.id: r for r in await registry.recipients_by_ids(session, recipient_ids, share_lock=True)
-    }
+        text_for = dict.fromkeys(recipient_ids, (fields.language, translation.head_revision_id))
+    elif fields.language is not None:
+        text_for = dict.fromkeys(recipient_ids, (appeal.language, None))
+    else:
+        approved = await repo.approved_translations(session, appeal.id, appeal.frozen_sha256)
+        for recipient_id in recipient_ids:
+            chosen = letters.letter_language(
+                recipients[recipient_id].language, appeal.language, approved
+            )
+            text_for[recipient_id] = (
+                (appeal.language, None)
+                if chosen is None
+                else (approved[chosen].language, approved[chosen].head_revision_id)
+            )
     archived = [r for r in recipient_ids if recipients[r].archived_at is not None]
     if archived:
         raise RecipientArchived(extra={"recipient_ids": [str(r) for r in archived]})
@@ -261,8 +276,8 @@ async def record_dispatches(
                     appeal_id=appeal.id,
                     recipient_id=recipient_id,
                     revision_sha256=appeal.frozen_sha256,
-                    language=language,
-                    translation_revision_id=translation_revision_id,
+                    language=text_for[recipient_id][0],
+                    translation_revision_id=text_for[recipient_id][1],
                     channel=fields.channel,
                     sent_on=fields.sent_on,
                     delivery="queued" if fields.send else "recorded",
@@ -294,26 +309,32 @@ async def record_dispatches(
         session.add(follow_up)
     await session.flush()
     if fields.send:
-        blocks = await sent_blocks(session, appeal.id, appeal.frozen_sha256)
-        if translation_revision_id is not None:
-            blocks = await repo.translation_blocks(session, translation_revision_id)
+        source_blocks = await sent_blocks(session, appeal.id, appeal.frozen_sha256)
+        translated: dict[uuid.UUID, list[Block]] = {}
+        for revision_id in {d.translation_revision_id for d in made}:
+            if revision_id is not None:
+                translated[revision_id] = await repo.translation_blocks(session, revision_id)
         pdfs = await letters.letter_pdfs(
             session,
             access=access,
-            recipients=[recipients[r] for r in recipient_ids],
-            language=language,
+            recipients=[(recipients[d.recipient_id], d.language) for d in made],
             day=fields.sent_on,
             public_url=settings.http.public_url,
         )
         for dispatch in made:
             recipient = recipients[dispatch.recipient_id]
+            blocks = (
+                translated[dispatch.translation_revision_id]
+                if dispatch.translation_revision_id is not None
+                else source_blocks
+            )
             subject, body = letter_text(recipient, blocks, appeal.frozen_sha256)
             filename, pdf = pdfs[recipient.id]
             message = await enqueue_email(
                 session,
                 kind="outreach_letter",
                 to=recipient.email or "",
-                language=language,
+                language=dispatch.language,
                 now=now,
                 attachment=Attachment(filename, "application/pdf", pdf),
                 subject=subject,

@@ -9,6 +9,7 @@ coordinator set. Nothing here writes except :func:`set_letter_closing`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -158,19 +159,26 @@ async def letter_context(
     )
 
 
-def source_for(context: LetterContext, language: str) -> Source:
-    """The recipient's language when an approved current translation exists (an exact tag
-    first, then its primary language), else the appeal's own text."""
-    tag = language.lower()
-    if tag.split("-")[0] == context.source.language.lower().split("-")[0]:
-        return context.source
-    if tag in context.translated:
-        return context.translated[tag]
+def letter_language(wanted: str, source_language: str, translated: Iterable[str]) -> str | None:
+    """Which approved translation (a lower-case tag of ``translated``) a letter to a reader
+    of ``wanted`` is made from: an exact tag first, then its primary language; None for the
+    appeal's own text (the reader's language is the appeal's, or nothing fits). The one rule
+    for letters and for the dispatches that record them."""
+    tag = wanted.lower()
+    if tag.split("-")[0] == source_language.lower().split("-")[0]:
+        return None
+    available = list(translated)
+    if tag in available:
+        return tag
     primary = tag.split("-")[0]
-    for key, source in context.translated.items():
-        if key.split("-")[0] == primary:
-            return source
-    return context.source
+    return next((key for key in available if key.split("-")[0] == primary), None)
+
+
+def source_for(context: LetterContext, language: str) -> Source:
+    """The recipient's language when an approved current translation exists, else the
+    appeal's own text (see :func:`letter_language`)."""
+    chosen = letter_language(language, context.source.language, context.translated)
+    return context.source if chosen is None else context.translated[chosen]
 
 
 def compose(
@@ -208,16 +216,16 @@ async def letter_pdfs(
     session: AsyncSession,
     *,
     access: OutreachAccess,
-    recipients: list[Recipient],
-    language: str,
+    recipients: list[tuple[Recipient, str]],
     day: date,
     public_url: str,
 ) -> dict[uuid.UUID, tuple[str, bytes]]:
     """(file name, PDF) of the letter to each recipient, by recipient id: what the letter
-    endpoint gives, in ``language`` (a dispatch's), dated ``day``."""
+    endpoint gives, in the language paired with the recipient (its dispatch's), dated
+    ``day``."""
     context = await letter_context(session, access=access, public_url=public_url)
     made: dict[uuid.UUID, tuple[str, bytes]] = {}
-    for recipient in recipients:
+    for recipient, language in recipients:
         _, letter = compose(context, recipient, day, language=language)
         stem, _ = files.letter_stem(recipient.name or "", str(recipient.id), day)
         made[recipient.id] = (f"{stem}.pdf", await to_thread.run_sync(typeset, letter))
