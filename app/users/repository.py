@@ -50,6 +50,18 @@ async def platform_roles_of_users(
     return found
 
 
+async def active_users_with_roles(session: AsyncSession, roles: Sequence[str]) -> list[User]:
+    """Active accounts holding any of the platform ``roles``."""
+    if not roles:
+        return []
+    holders = select(PlatformRoleGrant.user_id).where(PlatformRoleGrant.role.in_(list(roles)))
+    return list(
+        await session.scalars(
+            select(User).where(User.status == UserStatus.ACTIVE, User.id.in_(holders))
+        )
+    )
+
+
 async def find_role_grant(
     session: AsyncSession, *, user_id: uuid.UUID, role: str
 ) -> PlatformRoleGrant | None:

@@ -17,7 +17,7 @@ from app.auth.service import account_security_of
 from app.auth.sessions.service import PRIVILEGE_CHANGED, revoke_user_sessions
 from app.memberships import service as membership_service
 from app.models.users import PlatformRoleGrant, User, UserStatus
-from app.permissions import PlatformRole
+from app.permissions import ROLE_PERMISSIONS, Permission, PlatformRole
 from app.users import repository as repo
 from app.users.errors import (
     AdminChangeRequiresApproval,
@@ -239,6 +239,14 @@ async def representatives_of(
     session: AsyncSession, organization_ids: Iterable[uuid.UUID]
 ) -> list[tuple[uuid.UUID, User]]:
     return await repo.representatives_of(session, list(organization_ids))
+
+
+async def active_holders_of(session: AsyncSession, permission: Permission) -> list[User]:
+    """Active people whose platform role grants ``permission`` (who may be assigned work that
+    needs it), by name."""
+    roles = [role for role in PlatformRole if permission in ROLE_PERMISSIONS.get(role, frozenset())]
+    found = await repo.active_users_with_roles(session, roles)
+    return sorted(found, key=lambda user: user.display_name.casefold())
 
 
 async def platform_roles_of(

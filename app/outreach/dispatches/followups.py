@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.actors import Actor
+from app.appeals.schemas import Person
 from app.jobs.runner import JobContext
 from app.kit.preconditions import PreconditionFailed
 from app.models.outreach import Dispatch, FollowUp, FollowUpDigest
@@ -48,6 +49,12 @@ async def access_follow_up(
     if dispatch is None:  # deleted with its appeal meanwhile
         raise FollowUpNotFound()
     return follow_up, dispatch, await access_outreach(session, actor, dispatch.appeal_id, need)
+
+
+async def assignees(session: AsyncSession) -> list[Person]:
+    """Everyone a follow-up may be given to (the rule :func:`_check_assignee` enforces)."""
+    found = await users.active_holders_of(session, Permission.OUTREACH_TRACK)
+    return [Person(id=user.id, name=user.display_name) for user in found]
 
 
 async def _check_assignee(session: AsyncSession, user_id: uuid.UUID) -> None:

@@ -26,6 +26,7 @@ from app.outreach.dispatches.schemas import (
     DispatchPage,
     DispatchRead,
     DispatchUpdate,
+    FollowUpAssignees,
     FollowUpCreate,
     FollowUpRead,
     FollowUpUpdate,
@@ -397,3 +398,14 @@ async def list_my_follow_ups(actor: SignedIn, session: DbSession, clock: AppCloc
     return MyFollowUps(
         items=await reads.my_follow_ups(session, signed_in_user_id(actor), clock.now().date())
     )
+
+
+@router.get(
+    "/follow-ups/assignees",
+    operation_id="listFollowUpAssignees",
+    response_model=FollowUpAssignees,
+)
+async def list_follow_up_assignees(actor: SignedIn, session: DbSession) -> FollowUpAssignees:
+    """The active coordinators, by name: whom a follow-up may be given to (coordinators)."""
+    require_registry(actor)
+    return FollowUpAssignees(items=await followups.assignees(session))

@@ -202,6 +202,12 @@ class MyFollowUps(BaseModel):
     items: list[MyFollowUpRead]
 
 
+class FollowUpAssignees(BaseModel):
+    """Who a follow-up may be given to: the active coordinators, by name."""
+
+    items: list[Person]
+
+
 class DispatchRead(BaseModel):
     id: uuid.UUID
     appeal_id: uuid.UUID

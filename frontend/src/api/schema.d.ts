@@ -1840,6 +1840,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/follow-ups/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Follow Up Assignees
+         * @description The active coordinators, by name: whom a follow-up may be given to (coordinators).
+         */
+        get: operations["listFollowUpAssignees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/follow-ups/{follow_up_id}": {
         parameters: {
             query?: never;
@@ -3763,6 +3783,14 @@ export interface components {
         EmailChanged: {
             /** Email */
             email: string;
+        };
+        /**
+         * FollowUpAssignees
+         * @description Who a follow-up may be given to: the active coordinators, by name.
+         */
+        FollowUpAssignees: {
+            /** Items */
+            items: components["schemas"]["Person"][];
         };
         /** FollowUpCreate */
         FollowUpCreate: {
@@ -13244,6 +13272,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MyFollowUps"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFollowUpAssignees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpAssignees"];
                 };
             };
             /** @description sign_in_required */

@@ -314,3 +314,21 @@ async def test_a_reply_completes_the_chases_an_acknowledgement_does_not(
         headers={"If-Match": f'"{before[0]["version"]}"'},
     )
     assert stale.status_code == 412
+
+
+async def test_a_follow_up_goes_to_someone_from_the_assignees_list(
+    cast: Cast, signing: dict[str, Any], recipient
+) -> None:  # type: ignore[no-untyped-def]
+    listed = await cast["coordinator"].get("/api/follow-ups/assignees")
+    assert listed.status_code == 200, listed.text
+    people = listed.json()["items"]
+    # The active coordinators only: no representative, member or admin is offered.
+    assert [p["id"] for p in people] == [str(cast.people["coordinator"].id)]
+    made = await _dispatch(cast, signing, recipient)
+    given = await cast["coordinator"].post(
+        f"/api/dispatches/{made['id']}/follow-ups",
+        json={"due_on": cast.now.date().isoformat(), "assignee_id": people[0]["id"]},
+    )
+    assert given.status_code == 201, given.text
+    assert given.json()["assignee"]["id"] == people[0]["id"]
+    assert (await cast["a_rep"].get("/api/follow-ups/assignees")).status_code == 403

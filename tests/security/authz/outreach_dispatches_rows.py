@@ -164,4 +164,5 @@ OUTREACH_DISPATCHES_POLICY: dict[tuple[str, str], Rule] = {
         TRACK, params={"follow_up_id": _param("follow_up")}, permission=P.OUTREACH_TRACK
     ),
     ("GET", "/api/follow-ups"): Rule(only("coordinator"), permission=P.OUTREACH_TRACK),
+    ("GET", "/api/follow-ups/assignees"): Rule(only("coordinator"), permission=P.OUTREACH_TRACK),
 }

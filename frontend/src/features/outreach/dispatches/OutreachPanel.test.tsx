@@ -12,6 +12,7 @@ const RECIPIENT = "0190b7a0-0000-7000-8000-00000000e001";
 const DISPATCH = "0190b7a0-0000-7000-8000-00000000d001";
 const RESPONSE = "0190b7a0-0000-7000-8000-00000000c001";
 const GROUP = "0190b7a0-0000-7000-8000-00000000b001";
+const SECOND_COORDINATOR = "0190b7a0-0000-7000-8000-00000000a002";
 const FOLLOW_UP = "0190b7a0-0000-7000-8000-00000000f001";
 const ASK_1 = "ask-one";
 const ASK_2 = "ask-two";
@@ -265,8 +266,18 @@ describe("an appeal's outreach", () => {
       [`GET /api/appeals/${APPEAL_ID}/outreach`]: { body: overview(true) },
       [`GET /api/dispatches/${DISPATCH}`]: { body: detail },
       [`GET /api/dispatches/${DISPATCH}/documents`]: { body: { items: [] } },
-      [`PATCH /api/follow-ups/${FOLLOW_UP}`]: { body: {} },
+      [`PATCH /api/follow-ups/${FOLLOW_UP}`]: ({ body }) => ({
+        body: { ...detail.follow_ups[0], ...(body as object), version: 2 },
+      }),
       [`POST /api/dispatches/${DISPATCH}/follow-ups`]: { status: 201, body: {} },
+      ["GET /api/follow-ups/assignees"]: {
+        body: {
+          items: [
+            { id: followUp.assignee.id, name: "Coordinator" },
+            { id: SECOND_COORDINATOR, name: "Zofia Second" },
+          ],
+        },
+      },
       ["GET /api/follow-ups"]: { body: { items: [] } },
       ["GET /api/recipients"]: { body: { items: [recipient] } },
       ["GET /api/recipient-groups"]: { body: { items: [] } },
@@ -279,26 +290,32 @@ describe("an appeal's outreach", () => {
     const user = userEvent.setup({ delay: null });
     await user.click(await screen.findByRole("button", { name: "Denmark — Prime Minister" }));
     const item = await screen.findByTestId("follow-up");
-    await user.click(within(item).getByRole("button", { name: "Change the date" }));
+    await user.click(within(item).getByRole("button", { name: "Change the date or the person" }));
     const date = within(item).getByLabelText("New due date");
     await user.clear(date);
     await user.type(date, "2026-12-15");
+    await user.selectOptions(within(item).getByLabelText("Assigned to"), "Zofia Second");
     await user.click(within(item).getByRole("button", { name: "Save the date" }));
-    await waitFor(() => expect(server.calls("PATCH", `/api/follow-ups/${FOLLOW_UP}`)).toHaveLength(1));
-    const patch = server.calls("PATCH", `/api/follow-ups/${FOLLOW_UP}`)[0];
-    expect(patch?.body).toEqual({ due_on: "2026-12-15" });
-    expect(patch?.headers.get("if-match")).toBe('"1"');
+    await waitFor(() => expect(server.calls("PATCH", `/api/follow-ups/${FOLLOW_UP}`)).toHaveLength(2));
+    const [moved, given] = server.calls("PATCH", `/api/follow-ups/${FOLLOW_UP}`);
+    expect(moved?.body).toEqual({ due_on: "2026-12-15" });
+    expect(moved?.headers.get("if-match")).toBe('"1"');
+    // The second change carries the version the first one returned.
+    expect(given?.body).toEqual({ assignee_id: SECOND_COORDINATOR });
+    expect(given?.headers.get("if-match")).toBe('"2"');
 
     const plan = screen.getByTestId("plan-follow-up");
     const chase = within(plan).getByLabelText("Chase on");
     await user.clear(chase);
     await user.type(chase, "2026-12-20");
     await user.type(within(plan).getByLabelText("What to do (optional)"), "Call the embassy");
+    await user.selectOptions(within(plan).getByLabelText("Assigned to"), "Zofia Second");
     await user.click(within(plan).getByRole("button", { name: "Plan a follow-up" }));
     await waitFor(() => expect(server.calls("POST", `/api/dispatches/${DISPATCH}/follow-ups`)).toHaveLength(1));
     expect(server.calls("POST", `/api/dispatches/${DISPATCH}/follow-ups`)[0]?.body).toEqual({
       due_on: "2026-12-20",
       note: "Call the embassy",
+      assignee_id: SECOND_COORDINATOR,
     });
     expect(await within(plan).findByRole("status")).toBeTruthy();
   });

@@ -100,11 +100,11 @@ export const publishResponse = (response: ResponseRead, published: boolean) =>
     }),
   );
 
-export const planFollowUp = (dispatchId: string, dueOn: string, note: string | null) =>
+export const planFollowUp = (dispatchId: string, dueOn: string, note: string | null, assigneeId: string | null) =>
   unwrap(
     api.POST("/api/dispatches/{dispatch_id}/follow-ups", {
       params: { path: { dispatch_id: dispatchId } },
-      body: { due_on: dueOn, note },
+      body: { due_on: dueOn, note, assignee_id: assigneeId },
     }),
   );
 
@@ -118,3 +118,13 @@ export const rescheduleFollowUp = (followUp: FollowUp, dueOn: string) =>
 
 export const dropFollowUp = (followUp: FollowUp) =>
   unwrap(api.DELETE("/api/follow-ups/{follow_up_id}", { params: { path: { follow_up_id: followUp.id } } }));
+
+export const listFollowUpAssignees = () => unwrap(api.GET("/api/follow-ups/assignees"));
+
+export const reassignFollowUp = (followUp: FollowUp, assigneeId: string) =>
+  unwrap(
+    api.PATCH("/api/follow-ups/{follow_up_id}", {
+      params: { path: { follow_up_id: followUp.id }, header: { "if-match": `"${followUp.version}"` } },
+      body: { assignee_id: assigneeId },
+    }),
+  );
