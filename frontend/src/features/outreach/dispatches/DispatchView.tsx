@@ -42,6 +42,7 @@ function ResponseItem({
   const { t } = useTranslation();
   const action = useAction();
   const confirm = useConfirm();
+  const [editing, setEditing] = useState(false);
   const toggle = () =>
     void action.run(
       async () => {
@@ -81,9 +82,24 @@ function ResponseItem({
       <Notice>{action.notice}</Notice>
       <ErrorAlert error={action.error} />
       {canTrack ? (
-        <button type="button" className="link-button" disabled={action.busy} onClick={toggle}>
-          {response.published ? t("outreachDispatches.unpublish") : t("outreachDispatches.publish")}
-        </button>
+        <span className="actions">
+          <button type="button" className="link-button" disabled={action.busy} onClick={toggle}>
+            {response.published ? t("outreachDispatches.unpublish") : t("outreachDispatches.publish")}
+          </button>
+          <button type="button" className="link-button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+            {t("outreachDispatches.editResponse")}
+          </button>
+        </span>
+      ) : null}
+      {editing ? (
+        <ResponseForm
+          dispatch={dispatch}
+          response={response}
+          onDone={() => {
+            setEditing(false);
+            onChanged();
+          }}
+        />
       ) : null}
       <Documents
         parent={{ kind: "response", id: response.id }}

@@ -319,4 +319,46 @@ describe("an appeal's outreach", () => {
     });
     expect(await within(plan).findByRole("status")).toBeTruthy();
   });
+
+  it("corrects a recorded response, keeping what was not changed", async () => {
+    const server = fakeServer({
+      [`GET /api/appeals/${APPEAL_ID}/outreach`]: { body: overview(true) },
+      [`GET /api/dispatches/${DISPATCH}`]: { body: { ...detail, responses: [response(true)] } },
+      [`GET /api/dispatches/${DISPATCH}/documents`]: { body: { items: [] } },
+      [`GET /api/responses/${RESPONSE}/documents`]: { body: { items: [] } },
+      [`PATCH /api/responses/${RESPONSE}`]: { body: response(true) },
+      ["GET /api/follow-ups"]: { body: { items: [] } },
+      ["GET /api/recipients"]: { body: { items: [recipient] } },
+      ["GET /api/recipient-groups"]: { body: { items: [] } },
+    });
+    render(
+      <ConfirmProvider>
+        <OutreachPanel appealId={APPEAL_ID} />
+      </ConfirmProvider>,
+    );
+    const user = userEvent.setup({ delay: null });
+    await user.click(await screen.findByRole("button", { name: "Denmark — Prime Minister" }));
+    const item = await screen.findByTestId("response");
+    await user.click(within(item).getByRole("button", { name: "Correct this response" }));
+    const form = within(item).getByTestId("response-form");
+    // What was recorded is filled in; publishing is not this form's business.
+    expect(within(form).getByLabelText<HTMLTextAreaElement>("Summary", { exact: true }).value).toBe(
+      "They will raise it.",
+    );
+    expect(within(form).queryByRole("checkbox")).toBeNull();
+    await user.selectOptions(within(form).getByLabelText("2. Raise their cases at the council."), "opposes");
+    await user.click(within(form).getByRole("button", { name: "Save the response" }));
+    await waitFor(() => expect(server.calls("PATCH", `/api/responses/${RESPONSE}`)).toHaveLength(1));
+    const patch = server.calls("PATCH", `/api/responses/${RESPONSE}`)[0];
+    expect(patch?.headers.get("if-match")).toBe('"3"');
+    expect(patch?.body).toMatchObject({
+      kind: "substantive_reply",
+      summary: "They will raise it.",
+      stances: [
+        { ask_id: ASK_1, stance: "supports", quote: null },
+        { ask_id: ASK_2, stance: "opposes", quote: null },
+      ],
+    });
+    expect(patch?.body).not.toHaveProperty("published");
+  });
 });

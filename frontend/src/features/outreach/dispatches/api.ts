@@ -128,3 +128,13 @@ export const reassignFollowUp = (followUp: FollowUp, assigneeId: string) =>
       body: { assignee_id: assigneeId },
     }),
   );
+
+export type ResponseChanges = Schemas["ResponseUpdate"];
+
+export const editResponse = (response: ResponseRead, changes: ResponseChanges) =>
+  unwrap(
+    api.PATCH("/api/responses/{response_id}", {
+      params: { path: { response_id: response.id }, header: { "if-match": `"${response.version}"` } },
+      body: changes,
+    }),
+  );
