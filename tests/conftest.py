@@ -36,17 +36,27 @@ def worker_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-async def database_url(worker_tmp: Path) -> AsyncIterator[str]:
+async def template_database_url(worker_tmp: Path) -> AsyncIterator[str]:
+    """This worker's migrated database that only serves as the source of copies: the
+    migrations run once per worker, not once per test that needs a database of its own."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = await create_database(worker_tmp, worker)
+    url = await create_database(worker_tmp, f"{worker}_template")
+    yield url
+    await drop_database(url)
+
+
+@pytest.fixture(scope="session")
+async def database_url(worker_tmp: Path, template_database_url: str) -> AsyncIterator[str]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = await create_database(worker_tmp, worker, template=template_database_url)
     yield url
     await drop_database(url)
 
 
 @pytest.fixture
-async def fresh_database_url(worker_tmp: Path) -> AsyncIterator[str]:
+async def fresh_database_url(worker_tmp: Path, template_database_url: str) -> AsyncIterator[str]:
     """A database of this test's own, for tests that need real commits."""
-    url = await create_database(worker_tmp, "fresh")
+    url = await create_database(worker_tmp, "fresh", template=template_database_url)
     yield url
     await drop_database(url)
 

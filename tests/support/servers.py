@@ -50,7 +50,9 @@ def start_server(port: int, database_url: str, keys, data_dir) -> subprocess.Pop
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+    # Generous: importing the app takes seconds of CPU, and on a loaded 2-core CI machine two
+    # servers starting at once missed a 30 s deadline (setup errors, not test failures).
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail("server process exited")
