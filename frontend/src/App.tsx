@@ -35,6 +35,9 @@ const DashboardPage = lazy(() =>
 const TrackerPage = lazy(() =>
   import("./features/outreach/tracker/TrackerPage").then((m) => ({ default: m.TrackerPage })),
 );
+const VerifyPage = lazy(() =>
+  import("./features/outreach/tracker/VerifyPage").then((m) => ({ default: m.VerifyPage })),
+);
 const UnsubscribePage = lazy(() =>
   import("./features/signatories/UnsubscribePage").then((m) => ({ default: m.UnsubscribePage })),
 );
@@ -61,6 +64,7 @@ export function App() {
                 <Route path="/sign/:appealId" element={<PublicSigningPage />} />
                 <Route path="/updates/unsubscribe" element={<UnsubscribePage />} />
                 <Route path="/track/:appealId" element={<TrackerPage />} />
+                <Route path="/verify/:sha256" element={<VerifyPage />} />
                 <Route path="/recipients" element={<RecipientsPage />} />
                 <Route path="/outreach" element={<DashboardPage />} />
                 <Route path="/organizations/:organizationId" element={<OrganizationProfilePage />} />

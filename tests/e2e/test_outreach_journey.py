@@ -200,6 +200,7 @@ async def test_a_coordinator_tracks_an_appeal_from_letters_to_a_published_respon
         SIGNER_NAME,
         "Journalist, Vilnius",
         head["head_sha256"],
+        "/verify/",
     ):
         assert expected in letter, f"{expected!r} not in the letter:\n{letter}"
 
@@ -319,6 +320,11 @@ async def test_a_coordinator_tracks_an_appeal_from_letters_to_a_published_respon
         assert internal not in seen, f"{internal!r} is on the public tracker"
     assert SIGNER_NAME in seen
     await assert_accessible(public, "the public tracker")
+    # The address in the letter's footer shows the text with its hash to whoever holds it.
+    await public.goto(f"{server.url}/verify/{head['head_sha256']}")
+    await expect(public.get_by_test_id("verified-hash")).to_have_text(head["head_sha256"])
+    await expect(public.get_by_test_id("verified-text")).to_contain_text(ASKS[1])
+    await assert_accessible(public, "the text checked by its hash")
     await anonymous.close()
 
     # The signer who asked for updates is told, with the tracker's address.

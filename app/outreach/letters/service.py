@@ -30,7 +30,6 @@ from app.outreach.letters import files, layout
 from app.outreach.letters.errors import AppealNotFrozen, LetterDateInvalid, LetterTooLong
 from app.outreach.letters.typeset import TypesetFailed, letter_pdf
 from app.outreach.recipients import service as recipients
-from app.outreach.tracker.service import tracker_path
 from app.signatories import counts as counting
 from app.signatories import service as signatories
 
@@ -69,17 +68,10 @@ def check_date(day: date) -> date:
     return day
 
 
-def verify_url(
-    public_url: str, appeal_id: uuid.UUID, sha256: str, *, tracker_published: bool
-) -> str:
-    """Where a reader of the letter checks the text against its hash. No public page looks
-    a text up by its hash; two show the frozen text with its hash: the public tracker,
-    when the appeal's is published (it stays up while responses come in), else the public
-    signing page, named with the hash the letter prints."""
-    base = public_url.rstrip("/")
-    if tracker_published:
-        return f"{base}{tracker_path(appeal_id)}"
-    return f"{base}/sign/{appeal_id}?sha256={sha256}"
+def verify_url(public_url: str, sha256: str) -> str:
+    """Where a reader of the letter checks the text against the hash its footer prints: the
+    public page that shows a frozen or sent text by its hash (``/verify/<sha256>``)."""
+    return f"{public_url.rstrip('/')}/verify/{sha256}"
 
 
 async def _frozen_source(session: AsyncSession, appeal: Appeal) -> tuple[str, Source]:
@@ -150,12 +142,7 @@ async def letter_context(
         source=source,
         translated=await _translations(session, appeal, sha256),
         signatories=await _signatories(session, appeal, closing),
-        verify_url=verify_url(
-            public_url,
-            appeal.id,
-            sha256,
-            tracker_published=row is not None and row.tracker_published_at is not None,
-        ),
+        verify_url=verify_url(public_url, sha256),
     )
 
 

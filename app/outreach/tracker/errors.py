@@ -15,3 +15,8 @@ class TextNotFrozen(Conflict):
         "text_not_frozen",
         "This appeal has no frozen text yet: there is nothing to publish or send",
     )
+
+
+class TextNotFound(NotFound):
+    # The same answer for a hash of no text and of a text never frozen or sent.
+    code, title = "text_not_found", "No appeal text sent or opened for signatures has this hash"

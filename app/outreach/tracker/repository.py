@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.models.appeals import Appeal, AppealRevision
 from app.models.outreach import Dispatch, Recipient, Response, ResponseStance
 
 
@@ -84,3 +85,18 @@ async def claim_announcement(session: AsyncSession, response_id: uuid.UUID, now:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def vouched_revision(session: AsyncSession, sha256: str) -> AppealRevision | None:
+    """A revision with this hash that left the drafting room: frozen for signatures now, or
+    sent to someone (a letter prints it). Drafts are never found by their hash."""
+    frozen = exists().where(Appeal.id == AppealRevision.appeal_id, Appeal.frozen_sha256 == sha256)
+    sent = exists().where(
+        Dispatch.appeal_id == AppealRevision.appeal_id, Dispatch.revision_sha256 == sha256
+    )
+    return await session.scalar(
+        select(AppealRevision)
+        .where(AppealRevision.sha256 == sha256, or_(frozen, sent))
+        .order_by(AppealRevision.created_at)
+        .limit(1)
+    )

@@ -5,14 +5,14 @@ Thin: one service call each (app/outreach/tracker/service.py)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 
 from app.auth.dependencies import AppClock, AppSettings, SignedIn
 from app.db import DbSession, UnitOfWorkRoute
 from app.outreach.tracker import service
-from app.outreach.tracker.schemas import PublicTrackerRead, TrackerIn, TrackerRead
+from app.outreach.tracker.schemas import PublicTrackerRead, TrackerIn, TrackerRead, VerifiedText
 
 router = APIRouter(tags=["outreach tracker"], route_class=UnitOfWorkRoute)
 public_router = APIRouter(prefix="/public", tags=["outreach tracker"], route_class=UnitOfWorkRoute)
@@ -86,3 +86,17 @@ async def get_public_tracker_feed(
     """The published responses as an Atom feed."""
     body = await service.public_feed(session, appeal_id, public_url=settings.http.public_url)
     return Response(content=body, media_type="application/atom+xml")
+
+
+@public_router.get(
+    "/texts/{sha256}",
+    operation_id="verifyText",
+    response_model=VerifiedText,
+    responses={404: {"description": "text_not_found"}},
+)
+async def verify_text(
+    sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")], session: DbSession
+) -> VerifiedText:
+    """The appeal text a letter's footer names by its SHA-256 (lower-case hex), for anyone
+    to compare with the letter they hold: only texts frozen for signatures or sent."""
+    return await service.verified_text(session, sha256)

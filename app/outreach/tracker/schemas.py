@@ -73,3 +73,14 @@ class PublicTrackerRead(BaseModel):
     # More public signatories than shown here (the whole list is in the letter).
     more_signatories: bool
     recipients: list[TrackedRecipient]
+
+
+class VerifiedText(BaseModel):
+    """The text a letter's footer names by its SHA-256, for anyone holding the letter to
+    compare: the title, the blocks, and where its public tracker is, if published."""
+
+    sha256: str
+    title: str
+    language: str
+    blocks: list[BlockRead]
+    tracker_path: str | None

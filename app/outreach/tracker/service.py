@@ -22,13 +22,14 @@ from app.outreach.access import OutreachRight, access_outreach
 from app.outreach.dispatches import status
 from app.outreach.tracker import repository as repo
 from app.outreach.tracker.atom import FeedEntry, feed
-from app.outreach.tracker.errors import TextNotFrozen, TrackerNotFound
+from app.outreach.tracker.errors import TextNotFound, TextNotFrozen, TrackerNotFound
 from app.outreach.tracker.schemas import (
     PublicTrackerRead,
     PublishedResponse,
     PublishedStance,
     TrackedRecipient,
     TrackerRead,
+    VerifiedText,
 )
 from app.signatories import counts as counting
 from app.signatories import service as signing
@@ -265,4 +266,27 @@ async def public_feed(session: AsyncSession, appeal_id: uuid.UUID, *, public_url
         link=link,
         updated=updated,
         entries=entries,
+    )
+
+
+async def verified_text(session: AsyncSession, sha256: str) -> VerifiedText:
+    """The text a letter names by its hash, for anyone holding the letter (the hash is in
+    its footer): only a text that was frozen for signatures or sent; 404 otherwise."""
+    revision = await repo.vouched_revision(session, sha256)
+    appeal = await session.get(Appeal, revision.appeal_id) if revision is not None else None
+    if revision is None or appeal is None:
+        raise TextNotFound()
+    blocks = appeals.revision_blocks(revision)
+    outreach = await appeal_settings.find(session, appeal.id)
+    published = (
+        outreach is not None
+        and outreach.tracker_published_at is not None
+        and appeal.frozen_sha256 == sha256
+    )
+    return VerifiedText(
+        sha256=sha256,
+        title=next((b.text for b in blocks if b.kind == "title"), appeal.title),
+        language=appeal.language,
+        blocks=appeals.block_reads(blocks),
+        tracker_path=tracker_path(appeal.id) if published else None,
     )

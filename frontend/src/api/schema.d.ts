@@ -2289,6 +2289,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/texts/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify Text
+         * @description The appeal text a letter's footer names by its SHA-256 (lower-case hex), for anyone
+         *     to compare with the letter they hold: only texts frozen for signatures or sent.
+         */
+        get: operations["verifyText"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/trackers/{appeal_id}": {
         parameters: {
             query?: never;
@@ -6147,6 +6168,23 @@ export interface components {
             password_change_required: boolean;
             /** Platform Roles */
             platform_roles: components["schemas"]["PlatformRole"][];
+        };
+        /**
+         * VerifiedText
+         * @description The text a letter's footer names by its SHA-256, for anyone holding the letter to
+         *     compare: the title, the blocks, and where its public tracker is, if published.
+         */
+        VerifiedText: {
+            /** Blocks */
+            blocks: components["schemas"]["BlockRead"][];
+            /** Language */
+            language: string;
+            /** Sha256 */
+            sha256: string;
+            /** Title */
+            title: string;
+            /** Tracker Path */
+            tracker_path: string | null;
         };
     };
     responses: never;
@@ -14956,6 +14994,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChallengeRead"];
+                };
+            };
+        };
+    };
+    verifyText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sha256: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiedText"];
+                };
+            };
+            /** @description text_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

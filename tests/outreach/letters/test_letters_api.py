@@ -54,7 +54,7 @@ async def test_letter_pdf_shows_addressee_asks_signatures_and_hash(
     flat = " ".join(text.split())
     assert "and 2 people whose names are withheld for their safety" in flat
     assert world.sha256 in text
-    assert f"/sign/{world.appeal_id}" in text
+    assert f"/verify/{world.sha256}" in text
     # User text is printed, never run as typst code.
     assert '#read("/etc/passwd")' in flat
     assert "root:" not in text
@@ -175,25 +175,45 @@ async def test_no_letter_before_the_text_is_frozen(cast: Cast) -> None:
     assert response.json()["code"] == "appeal_not_frozen"
 
 
-async def test_the_verification_url_shows_the_frozen_text_and_its_hash(
-    cast: Cast, world: LetterWorld, settings
+async def test_the_verification_url_shows_anyone_the_text_with_that_hash(
+    cast: Cast, world: LetterWorld, settings, client
 ) -> None:  # type: ignore[no-untyped-def]
-    """Before the tracker is published, the letter points at the public signing page named
-    with the hash it prints; once published, at the public tracker (text and hash)."""
+    """The letter's footer names /verify/<hash>; that page shows anyone holding the letter
+    the frozen text with its hash (and the tracker once it is published), nothing else."""
     url = f"/api/appeals/{world.appeal_id}/letters/{world.recipients['dk'].id}"
     base = settings.http.public_url.rstrip("/")
-    before = (await cast["coordinator"].get(url)).json()
-    signing_page = f"{base}/sign/{world.appeal_id}?sha256={world.sha256}"
-    assert before["verify_url"] == signing_page
-    assert signing_page in before["text"]
+    letter = (await cast["coordinator"].get(url)).json()
+    page = f"{base}/verify/{world.sha256}"
+    assert letter["verify_url"] == page
+    assert letter["text"].rstrip().endswith(page)
+
+    shown = await client.get(f"/api/public/texts/{world.sha256}")
+    assert shown.status_code == 200, shown.text
+    body = shown.json()
+    assert body["sha256"] == world.sha256
+    assert body["title"] == "Open the prison gates for the reporters of Belarus"
+    assert "Demand the release of every imprisoned reporter." in [b["text"] for b in body["blocks"]]
+    assert body["tracker_path"] is None
+    # Nothing of the signatories, recipients or outreach.
+    assert "Łukaszewicz" not in shown.text and "Denmark" not in shown.text
     published = await cast["coordinator"].put(
         f"/api/appeals/{world.appeal_id}/tracker", json={"published": True}
     )
     assert published.status_code == 200, published.text
-    after = (await cast["coordinator"].get(url)).json()
-    tracker = f"{base}/track/{world.appeal_id}"
-    assert after["verify_url"] == tracker
-    assert after["text"].rstrip().endswith(tracker)
-    # The tracker page shows the same text and hash to anyone.
-    public = await cast["coordinator"].get(f"/api/public/trackers/{world.appeal_id}")
-    assert public.json()["revision_sha256"] == world.sha256
+    again = await client.get(f"/api/public/texts/{world.sha256}")
+    assert again.json()["tracker_path"] == f"/track/{world.appeal_id}"
+
+
+async def test_a_draft_or_unknown_hash_is_not_found_and_a_malformed_one_refused(
+    cast: Cast, world: LetterWorld, client
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.appeals.conftest import start_appeal
+
+    draft = await start_appeal(cast)
+    for sha256 in (draft["head_sha256"], "0" * 64):
+        missing = await client.get(f"/api/public/texts/{sha256}")
+        assert missing.status_code == 404
+        assert missing.json()["code"] == "text_not_found"
+    malformed = await client.get(f"/api/public/texts/{world.sha256.upper()}")
+    assert malformed.status_code == 422
+    assert malformed.headers["content-type"].startswith("application/problem+json")

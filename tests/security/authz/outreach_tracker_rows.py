@@ -6,14 +6,15 @@ A's representative reads whether it is published (outreach is read-only for a wr
 organization's representatives); A's member reads the appeal but not its outreach (403);
 everyone else does not see Z at all (404). "other" is X (appeals_rows.py), still a draft:
 the coordinator's publish is refused as a domain answer (409 text_not_frozen: "allow").
-The public tracker of either is not published: 404 for everyone.
+The public tracker of either is not published: 404 for everyone. A text by its hash is
+public once frozen: Z's for everyone, X's draft head for no one.
 """
 
 from __future__ import annotations
 
 from app.permissions import Permission
 from tests.security.authz.policy import Rule, everyone, only, signed_in
-from tests.security.authz.signatories_rows import appeal_id
+from tests.security.authz.signatories_rows import appeal_id, frozen_or_draft_sha256
 
 P = Permission
 BASE = "/api/appeals/{appeal_id}/tracker"
@@ -38,5 +39,10 @@ OUTREACH_TRACKER_POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/public/trackers/{appeal_id}/feed"): Rule(
         everyone("404"), params={"appeal_id": appeal_id}, expect_other=everyone("404")
+    ),
+    ("GET", "/api/public/texts/{sha256}"): Rule(
+        everyone("allow"),
+        params={"sha256": frozen_or_draft_sha256},
+        expect_other=everyone("404"),
     ),
 }

@@ -156,6 +156,13 @@ def appeal_id(cast: Cast, actor: str, scope: str) -> Any:
     return cast.objects["appeal_x"]["id"]  # type: ignore[index]
 
 
+def frozen_or_draft_sha256(cast: Cast, actor: str, scope: str) -> Any:
+    """Z's frozen text ("own") or X's draft head, which no public page may show ("other")."""
+    if scope == "own":
+        return _z(cast)["sha256"]
+    return cast.objects["appeal_x"]["sha256"]  # type: ignore[index]
+
+
 def member_signature(cast: Cast, actor: str, scope: str) -> Any:
     return _z(cast)["member_signature"]
 

@@ -22,3 +22,9 @@ export const setTracker = (appealId: string, published: boolean) =>
   unwrap(api.PUT("/api/appeals/{appeal_id}/tracker", { params: appealPath(appealId), body: { published } }));
 
 export const feedPath = (appealId: string) => `/api/public/trackers/${appealId}/feed`;
+
+export type VerifiedText = Schemas["VerifiedText"];
+
+/** The text a letter's footer names by its hash (anyone; 404 text_not_found otherwise). */
+export const getVerifiedText = (sha256: string) =>
+  unwrap(api.GET("/api/public/texts/{sha256}", { params: { path: { sha256 } } }));
