@@ -20,7 +20,7 @@ column is stored readable.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -115,6 +115,10 @@ class Encrypted:
             raise RuntimeError(f"{type(obj).__name__}.id must be set before {self.name}")
         return {"table": obj.__tablename__, "column": self.column, "row_id": obj.id}
 
+    # What a value is in Python: text here; EncryptedBytes stores bytes the same way.
+    _encrypt: Callable[..., bytes] = staticmethod(encrypt_text)
+    _decrypt: Callable[..., Any] = staticmethod(decrypt_text)
+
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:
             return self
@@ -128,39 +132,20 @@ class Encrypted:
         # Another process may have rotated the keys since this one loaded them.
         if key_version_of(blob) not in keyring.versions and reload_keyring_file():
             keyring = current_keyring()
-        return decrypt_text(keyring, blob, **self._place(obj))
+        return self._decrypt(keyring, blob, **self._place(obj))
 
-    def __set__(self, obj: Any, value: str | None) -> None:
+    def __set__(self, obj: Any, value: Any) -> None:
         from app.keys import current_keyring
 
         if value is None:
             setattr(obj, self.column, None)
             return
-        setattr(obj, self.column, encrypt_text(current_keyring(), value, **self._place(obj)))
+        setattr(obj, self.column, self._encrypt(current_keyring(), value, **self._place(obj)))
 
 
 class EncryptedBytes(Encrypted):
     """Like :class:`Encrypted`, for bytes (a file) rather than text: the same cell binding,
     so key rotation re-encrypts it like any other encrypted column."""
 
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        blob = getattr(obj, self.column)
-        if blob is None:
-            return None
-        from app.keys import current_keyring, reload_keyring_file
-        from app.kit.crypto.aead import key_version_of
-
-        keyring = current_keyring()
-        if key_version_of(blob) not in keyring.versions and reload_keyring_file():
-            keyring = current_keyring()
-        return decrypt_field(keyring, blob, **self._place(obj))
-
-    def __set__(self, obj: Any, value: bytes | None) -> None:  # type: ignore[override]
-        from app.keys import current_keyring
-
-        if value is None:
-            setattr(obj, self.column, None)
-            return
-        setattr(obj, self.column, encrypt_field(current_keyring(), value, **self._place(obj)))
+    _encrypt = staticmethod(encrypt_field)
+    _decrypt = staticmethod(decrypt_field)
