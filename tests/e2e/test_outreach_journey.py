@@ -15,7 +15,6 @@ import email
 import email.policy
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -44,6 +43,7 @@ from tests.e2e.test_journeys import (  # noqa: F401 - patient_expect is an autou
     settled,
 )
 from tests.e2e.test_public_signing_journey import emailed_code, open_to_the_public
+from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -85,14 +85,6 @@ def _opened_weeks_ago(server: LiveServer, appeal_id: str) -> None:
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert moved.returncode == 0, moved.stderr
-
-
-def _pdf_text(path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is missing: `make test` installs poppler-utils")
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 def _update_email(server: LiveServer) -> email.message.EmailMessage:
@@ -191,7 +183,7 @@ async def test_a_coordinator_tracks_an_appeal_from_letters_to_a_published_respon
     pdf = tmp_path / "letter.pdf"
     await (await download.value).save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")
-    letter = " ".join(_pdf_text(pdf).split())
+    letter = " ".join(pdf_text(pdf.read_bytes(), tmp_path, "-layout").split())
     for expected in (
         "The Honorable Kęstutis Pavyzdys",
         "Minister of Foreign Affairs of the Republic of Lithuania",

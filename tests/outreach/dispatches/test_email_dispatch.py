@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,9 @@ from app.notifications.worker import deliver_due
 from tests.appeals.conftest import Cast
 from tests.notifications.conftest import SmtpServer, smtp_server, smtp_settings
 from tests.outreach.dispatches.conftest import dispatch_body
+from tests.support.pdf import pdf_text
 
 __all__ = ["smtp_server"]
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "attached.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 async def _send(cast: Cast, signing: dict[str, Any], recipient: Recipient) -> dict[str, Any]:
@@ -63,7 +55,7 @@ async def test_the_emailed_letter_carries_its_pdf_and_shows_as_sent(  # type: ig
     assert re.fullmatch(r"letter-\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.pdf", filename), filename
     pdf = attached.get_content()
     assert pdf.startswith(b"%PDF-")
-    text = pdf_text(pdf, tmp_path)
+    text = pdf_text(pdf, tmp_path, "-layout")
     assert "The Honourable Prime Minister" in text
     assert "Denmark — Prime Minister" in text
     assert signing["revision_sha256"] in text.replace(" ", "").replace("\n", "")

@@ -13,7 +13,7 @@ from app.notifications.worker import deliver_due
 from tests.appeals.conftest import Cast
 from tests.notifications.conftest import SmtpServer, smtp_server, smtp_settings
 from tests.outreach.letters.conftest import LetterWorld, world
-from tests.outreach.letters.test_letters_api import pdf_text
+from tests.support.pdf import pdf_text
 
 __all__ = ["smtp_server", "world"]
 
@@ -89,6 +89,6 @@ async def test_the_emailed_letter_is_in_the_recipients_language(  # type: ignore
     assert body is not None
     assert "1. Патрабаваць вызвалення" in body.get_content()
     [attached] = list(received.message.iter_attachments())
-    text = pdf_text(attached.get_content(), tmp_path)
+    text = pdf_text(attached.get_content(), tmp_path, "-layout")
     assert "Адчыніце турмы для журналістаў Беларусі" in text
     assert "Спадару Міністру" in text

@@ -4,23 +4,15 @@ the PDF's extracted text, the plain text, the headers, the archive."""
 from __future__ import annotations
 
 import io
-import subprocess
 import zipfile
 from pathlib import Path
 
 from tests.appeals.conftest import Cast
 from tests.outreach.letters.conftest import LetterWorld
+from tests.support.pdf import pdf_text
 
 __all__ = ["world"]
 from tests.outreach.letters.conftest import world
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "letter.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 async def test_letter_pdf_shows_addressee_asks_signatures_and_hash(
@@ -38,7 +30,7 @@ async def test_letter_pdf_shows_addressee_asks_signatures_and_hash(
     assert disposition.startswith('attachment; filename="letter-2026-03-16-denmark')
     assert "filename*=UTF-8''letter-2026-03-16-Denmark" in disposition
     assert response.content.startswith(b"%PDF-")
-    text = pdf_text(response.content, tmp_path)
+    text = pdf_text(response.content, tmp_path, "-layout")
     assert "March 16, 2026" in text
     assert "The Honorable Lars Holm" in text
     assert "Minister for Foreign Affairs of Denmark" in text
@@ -81,7 +73,7 @@ async def test_letter_in_the_recipients_language_when_an_approved_translation_ex
     assert "і 1 чалавек" not in text
     assert "а таксама 2 чалавекі, чые імёны не раскрываюцца дзеля іх бяспекі" in text
     pdf = await cast["coordinator"].get(f"/api/appeals/{world.appeal_id}/letters/{lt.id}.pdf")
-    assert "Адчыніце турмы для журналістаў Беларусі" in pdf_text(pdf.content, tmp_path)
+    assert "Адчыніце турмы для журналістаў Беларусі" in pdf_text(pdf.content, tmp_path, "-layout")
 
 
 async def test_a_language_without_translation_falls_back_to_the_source(
@@ -141,7 +133,7 @@ async def test_a_batch_is_a_zip_of_every_letter_of_the_group(
     names = archive.namelist()
     assert len(names) == 4 and all(n.endswith((".pdf", ".txt")) for n in names)
     pdfs = [n for n in names if n.endswith(".pdf")]
-    texts = [pdf_text(archive.read(n), tmp_path) for n in pdfs]
+    texts = [pdf_text(archive.read(n), tmp_path, "-layout") for n in pdfs]
     assert any("The Honorable Lars Holm" in t for t in texts)
     assert any("Спадару Міністру" in t for t in texts)
     assert archive.testzip() is None

@@ -13,6 +13,7 @@ from app.appeals.text.blocks import Block, BlockKind
 from app.appeals.text.importer import import_text
 from app.outreach.letters.layout import Recipient, Signatories, Signer, build_letter
 from app.outreach.letters.typeset import FONTS, letter_pdf
+from tests.support.pdf import pdf_text
 
 # poppler-utils: `make test` installs them (scripts/ensure-poppler.sh); without them these
 # tests fail rather than pass unseen.
@@ -25,14 +26,6 @@ HOSTILE = (
 FIXTURE = (
     Path(__file__).resolve().parents[4] / "shared/fixtures/letter-forum-to-denmark-2023-03-16.txt"
 )
-
-
-def pdf_text(pdf: bytes, tmp_path: Path, *options: str) -> str:
-    path = tmp_path / "letter.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", *options, str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 def hostile_letter():  # type: ignore[no-untyped-def]
