@@ -317,6 +317,8 @@ async def test_a_coordinator_tracks_an_appeal_from_letters_to_a_published_respon
     await expect(public.get_by_test_id("verified-hash")).to_have_text(head["head_sha256"])
     await expect(public.get_by_test_id("verified-text")).to_contain_text(ASKS[1])
     await assert_accessible(public, "the text checked by its hash")
+    await public.set_viewport_size({"width": 390, "height": 844})
+    await fits_a_phone(public, "the text checked by its hash")
     await anonymous.close()
 
     # The signer who asked for updates is told, with the tracker's address.
