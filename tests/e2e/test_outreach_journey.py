@@ -41,6 +41,8 @@ from tests.e2e.test_journeys import (  # noqa: F401 - patient_expect is an autou
     open_tab,
     patient_expect,
     settled,
+    switch_language,
+    text,
 )
 from tests.e2e.test_public_signing_journey import emailed_code, open_to_the_public
 from tests.support.pdf import pdf_text
@@ -277,6 +279,16 @@ async def test_a_coordinator_tracks_an_appeal_from_letters_to_a_published_respon
     await page.set_viewport_size({"width": 390, "height": 844})
     await fits_a_phone(page, "the outreach tab")
     await _screenshot(page, "outreach-tab-phone")
+    # Belarusian and Russian words are longer: the same tab still fits, fully translated.
+    for language in ("be", "ru"):
+        await switch_language(page, language)
+        await settled(page, language)
+        await expect(dispatch.get_by_test_id("response-form")).to_contain_text(
+            text(language, "outreachDispatches.recordResponse")
+        )
+        await fits_a_phone(page, f"the outreach tab ({language})")
+        await _screenshot(page, f"outreach-tab-phone-{language}")
+    await switch_language(page, "en")
     await page.set_viewport_size({"width": 1280, "height": 900})
 
     # The dashboard: the appeal against both recipients, and the stance on each ask.
