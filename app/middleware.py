@@ -95,6 +95,7 @@ class SecurityMiddleware:
         request_id = secrets.token_hex(12)
         token = set_request_id(request_id)
         started = time.perf_counter()
+        entry_root_path = scope.get("root_path", "")
         path: str = scope.get("path", "")
         extra_headers = self._headers(path, request_id)
         status_holder: dict[str, int] = {"status": 500, "started": 0}
@@ -165,17 +166,29 @@ class SecurityMiddleware:
                 )
                 await response(scope, receive, send_with_headers)
         finally:
-            route = scope.get("route")
             access_log.info(
                 "request",
                 extra={
                     "method": scope.get("method"),
-                    "route": getattr(route, "path", None) or "unmatched",
+                    "route": _route_template(scope, entry_root_path),
                     "status": status_holder["status"],
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
             reset_request_id(token)
+
+
+def _route_template(scope: Scope, entry_root_path: str) -> str:
+    """What the access log names a request by: its route's template behind the mounts it
+    went through (never the raw path, which may carry ids), a mounted app by its mount
+    ("/assets/*": FastAPI records no route there, only the root path the mount adds), else
+    "unmatched"."""
+    root_path = scope.get("root_path", "")
+    mounted = root_path[len(entry_root_path) :] if root_path.startswith(entry_root_path) else ""
+    route = getattr(scope.get("route"), "path", None)
+    if route:
+        return f"{mounted}{route}"
+    return f"{mounted}/*" if mounted else "unmatched"
 
 
 def _declared_length(scope: Scope) -> int:

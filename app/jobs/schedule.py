@@ -26,7 +26,10 @@ FOLLOW_UP_DIGESTS_EVERY = timedelta(minutes=15)
 async def purge_auth_state(ctx: JobContext) -> None:
     async with ctx.unit_of_work() as session:
         removed = await purge_expired(session, now=ctx.now(), settings=ctx.settings)
-    log.info("housekeeping", extra={"event": "auth.purged", "rows": removed})
+    # Said only when something went: a line every ten minutes saying "nothing" is noise
+    # on a person's terminal (and pushes the first start's credentials off its end).
+    level = logging.INFO if removed else logging.DEBUG
+    log.log(level, "housekeeping", extra={"event": "auth.purged", "rows": removed})
 
 
 def audit_checkpoint_job(settings: Settings) -> Job:
