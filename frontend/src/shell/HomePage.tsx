@@ -4,6 +4,7 @@ import { Link, Navigate, useNavigate } from "react-router";
 import { YourAppeals } from "../features/appeals/YourAppeals";
 import { OpenAppeals } from "../features/signatories/OpenAppeals";
 import { useAuth } from "../features/auth/AuthContext";
+import { SessionEndedNotice } from "../features/auth/SessionEnded";
 import { STEP_PATHS, isAdmin, stepOf } from "../features/auth/session";
 import { returnToInvitation } from "../features/invitations/invitationToken";
 import { YourInvitations } from "../features/invitations/YourInvitations";
@@ -25,11 +26,14 @@ function Welcome() {
   const { state } = useAuth();
   if (state.status === "anonymous") {
     return (
-      <p>
-        <Link to="/sign-in" className="button button--primary">
-          {t("signIn.title")}
-        </Link>
-      </p>
+      <>
+        <SessionEndedNotice />
+        <p>
+          <Link to="/sign-in" className="button button--primary">
+            {t("signIn.title")}
+          </Link>
+        </p>
+      </>
     );
   }
   if (state.status !== "signed_in") return null;

@@ -25,6 +25,15 @@ describe("sign-in page", () => {
     );
   });
 
+  it("says why on the home page too, where a reload finds the person signed out", async () => {
+    await setLanguage("ru");
+    fakeServer({ "GET /api/auth/session": { body: { state: "anonymous", ended: "suspended" } } });
+    renderApp("/");
+    expect((await screen.findByTestId("session-ended")).textContent).toBe(
+      "Ваша учётная запись приостановлена. Обратитесь к администратору коалиции.",
+    );
+  });
+
   it("says nothing to a visitor who was not signed in", async () => {
     fakeServer({ "GET /api/auth/session": { body: { state: "anonymous", ended: null } } });
     renderApp("/sign-in");

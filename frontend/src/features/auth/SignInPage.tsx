@@ -5,23 +5,19 @@ import { useAuth } from "./AuthContext";
 import { RequireSignedOut } from "./guards";
 import { PasskeyButton } from "./PasskeyButton";
 import { PasswordSignInForm } from "./PasswordSignInForm";
+import { SessionEndedNotice } from "./SessionEnded";
 import { SsoError, SsoSignIn } from "./SsoSignIn";
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const { completeStep, state } = useAuth();
-  const ended = state.status === "anonymous" ? state.ended : null;
+  const { completeStep } = useAuth();
   const [params] = useSearchParams();
   return (
     <RequireSignedOut>
       <section className="page page--narrow" aria-labelledby="page-heading">
         <PageTitle page={t("signIn.title")} />
         <h1 id="page-heading">{t("signIn.title")}</h1>
-        {ended ? (
-          <p role="status" className="alert alert--warning" data-testid="session-ended">
-            {t(`signIn.ended.${ended}`)}
-          </p>
-        ) : null}
+        <SessionEndedNotice />
         <SsoError code={params.get("error")} />
         <div className="card">
           <PasswordSignInForm />
