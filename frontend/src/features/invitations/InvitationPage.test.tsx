@@ -135,21 +135,37 @@ describe("invitation page", () => {
   });
 
   it("brings an existing account back to the invitation after signing in", async () => {
+    let session: ReturnType<typeof sessionBody> | null = null;
     fakeServer({
-      "GET /api/auth/session": { body: sessionBody({ state: "full" }) },
+      "GET /api/auth/session": () => (session ? { body: session } : problem(401, "sign_in_required")),
       "POST /api/invitations/lookup": { body: { ...PREVIEW, account_exists: true, email: "ales@example.org" } },
     });
-    const opened = renderApp(`/invitation#${TOKEN}`);
-    await screen.findByTestId("invitation-offer");
+    const opened = renderApp(`/invitation#${TOKEN}`); // signed out: "sign in first"
+    await screen.findByText(/already exists/);
     opened.unmount();
 
-    const back = renderApp("/"); // where signing in (and its second-factor steps) ends
+    session = sessionBody({ state: "full" }); // signed in; the steps ended at home
+    const back = renderApp("/");
     expect(await screen.findByRole("button", { name: "Accept invitation" })).toBeTruthy();
     expect(current.location?.pathname).toBe("/invitation");
     back.unmount();
 
     // Once: an invitation not accepted (another account's, say) never keeps them from home.
     renderApp("/");
+    expect(await screen.findByTestId("welcome")).toBeTruthy();
+    expect(current.location?.pathname).toBe("/");
+  });
+
+  it("lets a person who saw the invitation signed in go home without being sent back", async () => {
+    fakeServer({
+      "GET /api/auth/session": { body: sessionBody({ state: "full" }) },
+      "POST /api/invitations/lookup": { body: { ...PREVIEW, account_exists: true, email: "ales@example.org" } },
+    });
+    const opened = renderApp(`/invitation#${TOKEN}`);
+    expect(await screen.findByRole("button", { name: "Accept invitation" })).toBeTruthy();
+    opened.unmount();
+
+    renderApp("/"); // they chose home instead: their home, with the invitation listed there
     expect(await screen.findByTestId("welcome")).toBeTruthy();
     expect(current.location?.pathname).toBe("/");
   });

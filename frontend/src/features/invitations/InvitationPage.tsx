@@ -12,7 +12,7 @@ import { useAuth } from "../auth/AuthContext";
 import type { Destination } from "../auth/guards";
 import { pathForStep, stepOf } from "../auth/session";
 import { acceptInvitation, lookUpInvitation, type InvitationPreview, type SessionStart } from "./api";
-import { forgetInvitationToken, takeInvitationToken } from "./invitationToken";
+import { forgetInvitationToken, invitationShownSignedIn, takeInvitationToken } from "./invitationToken";
 import { NewAccountForm } from "./NewAccountForm";
 
 function Offer({ preview }: { preview: InvitationPreview }) {
@@ -36,7 +36,11 @@ function ExistingAccount({ token, onAccepted }: { token: string; onAccepted: (r:
   const { t } = useTranslation();
   const { state } = useAuth();
   const { busy, error, run } = useAction();
-  if (state.status !== "signed_in" || stepOf(state.session) !== "full") {
+  const signedIn = state.status === "signed_in" && stepOf(state.session) === "full";
+  useEffect(() => {
+    if (signedIn) invitationShownSignedIn();
+  }, [signedIn]);
+  if (!signedIn) {
     return (
       <div className="card">
         <p>{t("invitation.signInFirst")}</p>

@@ -53,6 +53,12 @@ export function returnToInvitation(): boolean {
   return true;
 }
 
+/** The person has the invitation before them, signed in: going home now is their choice, and
+ * the home page must not send them back to it. */
+export function invitationShownSignedIn(): void {
+  if (pendingInvitationToken()) storage()?.setItem(RETURNED, "1");
+}
+
 export function forgetInvitationToken(): void {
   inMemory = null;
   storage()?.removeItem(KEY);
