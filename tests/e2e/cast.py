@@ -55,12 +55,14 @@ async def main():
             orgs[key] = org
             out["organizations"][key] = str(org.id)
         for person in PEOPLE["people"]:
-            coordinator = person.get("coordinator")
-            roles = frozenset({PlatformRole.COORDINATOR}) if coordinator else frozenset()
+            roles = frozenset(
+                role for role, wanted in ((PlatformRole.COORDINATOR, person.get("coordinator")),
+                                          (PlatformRole.ADMIN, person.get("admin"))) if wanted)
             user = await create_account(session, actor=SYSTEM, hasher=hasher,
                 email=person["email"], display_name=person["name"], password=PASSWORD,
                 platform_roles=roles)
             user.language = person.get("language", "en")
+            user.password_change_required = person.get("password_change_required", False)
             if person.get("organization"):
                 session.add(Membership(user_id=user.id,
                     organization_id=orgs[person["organization"]].id, role=person["role"]))
@@ -86,6 +88,9 @@ class Person:
     organization: str | None = None
     role: str = "member"
     coordinator: bool = False
+    admin: bool = False
+    # Signs in with a one-time password, then must choose one of their own.
+    password_change_required: bool = False
     totp: str | None = None
     language: str = "en"
     # A custody public key (base64url, raw X25519), as if set up in their browser.

@@ -78,8 +78,14 @@ def free_port() -> int:
 
 
 def start_server(
-    data_dir: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None
+    data_dir: Path,
+    *,
+    database_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    public_url: bool = True,
 ) -> LiveServer:
+    """`accord serve --port <free port>`; with ``public_url`` False the server derives its
+    public URL from the port, as a newcomer's `make run` on another port does."""
     if not (DIST / "index.html").is_file():
         pytest.fail("frontend/dist is missing: run `make test` (it builds the frontend first)")
     port = free_port()
@@ -93,10 +99,11 @@ def start_server(
             "ACCORD_ENV": "development",
             "ACCORD_DATA_DIR": str(data_dir),
             "ACCORD_FRONTEND_DIST": str(DIST),
-            "ACCORD_HTTP__PUBLIC_URL": f"http://localhost:{port}",
             "ACCORD_AUTH__ARGON2_MEMORY_KIB": "1024",
         }
     )
+    if public_url:
+        env["ACCORD_HTTP__PUBLIC_URL"] = f"http://localhost:{port}"
     if database_url:
         env["ACCORD_DATABASE__URL"] = database_url
     env.update(extra_env or {})
@@ -161,14 +168,18 @@ async def own_server(tmp_path: Path) -> AsyncIterator[OwnServer]:
     servers: list[LiveServer] = []
     databases: list[str] = []
 
-    async def start(extra_env: dict[str, str] | None = None) -> LiveServer:
+    async def start(
+        extra_env: dict[str, str] | None = None, *, public_url: bool = True
+    ) -> LiveServer:
         home = tmp_path / f"server{len(servers)}"
         home.mkdir()
         database_url = None
         if using_postgres():
             database_url = await create_database(tmp_path, f"e2e_{home.name}", migrate=False)
             databases.append(database_url)
-        server = start_server(home / "data", database_url=database_url, extra_env=extra_env)
+        server = start_server(
+            home / "data", database_url=database_url, extra_env=extra_env, public_url=public_url
+        )
         servers.append(server)
         return server
 
