@@ -78,6 +78,11 @@ async def request_admin_grant(
     _check_request_applies(kind, user, await users.is_admin(session, user))
     if kind != "grant":
         await users.ensure_not_last_admin(session, user)  # said now, not at approval time
+    # Two admins asking at once on two servers would both find nothing pending and both
+    # insert: the user's row lock makes the second wait, then find the first's request.
+    # Taken after the admin grants' lock (ensure_not_last_admin), in the order suspending
+    # takes them, so the two never wait on each other.
+    await users.lock_user(session, user)
     if await repo.find_pending_grant_request(
         session, user_id=user.id, kind=kind, since=now - ADMIN_GRANT_REQUEST_TTL
     ):

@@ -72,6 +72,12 @@ async def find_role_grant(
     )
 
 
+async def lock_user(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Holds the user's row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
+    already serializes writers)."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 async def count_active_admins_locked(session: AsyncSession) -> int:
     """Active admins, after locking every admin grant row until the transaction ends.
 

@@ -218,6 +218,12 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await repo.get_user(session, user_id)
 
 
+async def lock_user(session: AsyncSession, user: User) -> None:
+    """Serializes decisions about ``user`` that check, then write (one pending request per
+    kind): a second transaction waits here until the first has written and committed."""
+    await repo.lock_user(session, user.id)
+
+
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     """The account registered under ``email`` in any of its spellings, if any."""
     return await repo.find_user_by_email(session, email)
