@@ -97,6 +97,9 @@ class ThrottleSettings(BaseModel):
     public_signings_per_address: int = Field(default=30, ge=1)
     public_signings_per_email: int = Field(default=3, ge=1)
     public_code_attempts: int = Field(default=5, ge=1)
+    # Receipt checks per address and window: a receipt code cannot be guessed (100 bits),
+    # but each check is a database read anyone may ask for.
+    receipt_checks_per_address: int = Field(default=60, ge=1)
     # The public page's proof of work: the browser tries up to this many hashes (about half
     # on average; some 100,000 SHA-256 per second on a phone).
     proof_of_work_max_number: int = Field(default=100_000, ge=1)

@@ -209,6 +209,22 @@ async def limit(
     await throttle.reserve(session, budgets, now=now, settings=settings.throttle)
 
 
+async def limit_receipt_checks(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    address: str,
+    now: datetime,
+    settings: Settings,
+) -> None:
+    """Count one receipt check against the address; 429 when its budget is used up. In a
+    transaction of its own: a check that finds nothing (404) still counts."""
+    budget = throttle.Budget(
+        "receipt-check:" + address, settings.throttle.receipt_checks_per_address
+    )
+    async with unit_of_work(sessionmaker) as early:
+        await throttle.reserve(early, [budget], now=now, settings=settings.throttle)
+
+
 def _fill(
     signature: Signature,
     window: SigningWindow,

@@ -18,6 +18,7 @@ from app.appeals.access import AppealRight, access_appeal
 from app.audit import AuditAction, record_event
 from app.auth.dependencies import AppClock, AppSettings, SignedIn, SteppedUp, signed_in_user_id
 from app.auth.errors import PermissionDenied
+from app.auth.network import client_address
 from app.db import DbSession, UnitOfWorkRoute
 from app.keys import current_keyring
 from app.kit.pagination import Cursor, Limit
@@ -25,7 +26,7 @@ from app.kit.schemas import Outcome
 from app.models.signatories import Signature, SigningWindow
 from app.organizations import service as organizations
 from app.signatories import counts as counting
-from app.signatories import custody, export, invalidation, service, unsealing
+from app.signatories import custody, export, invalidation, public, service, unsealing
 from app.signatories.policy import may_browse_open_appeals
 from app.signatories.schemas import (
     CustodianCandidate,
@@ -529,11 +530,26 @@ receipts_router = APIRouter(tags=["signatories"], route_class=UnitOfWorkRoute)
     "/signature-receipts/check",
     operation_id="checkReceipt",
     response_model=ReceiptRead,
-    responses={404: {"description": "receipt_not_found"}},
+    responses={
+        404: {"description": "receipt_not_found"},
+        429: {"description": "too_many_attempts: this address checked too many receipts"},
+    },
 )
-async def check_receipt(body: ReceiptCheckIn, session: DbSession) -> ReceiptRead:
+async def check_receipt(
+    body: ReceiptCheckIn,
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    clock: AppClock,
+) -> ReceiptRead:
     """Anyone holding a receipt code sees whether it counts and the text hash it is bound
-    to — nothing else (no name, no appeal title)."""
+    to — nothing else (no name, no appeal title). Checks per address are limited."""
+    await public.limit_receipt_checks(
+        request.app.state.sessionmaker,
+        address=client_address(request),
+        now=clock.now(),
+        settings=settings,
+    )
     signature = await service.check_receipt(session, code=body.code, keyring=current_keyring())
     return ReceiptRead(
         status=signature.status,  # type: ignore[arg-type]

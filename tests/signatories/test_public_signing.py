@@ -375,3 +375,15 @@ async def test_a_public_signer_signs_a_reopened_text_with_receipt_and_code(  # t
         json={"receipt_code": receipt, "code": code, "revision_sha256": page["revision_sha256"]},
     )
     assert again.status_code == 422
+
+
+async def test_receipt_checks_from_one_address_are_limited(client, settings) -> None:  # type: ignore[no-untyped-def]
+    """A receipt cannot be guessed, but each check is a read anyone may ask for: an address
+    gets its budget, then 429 with Retry-After (not a 404 that invites more)."""
+    unknown = {"code": "ABCD-EFGH-JKMN-PQRS-TVWX"}
+    for _ in range(settings.throttle.receipt_checks_per_address):
+        checked = await client.post("/api/signature-receipts/check", json=unknown)
+        assert checked.status_code in (404, 422), checked.text
+    refused = await client.post("/api/signature-receipts/check", json=unknown)
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert refused.json()["code"] == "too_many_attempts"

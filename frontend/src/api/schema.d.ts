@@ -2617,7 +2617,7 @@ export interface paths {
         /**
          * Check Receipt
          * @description Anyone holding a receipt code sees whether it counts and the text hash it is bound
-         *     to — nothing else (no name, no appeal title).
+         *     to — nothing else (no name, no appeal title). Checks per address are limited.
          */
         post: operations["checkReceipt"];
         delete?: never;
@@ -16528,6 +16528,15 @@ export interface operations {
             };
             /** @description validation_failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too_many_attempts: this address checked too many receipts */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
