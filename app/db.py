@@ -20,7 +20,6 @@ from fastapi.routing import APIRoute
 from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import types as sqltypes
-from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
@@ -94,24 +93,32 @@ def _drop_closed_connections(engine: AsyncEngine) -> None:
             raise InvalidatePoolError("the database server closed this connection")
 
 
-class _SqliteUtcDateTime(SQLITE_DATETIME):
-    """SQLite has no time zones: ``DateTime(timezone=True)`` values are stored as UTC text and
-    came back naive, so the API sent ``2026-01-01T12:00:00`` (no offset: a browser reads it as
-    local time, and it is not an RFC 3339 date-time). Read them back aware, as PostgreSQL does.
-    """
+@cache
+def _sqlite_utc_datetime() -> type[Any]:
+    """The type below, made on first use: the SQLite dialect's modules load only where the
+    database is SQLite (a worker on PostgreSQL saves them)."""
+    from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 
-    def result_processor(self, dialect: Any, coltype: object) -> Any:
-        parse = super().result_processor(dialect, coltype)
-        if not self.timezone or parse is None:
-            return parse
+    class _SqliteUtcDateTime(SQLITE_DATETIME):
+        """SQLite has no time zones: ``DateTime(timezone=True)`` values are stored as UTC
+        text and came back naive, so the API sent ``2026-01-01T12:00:00`` (no offset: a
+        browser reads it as local time, and it is not an RFC 3339 date-time). Read them back
+        aware, as PostgreSQL does."""
 
-        def process(value: Any) -> datetime | None:
-            parsed: datetime | None = parse(value)
-            if parsed is not None and parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            return parsed
+        def result_processor(self, dialect: Any, coltype: object) -> Any:
+            parse = super().result_processor(dialect, coltype)
+            if not self.timezone or parse is None:
+                return parse
 
-        return process
+            def process(value: Any) -> datetime | None:
+                parsed: datetime | None = parse(value)
+                if parsed is not None and parsed.tzinfo is None:
+                    parsed = parsed.replace(tzinfo=UTC)
+                return parsed
+
+            return process
+
+    return _SqliteUtcDateTime
 
 
 def keep_sqlite_private(engine: AsyncEngine, url: str) -> None:
@@ -142,7 +149,7 @@ def sqlite_file(url: str) -> Path | None:
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
     # Per engine: this dialect instance adapts every DateTime to the aware reader above.
-    engine.dialect.colspecs = {**engine.dialect.colspecs, sqltypes.DateTime: _SqliteUtcDateTime}
+    engine.dialect.colspecs = {**engine.dialect.colspecs, sqltypes.DateTime: _sqlite_utc_datetime()}
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -15,8 +15,6 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-import aiosmtplib
-
 from app.config import Settings
 
 # cte_type 7bit: non-ASCII bodies are encoded (base64 or quoted-printable, whichever is
@@ -81,6 +79,8 @@ async def send_message(settings: Settings, message: EmailMessage, *, to: str) ->
     never a silent fallback to plaintext); ``tls`` is TLS from the first byte; ``none`` is
     for a relay on the same host or private network only. Certificates are always verified.
     """
+    import aiosmtplib  # here: only a process that sends mail loads it (~1 MiB a worker)
+
     mail = settings.mail
     username = mail.smtp_username or None
     password = mail.smtp_password.get_secret_value() if username else None

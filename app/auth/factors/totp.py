@@ -14,8 +14,6 @@ import hmac
 from datetime import datetime
 
 import pyotp
-import qrcode
-from qrcode.image.svg import SvgPathImage
 
 DIGITS = 6
 INTERVAL = 30
@@ -119,6 +117,9 @@ def provisioning_uri(secret: str, *, issuer: str, account: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The URI as an SVG QR code, drawn here: the secret never goes to a remote service."""
+    import qrcode  # here: only enrolment draws one (qrcode and its SVG writer, ~0.5 MiB)
+    from qrcode.image.svg import SvgPathImage
+
     image = qrcode.make(uri, image_factory=SvgPathImage, border=2)
     svg: str = image.to_string(encoding="unicode")
     return svg

@@ -51,8 +51,9 @@ def decrypt_chunk(key: bytes, blob: bytes, *, file_id: UUID, seq: int, last: boo
         raise DecryptionError("not a file chunk")
     nonce = blob[1 : 1 + _NONCE_SIZE]
     try:
-        return AESGCM(key).decrypt(
-            nonce, blob[1 + _NONCE_SIZE :], _associated_data(file_id, seq, last)
-        )
+        with memoryview(blob) as view:  # the ciphertext read in place, not copied first
+            return AESGCM(key).decrypt(
+                nonce, view[1 + _NONCE_SIZE :], _associated_data(file_id, seq, last)
+            )
     except InvalidTag as exc:
         raise DecryptionError("file chunk failed to decrypt") from exc

@@ -21,14 +21,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import parse_qs
 
-from altcha.v1 import ChallengeOptions, create_challenge, solve_challenge, verify_solution
-
 from app.kit.crypto.keyring import Keyring, Purpose
 
 ALGORITHM: Final = "SHA-256"
 # A payload is a small base64 JSON object; anything longer is not one.
 MAX_PAYLOAD = 2048
 _SHA256_HEX = re.compile("[0-9a-f]{64}")
+# _altcha_on_first_use: the functions below import altcha when called, so a worker that
+# serves no anonymous form never loads it (altcha and what it imports, ~0.8 MiB a worker).
 
 
 class ProofOfWorkInvalid(ValueError):
@@ -59,6 +59,8 @@ def _key(keyring: Keyring, version: int | None = None) -> bytes:
 def new_challenge(
     keyring: Keyring, *, now: datetime, max_number: int, valid_for: timedelta
 ) -> Challenge:
+    from altcha.v1 import ChallengeOptions, create_challenge  # see _altcha_on_first_use
+
     made = create_challenge(
         ChallengeOptions(
             algorithm=ALGORITHM,
@@ -105,6 +107,8 @@ def verify(keyring: Keyring, payload: str, *, now: datetime) -> Solved:
     # A challenge without an expiry is none of ours (we always set one).
     if expires_at is None or expires_at <= now:
         raise ProofOfWorkInvalid("the challenge expired")
+    from altcha.v1 import verify_solution  # see _altcha_on_first_use
+
     for version in reversed(keyring.versions):
         ok, _ = verify_solution(decoded, _key(keyring, version), check_expires=False)  # type: ignore[call-overload]
         if ok:
@@ -114,6 +118,8 @@ def verify(keyring: Keyring, payload: str, *, now: datetime) -> Solved:
 
 def solve(challenge: Challenge) -> str:
     """What a browser sends back: tests and benchmarks play the browser with this."""
+    from altcha.v1 import solve_challenge  # see _altcha_on_first_use
+
     solution = solve_challenge(
         challenge.challenge, challenge.salt, ALGORITHM, challenge.max_number, 0
     )

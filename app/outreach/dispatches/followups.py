@@ -15,7 +15,6 @@ import logging
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,6 +22,7 @@ from app.actors import Actor
 from app.appeals.schemas import Person
 from app.jobs.runner import JobContext
 from app.kit.preconditions import PreconditionFailed
+from app.kit.upsert import insert_for
 from app.models.outreach import Dispatch, FollowUp, FollowUpDigest
 from app.notifications.service import enqueue_email
 from app.outreach.access import OutreachAccess, OutreachRight, access_outreach
@@ -136,8 +136,7 @@ async def delete_follow_up(session: AsyncSession, *, follow_up: FollowUp) -> Non
 
 async def claim_digest(session: AsyncSession, user_id: uuid.UUID, today: date) -> bool:
     """Take today's digest for the person: True for exactly one caller per day."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     statement = (
         insert(FollowUpDigest)
         .values(user_id=user_id, sent_on=today)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -101,8 +101,10 @@ async def _blocks(stream: AsyncIterator[bytes], max_bytes: int) -> AsyncIterator
             raise DocumentTooLarge(f"The limit is {max_bytes} bytes.")
         buffer += piece
         while len(buffer) >= CHUNK_SIZE:
-            yield bytes(buffer[:CHUNK_SIZE])
+            with memoryview(buffer) as view:  # one copy of the block, not two
+                block = bytes(view[:CHUNK_SIZE])
             del buffer[:CHUNK_SIZE]
+            yield block
     if buffer:
         yield bytes(buffer)
 
@@ -233,40 +235,43 @@ async def open_download(session: AsyncSession, actor: Actor, document_id: uuid.U
         log.error("document chunks missing", extra={"document_id": str(document.id)})
         raise DocumentDamaged()
     key = file_key(document)
-    first = _decrypted(
-        key,
-        document,
-        await repository.chunks(session, document.id, from_seq=0, limit=DOWNLOAD_BATCH),
-        from_seq=0,
+    first = list(
+        _decrypted(
+            key,
+            document,
+            await repository.chunks(session, document.id, from_seq=0, limit=DOWNLOAD_BATCH),
+            from_seq=0,
+        )
     )
     return Download(document, document.filename, first)
 
 
 def _decrypted(
     key: bytes, document: Document, rows: list[tuple[int, bytes]], *, from_seq: int
-) -> list[bytes]:
+) -> Iterator[bytes]:
+    """The batch's plaintext, one chunk at a time. Each ciphertext is let go as it is
+    decrypted (``rows`` is emptied), so a batch costs its ciphertext and one plaintext
+    chunk, not both whole."""
     expected = min(DOWNLOAD_BATCH, document.chunk_count - from_seq)
     if len(rows) != expected:
         log.error("document chunks missing", extra={"document_id": str(document.id)})
         raise DocumentDamaged()
-    plain: list[bytes] = []
-    for offset, (seq, blob) in enumerate(rows):
-        if seq != from_seq + offset:
+    rows.reverse()
+    seq_expected = from_seq
+    while rows:
+        seq, blob = rows.pop()
+        if seq != seq_expected:
             raise DocumentDamaged()
+        seq_expected += 1
         try:
-            plain.append(
-                decrypt_chunk(
-                    key,
-                    blob,
-                    file_id=document.id,
-                    seq=seq,
-                    last=seq == document.chunk_count - 1,
-                )
+            plain = decrypt_chunk(
+                key, blob, file_id=document.id, seq=seq, last=seq == document.chunk_count - 1
             )
         except DecryptionError:
             log.error("document chunk failed to decrypt", extra={"document_id": str(document.id)})
             raise DocumentDamaged() from None
-    return plain
+        del blob
+        yield plain
 
 
 async def stream_download(
@@ -277,15 +282,19 @@ async def stream_download(
     with an error instead of a silently short file."""
     document = download.document
     key = file_key(document)
-    for plain in download.first:
-        yield plain
     seq = len(download.first)
+    # Handed on and let go one by one: the response holds no more than the chunk it sends.
+    download.first.reverse()
+    while download.first:
+        yield download.first.pop()
     while seq < document.chunk_count:
         async with sessionmaker() as session:
             rows = await repository.chunks(session, document.id, from_seq=seq, limit=DOWNLOAD_BATCH)
+        count = len(rows)
         for plain in _decrypted(key, document, rows, from_seq=seq):
             yield plain
-        seq += len(rows)
+            del plain
+        seq += count
 
 
 async def delete(session: AsyncSession, actor: Actor, document_id: uuid.UUID) -> None:
