@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app.api import api_router, root_router
+from app.api import API_PREFIX, api_routers, root_routers
 from app.audit.service import checkpoints_from, configure_checkpoints
 from app.auth.hashing import PasswordHashing
 from app.config import Environment, Settings, get_settings, production_problems
@@ -97,8 +97,10 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
     app.state.hashing = PasswordHashing(settings.auth)
 
     install_error_handlers(app)
-    app.include_router(root_router)
-    app.include_router(api_router)
+    for router in root_routers:
+        app.include_router(router)
+    for router in api_routers:
+        app.include_router(router, prefix=API_PREFIX)
     if not hide_docs:
         from app.web.docs import install_docs
 

@@ -12,6 +12,7 @@ import secrets
 import time
 from collections.abc import Sequence
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import problem_response
@@ -61,6 +62,12 @@ class SecurityMiddleware:
         self.max_body_bytes = max_body_bytes
         # Paths (full matches) that take larger bodies, streamed: uploads.
         self.large_bodies = tuple(large_bodies)
+        # Built once: every response gets them (and its own x-request-id).
+        self._api_headers = _security_headers(cache_control=b"no-store", hsts=hsts)
+        # Vite names assets by content hash: safe to cache for ever.
+        self._asset_headers = _security_headers(
+            cache_control=b"public, max-age=31536000, immutable", hsts=hsts
+        )
 
     def _body_limit(self, path: str) -> int:
         for pattern, limit in self.large_bodies:
@@ -69,24 +76,8 @@ class SecurityMiddleware:
         return self.max_body_bytes
 
     def _headers(self, path: str, request_id: str) -> list[tuple[bytes, bytes]]:
-        headers = [
-            (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
-            (b"permissions-policy", PERMISSIONS_POLICY.encode()),
-            (b"x-frame-options", b"DENY"),
-            (b"cross-origin-opener-policy", b"same-origin"),
-            (b"cross-origin-resource-policy", b"same-origin"),
-            (b"x-request-id", request_id.encode()),
-        ]
-        if path.startswith(STATIC_PREFIX):
-            # Vite names assets by content hash: safe to cache for ever.
-            headers.append((b"cache-control", b"public, max-age=31536000, immutable"))
-        else:
-            headers.append((b"cache-control", b"no-store"))
-        if self.hsts:
-            headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
-        return headers
+        static = self._asset_headers if path.startswith(STATIC_PREFIX) else self._api_headers
+        return [*static, (b"x-request-id", request_id.encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -100,9 +91,6 @@ class SecurityMiddleware:
         extra_headers = self._headers(path, request_id)
         status_holder: dict[str, int] = {"status": 500, "started": 0}
 
-        too_large = problem_response(
-            status=413, code="payload_too_large", title="Request body too large"
-        )
         overflow = {"hit": False, "replaced": False}
         max_body_bytes = self._body_limit(path)
 
@@ -123,7 +111,7 @@ class SecurityMiddleware:
                 # client is told the truth once: 413.
                 if not overflow["replaced"]:
                     overflow["replaced"] = True
-                    await too_large(scope, receive, send_unmodified)
+                    await _too_large()(scope, receive, send_unmodified)
                 return
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
@@ -152,7 +140,7 @@ class SecurityMiddleware:
             if _declared_length(scope) > max_body_bytes:
                 # Refused before reading a byte; a body without a declared length is
                 # counted as it streams (limited_receive).
-                await too_large(scope, receive, send_with_headers)
+                await _too_large()(scope, receive, send_with_headers)
                 return
             try:
                 await self.app(scope, limited_receive, send_with_headers)
@@ -166,15 +154,16 @@ class SecurityMiddleware:
                 )
                 await response(scope, receive, send_with_headers)
         finally:
-            access_log.info(
-                "request",
-                extra={
-                    "method": scope.get("method"),
-                    "route": _route_template(scope, entry_root_path),
-                    "status": status_holder["status"],
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "request",
+                    extra={
+                        "method": scope.get("method"),
+                        "route": _route_template(scope, entry_root_path),
+                        "status": status_holder["status"],
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
             reset_request_id(token)
 
 
@@ -189,6 +178,27 @@ def _route_template(scope: Scope, entry_root_path: str) -> str:
     if route:
         return f"{mounted}{route}"
     return f"{mounted}/*" if mounted else "unmatched"
+
+
+def _too_large() -> Response:
+    # Made when needed, inside the request's context (it carries the request id).
+    return problem_response(status=413, code="payload_too_large", title="Request body too large")
+
+
+def _security_headers(*, cache_control: bytes, hsts: bool) -> tuple[tuple[bytes, bytes], ...]:
+    headers = [
+        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"permissions-policy", PERMISSIONS_POLICY.encode()),
+        (b"x-frame-options", b"DENY"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"cross-origin-resource-policy", b"same-origin"),
+        (b"cache-control", cache_control),
+    ]
+    if hsts:
+        headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+    return tuple(headers)
 
 
 def _declared_length(scope: Scope) -> int:

@@ -55,7 +55,7 @@ def _codes(errors: Iterable[type[AppError]]) -> dict[int, list[str]]:
 
 
 def document_problems(
-    router: APIRouter,
+    routers: Iterable[APIRouter],
     *,
     refusals: Mapping[Callable[..., Any], Sequence[type[AppError]]],
     unsafe_refusals: Mapping[Callable[..., Any], Sequence[type[AppError]]],
@@ -68,7 +68,8 @@ def document_problems(
     unsafe methods only (CSRF). A route's own ``responses=`` description for a status comes
     first, the shared refusals after it.
     """
-    for context in iter_route_contexts(router.routes):
+    routes = [route for router in routers for route in router.routes]
+    for context in iter_route_contexts(routes):
         route = context.original_route
         if not isinstance(route, APIRoute):
             continue

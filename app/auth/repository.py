@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import adopt_loaded, holds_connection, outside_transaction
+from app.db import adopt_loaded, holds_connection, read_outside_transaction
 from app.keys import current_keyring
 from app.kit.email import email_index_candidates
 from app.models.identity import AuthChallenge, AuthSession, Passkey, TotpFactor
@@ -151,7 +151,7 @@ async def load_session_context(
     every signed-in request pays for it.
 
     ``in_transaction=False`` (a request that only reads): the statement runs on a connection
-    of its own without BEGIN and COMMIT (app/db.py outside_transaction), unless ``session``
+    of its own without BEGIN and COMMIT (app/db.py read_outside_transaction), unless ``session``
     already holds one. Either way the session and user come back in ``session`` (changes
     to them are written by it, and ``session.get`` finds them without a query).
     """
@@ -160,8 +160,7 @@ async def load_session_context(
     if in_transaction or holds_connection(session):
         rows = (await session.execute(statement, parameters)).all()
     else:
-        async with outside_transaction(session) as connection:
-            rows = (await connection.execute(statement, parameters)).all()
+        rows = await read_outside_transaction(session, statement, parameters)
     if not rows:
         return None
     first = rows[0]
