@@ -28,6 +28,8 @@ class Permission(StrEnum):
     ORGANIZATIONS_READ = "organizations:read"
     ORGANIZATIONS_MANAGE = "organizations:manage"
     MEMBERSHIPS_READ = "memberships:read"
+    # Fellow members' names and roles (never their addresses): everyone in the organization.
+    COLLEAGUES_READ = "colleagues:read"
     MEMBERSHIPS_MANAGE = "memberships:manage"
     INVITATIONS_READ = "invitations:read"
     INVITATIONS_MANAGE = "invitations:manage"
@@ -72,6 +74,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGANIZATIONS_READ,
             Permission.ORGANIZATIONS_MANAGE,
             Permission.MEMBERSHIPS_READ,
+            Permission.COLLEAGUES_READ,
             Permission.MEMBERSHIPS_MANAGE,
             Permission.INVITATIONS_READ,
             Permission.INVITATIONS_MANAGE,
@@ -91,11 +94,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.ORGANIZATIONS_READ,
             Permission.MEMBERSHIPS_READ,
+            Permission.COLLEAGUES_READ,
             Permission.APPEALS_DRAFT,
             Permission.APPEALS_SIGN_FOR_ORG,
         }
     ),
-    OrgRole.MEMBER: frozenset({Permission.ORGANIZATIONS_READ, Permission.APPEALS_DRAFT}),
+    OrgRole.MEMBER: frozenset(
+        {Permission.ORGANIZATIONS_READ, Permission.COLLEAGUES_READ, Permission.APPEALS_DRAFT}
+    ),
 }
 
 # Permissions whose every use needs a second factor proven within the step-up window

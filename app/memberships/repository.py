@@ -12,7 +12,7 @@ from app.kit.pagination import keyset_page
 from app.models.memberships import (
     Membership,
 )
-from app.models.users import User
+from app.models.users import User, UserStatus
 
 
 async def get_membership(session: AsyncSession, membership_id: uuid.UUID) -> Membership | None:
@@ -30,13 +30,20 @@ async def find_membership(
 
 
 async def list_members(
-    session: AsyncSession, organization_id: uuid.UUID, *, cursor: uuid.UUID | None, limit: int
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    cursor: uuid.UUID | None,
+    limit: int,
+    active_only: bool = False,
 ) -> tuple[list[tuple[Membership, User]], uuid.UUID | None]:
     statement = (
         select(Membership, User)
         .join(User, User.id == Membership.user_id)
         .where(Membership.organization_id == organization_id)
     )
+    if active_only:
+        statement = statement.where(User.status == UserStatus.ACTIVE)
     rows, next_cursor = await keyset_page(
         session, statement, Membership.id, cursor=cursor, limit=limit
     )

@@ -30,6 +30,18 @@ class MemberPage(Page[MemberRead]):
     pass
 
 
+class ColleagueRead(BaseModel):
+    """A fellow member as everyone in the organization sees them: the name they chose to
+    show to the coalition and their role; never their address or account."""
+
+    display_name: str
+    role: OrgRole
+
+
+class ColleaguePage(Page[ColleagueRead]):
+    pass
+
+
 class MembershipUpdate(Input):
     role: OrgRole
 

@@ -14,7 +14,7 @@ from app.actors import Actor
 from app.audit import AuditAction, record_event
 from app.auth.sessions.service import PRIVILEGE_CHANGED, revoke_user_sessions
 from app.memberships import repository as repo
-from app.memberships.schemas import MemberPage, MemberRead
+from app.memberships.schemas import ColleaguePage, ColleagueRead, MemberPage, MemberRead
 from app.models.memberships import Membership, Organization
 
 
@@ -36,6 +36,22 @@ async def list_members(
                 user_status=user.status,
                 created_at=membership.created_at,
             )
+            for membership, user in rows
+        ],
+        next_cursor=next_cursor,
+    )
+
+
+async def list_colleagues(
+    session: AsyncSession, *, organization: Organization, cursor: uuid.UUID | None, limit: int
+) -> ColleaguePage:
+    """The organization's active members by name and role, for each of them to see."""
+    rows, next_cursor = await repo.list_members(
+        session, organization.id, cursor=cursor, limit=limit, active_only=True
+    )
+    return ColleaguePage(
+        items=[
+            ColleagueRead(display_name=user.display_name, role=membership.role)  # type: ignore[arg-type]
             for membership, user in rows
         ],
         next_cursor=next_cursor,

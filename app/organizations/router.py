@@ -15,7 +15,7 @@ from app.db import DbSession, UnitOfWorkRoute
 from app.kit.pagination import Cursor, Limit
 from app.kit.preconditions import check_if_match
 from app.memberships import service as memberships
-from app.memberships.schemas import MemberPage
+from app.memberships.schemas import ColleaguePage, MemberPage
 from app.organizations import service
 from app.organizations.access import access_organization, visible_organization_ids
 from app.organizations.rules import organization_etag
@@ -106,6 +106,28 @@ async def update_organization(
     )
     response.headers["ETag"] = organization_etag(organization)
     return service.organization_read(organization)
+
+
+@router.get(
+    "/{organization_id}/colleagues",
+    operation_id="listColleagues",
+    response_model=ColleaguePage,
+)
+async def list_colleagues(
+    organization_id: uuid.UUID,
+    actor: SignedIn,
+    session: DbSession,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> ColleaguePage:
+    """Everyone in the organization (and admins): its active members' names and roles, no
+    addresses. The member list with addresses stays with representatives and admins."""
+    organization = await access_organization(
+        session, actor, organization_id, need=Permission.COLLEAGUES_READ
+    )
+    return await memberships.list_colleagues(
+        session, organization=organization, cursor=cursor, limit=limit
+    )
 
 
 @router.get(

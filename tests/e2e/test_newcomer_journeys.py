@@ -321,6 +321,17 @@ async def test_a_member_finds_a_home_and_an_invitation_survives_signing_in(
     await expect(page.get_by_role("heading", level=1, name=other_org)).to_be_visible()
     await expect(page.get_by_role("main")).to_contain_text(member.name)
     await no_sideways_scroll(page)
+    # Where they are a plain member: fellow members by name and role, no addresses.
+    await page.locator("header a.brand").click()
+    await organizations.get_by_role("link", name=home_org).click()
+    people = page.get_by_test_id("colleagues")
+    await expect(people.get_by_role("heading")).to_have_text(
+        text(language, "organizations.colleagues")
+    )
+    await expect(people.get_by_role("listitem")).to_have_text(
+        [f"{member.name} · {text(language, 'roles.member')}"]
+    )
+    assert "@" not in (await people.text_content() or "")
     assert tab.console.problems == []
     await tab.context.close()
 

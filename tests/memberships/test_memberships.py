@@ -57,6 +57,42 @@ class TestListMembers:
         assert response.status_code == 403
 
 
+class TestColleagues:
+    async def test_a_member_sees_fellow_members_names_and_roles_and_nothing_more(
+        self, session, browse
+    ) -> None:  # type: ignore[no-untyped-def]
+        organization, representative, member, *_ = await _org_with_people(session)
+        away = await make_person(session, display_name="Sus Pended")
+        await add_member(session, away, organization)
+        away.status = "suspended"
+        await session.commit()
+        other = await make_organization(session)
+        browser = await browse(member)
+        response = await browser.get(f"/api/organizations/{organization.id}/colleagues")
+        assert response.status_code == 200, response.text
+        items = response.json()["items"]
+        assert sorted((i["display_name"], i["role"]) for i in items) == [
+            ("Mem Ber", "member"),
+            ("Rep Resentative", "representative"),
+        ]
+        # Names and roles only: no address, no account or membership id.
+        assert all(set(item) == {"display_name", "role"} for item in items)
+        assert representative.email not in response.text
+        # Another organization's people are not theirs to see.
+        refused = await browser.get(f"/api/organizations/{other.id}/colleagues")
+        assert refused.status_code == 404
+
+    async def test_a_coordinator_sees_the_organization_but_not_its_people(
+        self, session, browse
+    ) -> None:  # type: ignore[no-untyped-def]
+        organization, *_ = await _org_with_people(session)
+        coordinator = await make_person(session, roles=COORDINATOR)
+        response = await (await browse(coordinator)).get(
+            f"/api/organizations/{organization.id}/colleagues"
+        )
+        assert response.status_code == 403
+
+
 class TestChangeRole:
     async def test_a_demoted_representative_is_signed_out_and_loses_the_roster(
         self, session, browse, signed_in_admin

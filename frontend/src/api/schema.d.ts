@@ -2083,6 +2083,27 @@ export interface paths {
         patch: operations["updateOrganization"];
         trace?: never;
     };
+    "/api/organizations/{organization_id}/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Colleagues
+         * @description Everyone in the organization (and admins): its active members' names and roles, no
+         *     addresses. The member list with addresses stays with representatives and admins.
+         */
+        get: operations["listColleagues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{organization_id}/members": {
         parameters: {
             query?: never;
@@ -3242,6 +3263,23 @@ export interface components {
              * @constant
              */
             status: "code_sent";
+        };
+        /** ColleaguePage */
+        ColleaguePage: {
+            /** Items */
+            items: components["schemas"]["ColleagueRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * ColleagueRead
+         * @description A fellow member as everyone in the organization sees them: the name they chose to
+         *     show to the coalition and their role; never their address or account.
+         */
+        ColleagueRead: {
+            /** Display Name */
+            display_name: string;
+            role: components["schemas"]["OrgRole"];
         };
         /**
          * CommentCreate
@@ -14376,6 +14414,68 @@ export interface operations {
             };
             /** @description If-Match missing */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listColleagues: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ColleaguePage"];
+                };
+            };
+            /** @description sign_in_required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description second_factor_required, enrolment_required, password_change_required, permission_denied, step_up_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing the caller may see has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

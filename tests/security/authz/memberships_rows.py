@@ -140,6 +140,13 @@ MEMBERSHIPS_POLICY: dict[tuple[str, str], Rule] = {
         body=lambda cast, actor, scope: {"name": "Renamed"},
         permission=P.ORGANIZATIONS_MANAGE,
     ),
+    # Names and roles of fellow members: everyone in the organization, and admins.
+    ("GET", "/api/organizations/{organization_id}/colleagues"): Rule(
+        only("admin", *(a for a in ORG_MEMBERS if a != "suspended")),
+        params={"organization_id": organization},
+        expect_other=only("admin") | {a: "404" for a in ORG_MEMBERS if a != "suspended"},
+        permission=P.COLLEAGUES_READ,
+    ),
     ("GET", "/api/organizations/{organization_id}/members"): Rule(
         only("admin", "representative"),
         params={"organization_id": organization},

@@ -14,6 +14,16 @@ export const listMembers = (organizationId: string, cursor?: string | null) =>
     }),
   );
 
+export type Colleague = components["schemas"]["ColleagueRead"];
+
+/** Fellow members' names and roles, for everyone in the organization (no addresses). */
+export const listColleagues = (organizationId: string, cursor?: string | null) =>
+  unwrap(
+    api.GET("/api/organizations/{organization_id}/colleagues", {
+      params: { path: { organization_id: organizationId }, ...pageQuery(cursor) },
+    }),
+  );
+
 const membership = (membershipId: string) => ({ params: { path: { membership_id: membershipId } } });
 
 export const changeMemberRole = (membershipId: string, role: OrgRole) =>

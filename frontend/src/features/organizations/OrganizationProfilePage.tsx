@@ -8,6 +8,7 @@ import { PageTitle } from "../../shell/PageTitle";
 import { useSession } from "../auth/AuthContext";
 import { RequireStep } from "../auth/guards";
 import { isAdmin } from "../auth/session";
+import { ColleaguesSection } from "../memberships/ColleaguesSection";
 import { MembersSection } from "../memberships/MembersSection";
 import { getOrganization } from "./api";
 
@@ -66,7 +67,12 @@ function OrganizationProfile() {
               <Link to={`/admin/organizations/${organizationId}`}>{t("organizations.manage")}</Link>
             </p>
           ) : null}
-          {seesMembers ? <MembersSection organizationId={organizationId} readOnly={!admin} /> : null}
+          {seesMembers ? (
+            <MembersSection organizationId={organizationId} readOnly={!admin} />
+          ) : role ? (
+            // A member: fellow members by name and role (COLLEAGUES_READ), no addresses.
+            <ColleaguesSection organizationId={organizationId} />
+          ) : null}
         </>
       ) : null}
     </section>

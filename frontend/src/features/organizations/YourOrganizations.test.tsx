@@ -33,6 +33,15 @@ function server(role: "member" | "representative" | null, platformRoles: string[
     "GET /api/organizations": { body: { items: [ORG], next_cursor: null } },
     [`GET /api/organizations/${ORG.id}`]: { body: ORG, headers: { ETag: '"1"' } },
     [`GET /api/organizations/${ORG.id}/members`]: { body: { items: [MEMBER], next_cursor: null } },
+    [`GET /api/organizations/${ORG.id}/colleagues`]: {
+      body: {
+        items: [
+          { display_name: "Yury", role: "representative" },
+          { display_name: "Alina", role: "member" },
+        ],
+        next_cursor: null,
+      },
+    },
   });
 }
 
@@ -49,6 +58,17 @@ describe("a home for every signed-in person", () => {
     expect(screen.getByText("Exiled organizations campaigning for political prisoners.")).toBeTruthy();
     expect(screen.queryByTestId("members-table")).toBeNull();
     expect(calls.calls("GET", `/api/organizations/${ORG.id}/members`)).toHaveLength(0);
+    // Fellow members by name and role, sorted by name; no addresses.
+    const people = await screen.findByTestId("colleagues");
+    expect(within(people).getByRole("heading").textContent).toBe("People in this organization");
+    await waitFor(() =>
+      expect(
+        within(people)
+          .getAllByRole("listitem")
+          .map((item) => item.textContent),
+      ).toEqual(["Alina · Member", "Yury · Representative"]),
+    );
+    expect(people.textContent).not.toContain("@");
   });
 
   it("lets a representative read the members, in Russian, without changing anything", async () => {
