@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from app.migrate import ROOT
 from tests.e2e.conftest import LiveServer
@@ -88,13 +88,15 @@ class Person:
     organization: str | None = None
     role: str = "member"
     coordinator: bool = False
-    admin: bool = False
-    # Signs in with a one-time password, then must choose one of their own.
-    password_change_required: bool = False
     totp: str | None = None
     language: str = "en"
     # A custody public key (base64url, raw X25519), as if set up in their browser.
     custody_key: str | None = None
+    # Keyword-only from here: several tests pass the fields above by position.
+    _: KW_ONLY
+    admin: bool = False
+    # Signs in with a one-time password, then must choose one of their own.
+    password_change_required: bool = False
 
 
 def seed(
