@@ -180,7 +180,9 @@ async def test_a_coordinator_tracks_an_appeal_from_letters_to_a_published_respon
     # The letter to Lithuania, as PDF: addressee block, the ask, the signer, the hash.
     await open_appeal(page, server, appeal_id, tab="outreach")
     letters = page.get_by_test_id("letters")
-    async with page.expect_download() as download:
+    # The server's first letter loads typst and its fonts: seconds alone, more beside
+    # another browser suite on two cores (it once passed 30 s on CI).
+    async with page.expect_download(timeout=90_000) as download:
         await letters.get_by_role("link", name=re.compile(f"^PDF.*{LITHUANIA}")).click()
     pdf = tmp_path / "letter.pdf"
     await (await download.value).save_as(pdf)
