@@ -11,6 +11,7 @@ pages. Every page's console must stay clean: a signed-out visitor's session prob
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 import uuid
@@ -33,6 +34,8 @@ from tests.e2e.test_journeys import (
 )
 
 pytestmark = pytest.mark.e2e
+# Where to save screenshots for a person to look at (only when set), as test_journeys.py.
+SCREENSHOTS = os.environ.get("ACCORD_SCREENSHOT_DIR")
 
 LANGUAGES = ("be", "ru")
 LOCALES = {"be": "be-BY", "ru": "ru-RU"}
@@ -64,6 +67,17 @@ def language(request: pytest.FixtureRequest) -> str:
 def unique() -> str:
     """Tests share one server: names and addresses of their own."""
     return uuid.uuid4().hex[:8]
+
+
+def an_admin(token: str, language: str) -> Person:
+    """An admin of this test's own, with an authenticator app, reading `language`."""
+    return Person(
+        f"admin-{token}@example.org",
+        "Admin",
+        admin=True,
+        totp=pyotp.random_base32(),
+        language=language,
+    )
 
 
 async def open_tab(browser: Browser, language: str, *, width: int = 1200) -> Tab:
@@ -216,13 +230,7 @@ async def test_a_member_finds_a_home_and_an_invitation_survives_signing_in(
 ) -> None:
     token = unique()
     home_org, other_org = f"Viasna {token}", f"Forum {token}"
-    admin = Person(
-        f"admin-{token}@example.org",
-        "Admin",
-        admin=True,
-        totp=pyotp.random_base32(),
-        language=language,
-    )
+    admin = an_admin(token, language)
     member = Person(
         f"member-{token}@example.org", f"Member {token}", organization="home", language=language
     )
@@ -332,6 +340,10 @@ async def test_a_member_finds_a_home_and_an_invitation_survives_signing_in(
         [f"{member.name} · {text(language, 'roles.member')}"]
     )
     assert "@" not in (await people.text_content() or "")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await no_sideways_scroll(page)
+    if SCREENSHOTS:
+        await page.screenshot(path=f"{SCREENSHOTS}/colleagues-{language}.png", full_page=True)
     assert tab.console.problems == []
     await tab.context.close()
 
@@ -431,13 +443,7 @@ async def test_a_role_change_is_confirmed_and_the_member_is_told_why_they_were_s
 ) -> None:
     token = unique()
     organization = f"Dom {token}"
-    admin = Person(
-        f"admin-{token}@example.org",
-        "Admin",
-        admin=True,
-        totp=pyotp.random_base32(),
-        language=language,
-    )
+    admin = an_admin(token, language)
     member = Person(
         f"m-{token}@example.org", f"Member {token}", organization="org", language=language
     )
@@ -528,13 +534,7 @@ async def test_a_long_name_wraps_and_a_lookalike_name_is_refused(
     live_server: LiveServer, browser: Browser, language: str
 ) -> None:
     token = unique()
-    admin = Person(
-        f"admin-{token}@example.org",
-        "Admin",
-        admin=True,
-        totp=pyotp.random_base32(),
-        language=language,
-    )
+    admin = an_admin(token, language)
     seed(live_server, {}, [admin])
     words = "Беларускі нацыянальны камітэт абароны палітвязняў і іх сем'яў у выгнанні"
     long_name = f"{words} {token} " + "Coalition " * 20
@@ -583,13 +583,7 @@ async def test_an_admin_finds_one_person_among_many_and_sees_their_security(
 ) -> None:
     token = unique()
     organization = f"Sieć {token}"
-    admin = Person(
-        f"admin-{token}@example.org",
-        "Admin",
-        admin=True,
-        totp=pyotp.random_base32(),
-        language=language,
-    )
+    admin = an_admin(token, language)
     # The one to find is made first: newest first, so it is past the first page of 50.
     wanted = Person(
         f"wanted-{token}@example.org",
