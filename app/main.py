@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from app.api import API_PREFIX, api_routers, root_routers
 from app.audit.service import checkpoints_from, configure_checkpoints
+from app.auth.dependencies import SessionTouches
 from app.auth.hashing import PasswordHashing
 from app.config import Environment, Settings, get_settings, production_problems
 from app.db import create_engine, create_sessionmaker
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.clock = SystemClock()
     app.state.hashing = PasswordHashing(settings.auth)
+    app.state.session_touches = SessionTouches()
 
     install_error_handlers(app)
     for router in root_routers:

@@ -7,7 +7,7 @@ permission checks on objects happen in each domain's ``access_*`` functions.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Annotated
 
@@ -40,6 +40,36 @@ from app.permissions import SELF_PERMISSIONS, Permission, requires_second_factor
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Writing last_seen_at on every request would make every read a write.
 TOUCH_EVERY = timedelta(seconds=30)
+# Sessions whose touch this process remembers (a bound on the memo below, not on sessions).
+TOUCH_MEMO_SIZE = 10_000
+
+
+class SessionTouches:
+    """When this process last wrote each session's ``last_seen_at``.
+
+    The touch is due when the stored time is TOUCH_EVERY old; every request of the session
+    that read the row before the first touch committed sees it due too. Without this memo a
+    page that fires many requests at once (or a burst on one session) turned each of them
+    into a write queued on the same row lock, each with its own commit: the tail of the
+    request floor's latency. With it, one request per process writes; the others find the
+    touch done and stay reads. Bounded: past TOUCH_MEMO_SIZE sessions it starts afresh (at
+    worst, one more write per session).
+    """
+
+    def __init__(self) -> None:
+        self._written: dict[uuid.UUID, datetime] = {}
+
+    def due(self, session_id: uuid.UUID, last_seen_at: datetime, now: datetime) -> bool:
+        """True once per TOUCH_EVERY per session in this process: the caller writes it."""
+        if as_utc(last_seen_at) + TOUCH_EVERY > now:
+            return False
+        written = self._written.get(session_id)
+        if written is not None and written + TOUCH_EVERY > now:
+            return False
+        if len(self._written) >= TOUCH_MEMO_SIZE:
+            self._written.clear()
+        self._written[session_id] = now
+        return True
 
 
 # The dependencies below are `async def` although they await nothing: FastAPI runs a plain
@@ -110,7 +140,8 @@ async def resolve_actor(request: Request) -> Actor:
         token, request.headers.get("x-csrf-token")
     ):
         raise CsrfRejected()
-    if as_utc(record.last_seen_at) + TOUCH_EVERY <= now:
+    touches: SessionTouches = request.app.state.session_touches
+    if touches.due(record.id, record.last_seen_at, now):
         record.last_seen_at = now
     state = session_state(
         second_factor_proven=record.second_factor_at is not None,

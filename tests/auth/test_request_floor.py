@@ -7,6 +7,8 @@ GET /api/auth/session answers from it without a query of its own.
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -138,5 +140,47 @@ async def test_a_read_only_signed_in_request_opens_no_transaction(
             record = await session.get(AuthSession, issued.record.id)
             assert record is not None
             assert as_utc(record.last_seen_at) == clock.now()
+    finally:
+        await app.state.engine.dispose()
+
+
+async def test_a_burst_on_one_session_writes_its_touch_once(
+    fresh_database_url, tmp_path, test_keys
+) -> None:  # type: ignore[no-untyped-def]
+    """Twenty simultaneous reads of one session whose touch is due: one of them writes
+    last_seen_at, the rest stay reads (before, each queued its own UPDATE and COMMIT on the
+    same row: the tail of the request floor's latency). Half a minute later it is due once
+    more."""
+    app = create_app(make_settings(fresh_database_url, tmp_path), keys=test_keys)
+    clock = ManualClock()
+    app.state.clock = clock
+    async with unit_of_work(app.state.sessionmaker) as session:
+        user = await make_user(session)
+        issued = await open_session(
+            session,
+            user_id=user.id,
+            method="password",
+            now=clock.now(),
+            settings=SessionSettings(),
+            user_agent="test",
+        )
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="https://localhost",
+            cookies={"__Host-accord_session": issued.token},
+        ) as client:
+            for _ in range(2):
+                clock.advance(TOUCH_EVERY)
+                with Transactions(app.state.engine) as seen:
+                    answers = await asyncio.gather(
+                        *(client.get("/api/auth/session") for _ in range(20))
+                    )
+                assert [a.status_code for a in answers] == [200] * 20
+                assert seen.statements.count("UPDATE") == 1, seen.statements
+                async with app.state.sessionmaker() as session:
+                    record = await session.get(AuthSession, issued.record.id)
+                    assert record is not None
+                    assert as_utc(record.last_seen_at) == clock.now()
     finally:
         await app.state.engine.dispose()
