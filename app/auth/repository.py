@@ -20,6 +20,7 @@ from sqlalchemy import (
     inspect,
     literal,
     null,
+    or_,
     select,
     union_all,
 )
@@ -44,6 +45,55 @@ async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     so that sign-in answers alike for any unknown address."""
     candidates = email_index_candidates(current_keyring(), email, domain=EMAIL_INDEX_DOMAIN)
     return await session.scalar(select(User).where(User.email_index.in_(candidates)).limit(1))
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """A user with what a new session's state needs: second factor enrolled, platform roles."""
+
+    user: User
+    has_second_factor: bool
+    platform_roles: frozenset[str]
+
+
+async def load_account(session: AsyncSession, user_id: uuid.UUID) -> AccountFacts | None:
+    """The user ``user_id`` (into ``session``, as a query would load it), whether they have
+    a second factor, and their platform roles — in one statement: a sign-in reads them
+    after its hash, when every round trip is paid by every sign-in."""
+    statement, user_keys = _account_statement()
+    rows = (await session.execute(statement, {"account_id": user_id})).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return AccountFacts(
+        user=adopt_loaded(
+            session, User, dict(zip(user_keys, first[: len(user_keys)], strict=True))
+        ),
+        has_second_factor=bool(first.enrolled),
+        platform_roles=frozenset(row.role for row in rows if row.role is not None),
+    )
+
+
+@cache
+def _account_statement() -> tuple[Select[Any], tuple[str, ...]]:
+    """load_account's statement, built once: the user's columns, ``enrolled`` and one
+    platform role per row (one row with a NULL role without any)."""
+    users, grants = User.__table__, PlatformRoleGrant.__table__
+    totp = select(TotpFactor.id).where(
+        TotpFactor.user_id == users.c.id, TotpFactor.confirmed_at.is_not(None)
+    )
+    passkey = select(Passkey.id).where(Passkey.user_id == users.c.id)
+    user_columns = _column_attributes(User)
+    statement = (
+        select(
+            *(column.label(f"user_{key}") for key, column in user_columns),
+            or_(totp.exists(), passkey.exists()).label("enrolled"),
+            grants.c.role.label("role"),
+        )
+        .select_from(users.outerjoin(grants, grants.c.user_id == users.c.id))
+        .where(users.c.id == bindparam("account_id", type_=Uuid()))
+    )
+    return statement, tuple(key for key, _ in user_columns)
 
 
 async def count_users(session: AsyncSession) -> int:

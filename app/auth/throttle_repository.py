@@ -4,11 +4,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import ColumnElement, and_, case, delete, literal, or_, select, update
+from sqlalchemy import (
+    Insert,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    delete,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kit.upsert import insert_for
 from app.models.base import new_id
 from app.models.identity import AuthThrottle
 
@@ -16,8 +27,53 @@ _TABLE = AuthThrottle.__table__
 _DATETIME = _TABLE.c.window_started_at.type
 
 
-def _at(moment: datetime) -> ColumnElement[datetime]:
-    return literal(moment, type_=_DATETIME)
+@cache
+def _count_statement(dialect: str) -> Insert:
+    """The upsert of count_attempt for ``dialect``, built once: building the expression and
+    its cache key on every call cost more than running it (every password, second-factor
+    and ceremony attempt runs it, twice for a password). Parameters: new_id, mac, limit,
+    now, window_start, block_until, first_block (block_until when the budget is one
+    attempt, else NULL)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    row = _TABLE.c
+    now, limit = bindparam("now", type_=_DATETIME), bindparam("limit", type_=Integer)
+    window_start = bindparam("window_start", type_=_DATETIME)
+    blocked_until = bindparam("block_until", type_=_DATETIME)
+    # A new budget once the window has passed (and no block stands) or the block has
+    # ended; a standing block outlives a shorter window.
+    fresh = or_(
+        and_(row.blocked_until.is_(None), row.window_started_at < window_start),
+        and_(row.blocked_until.is_not(None), row.blocked_until <= now),
+    )
+    counted = case((fresh, 1), else_=row.failures + 1)
+    return (
+        insert(_TABLE)
+        .values(
+            id=bindparam("new_id"),
+            key_mac=bindparam("mac"),
+            failures=1,
+            window_started_at=now,
+            blocked_until=bindparam("first_block", type_=_DATETIME),
+        )
+        .on_conflict_do_update(
+            index_elements=[row.key_mac],
+            set_={
+                "failures": counted,
+                "window_started_at": case((fresh, now), else_=row.window_started_at),
+                "blocked_until": case(
+                    (counted >= limit, blocked_until),
+                    (fresh, null()),
+                    else_=row.blocked_until,
+                ),
+            },
+            # No row comes back when the budget is used up: the attempt is refused.
+            where=or_(fresh, and_(row.failures < limit, row.blocked_until.is_(None))),
+        )
+        .returning(row.failures)
+    )
 
 
 async def count_attempt(
@@ -37,41 +93,17 @@ async def count_attempt(
     or once the block has ended; the attempt that uses the budget up blocks the key until
     ``blocked_until``.
     """
-    insert = insert_for(session)
-    row = _TABLE.c
-    # A new budget once the window has passed (and no block stands) or the block
-    # has ended; a standing block outlives a shorter window.
-    fresh = or_(
-        and_(row.blocked_until.is_(None), row.window_started_at < _at(window_start)),
-        and_(row.blocked_until.is_not(None), row.blocked_until <= _at(now)),
-    )
-    counted = case((fresh, 1), else_=row.failures + 1)
-    statement = (
-        insert(AuthThrottle)
-        .values(
-            id=new_id(),
-            key_mac=mac,
-            failures=1,
-            window_started_at=now,
-            blocked_until=blocked_until if limit <= 1 else None,
-        )
-        .on_conflict_do_update(
-            index_elements=["key_mac"],
-            set_={
-                "failures": counted,
-                "window_started_at": case((fresh, _at(now)), else_=row.window_started_at),
-                "blocked_until": case(
-                    (counted >= limit, _at(blocked_until)),
-                    (fresh, None),
-                    else_=row.blocked_until,
-                ),
-            },
-            # No row comes back when the budget is used up: the attempt is refused.
-            where=or_(fresh, and_(row.failures < limit, row.blocked_until.is_(None))),
-        )
-        .returning(row.failures)
-    )
-    return (await session.execute(statement)).first() is not None
+    statement = _count_statement(session.get_bind().dialect.name)
+    parameters = {
+        "new_id": new_id(),
+        "mac": mac,
+        "limit": limit,
+        "now": now,
+        "window_start": window_start,
+        "block_until": blocked_until,
+        "first_block": blocked_until if limit <= 1 else None,
+    }
+    return (await session.execute(statement, parameters)).first() is not None
 
 
 async def find_blocked_until(session: AsyncSession, mac: bytes) -> datetime | None:
@@ -80,15 +112,18 @@ async def find_blocked_until(session: AsyncSession, mac: bytes) -> datetime | No
     )
 
 
+_UNCOUNT = (
+    update(_TABLE)
+    .where(_TABLE.c.key_mac == bindparam("mac"), _TABLE.c.failures > 0)
+    .values(failures=_TABLE.c.failures - 1, blocked_until=None)
+)
+_DELETE = delete(_TABLE).where(_TABLE.c.key_mac == bindparam("mac"))
+
+
 async def uncount_attempt(session: AsyncSession, mac: bytes) -> None:
     """One attempt fewer on the key (never below zero), and no block."""
-    row = _TABLE.c
-    await session.execute(
-        update(AuthThrottle)
-        .where(AuthThrottle.key_mac == mac, row.failures > 0)
-        .values(failures=row.failures - 1, blocked_until=None)
-    )
+    await session.execute(_UNCOUNT, {"mac": mac})
 
 
 async def delete_count(session: AsyncSession, mac: bytes) -> None:
-    await session.execute(delete(AuthThrottle).where(AuthThrottle.key_mac == mac))
+    await session.execute(_DELETE, {"mac": mac})

@@ -15,12 +15,7 @@ from app.auth import throttle
 from app.auth.dependencies import session_state
 from app.auth.errors import InvalidCredentials
 from app.auth.hashing import PasswordHashing
-from app.auth.repository import (
-    find_user_by_email,
-    get_user,
-    has_second_factor,
-    platform_roles_of,
-)
+from app.auth.repository import find_user_by_email, load_account
 from app.auth.sessions.service import IssuedSession, open_signed_in_session
 from app.config import Settings
 from app.db import unit_of_work
@@ -90,7 +85,9 @@ async def sign_in_with_password(
         return SignInResult(None, None, refusal)
 
     matched = await hashing.verify(candidate.password_hash, password)
-    user = await get_user(session, candidate.user_id) if candidate.user_id else None
+    # Read again in this transaction: the account may have been suspended during the hash.
+    facts = await load_account(session, candidate.user_id) if candidate.user_id else None
+    user = facts.user if facts is not None else None
     if not matched or user is None or user.status != UserStatus.ACTIVE:
         await record_event(
             session,
@@ -115,9 +112,10 @@ async def sign_in_with_password(
         user_agent=user_agent,
     )
     # A password is the first factor only.
+    assert facts is not None  # noqa: S101 - user came from it
     state = session_state(
         second_factor_proven=False,
-        enrolled=await has_second_factor(session, user.id),
-        roles=await platform_roles_of(session, user.id),
+        enrolled=facts.has_second_factor,
+        roles=facts.platform_roles,
     )
     return SignInResult(issued, user, None, state)
