@@ -165,9 +165,7 @@ async def record_event(
     # Written at once with Core statements built once, not through the unit of work: an
     # event is never changed after it is appended, and its insert and the head's new hash
     # were a tenth of a sign-in's CPU as ORM statements built on every call.
-    await session.execute(
-        _INSERT_EVENT, {key: getattr(audit_event, key) for key in _EVENT_COLUMNS}
-    )
+    await session.execute(_INSERT_EVENT, {key: getattr(audit_event, key) for key in _EVENT_COLUMNS})
     await session.execute(_SET_HEAD_HASH, {"head_hash": digest})
     tip: _Tip | None = session.sync_session.info.get(_TIP_KEY)
     if tip is None:
