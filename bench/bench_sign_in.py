@@ -5,7 +5,8 @@ against a fresh SQLite database (or --database-url), creates one account per con
 client (each account's budget of attempts in flight is small on purpose), then runs a
 bounded flood of sign-ins with right passwords and prints throughput, latency percentiles,
 the status mix and the server's memory. The ceiling, measured in the same run, is
-argon2-cffi verifying the same hash in N processes (the same number as server workers).
+argon2-cffi verifying the same hash in N processes (the same number as server workers),
+before and after the server's run; the higher of the two counts.
 Last, it times wrong passwords against unknown emails (account enumeration by timing):
 the two medians should be close.
 """
@@ -168,6 +169,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
+    # The ceiling is measured before and after the server's run and the higher one counts:
+    # on a shared machine, other work during one of them must not flatter the ratio.
+    ceilings = [raw_hashes_per_second(args.seconds, args.workers)]
     with tempfile.TemporaryDirectory() as tmp:
         # One client address sends everything: lift its budget, keep the accounts'.
         env = accord_env(tmp, ACCORD_THROTTLE__ADDRESS_FAILURES="1000000")
@@ -217,7 +221,8 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
 
-    ceiling = raw_hashes_per_second(args.seconds, args.workers)
+    ceilings.append(raw_hashes_per_second(args.seconds, args.workers))
+    ceiling = max(ceilings)
     params = AuthSettings()
     print(
         f"argon2id params     : t={params.argon2_time_cost}, m={params.argon2_memory_kib} KiB,"
@@ -228,7 +233,8 @@ def main() -> None:
     print(f"responses           : {status_line}")
     print(f"sign-ins/s (200s)   : {rate:8.1f}")
     print(
-        f"raw argon2id/s      : {ceiling:8.1f}  (verify, {args.workers} processes, same parameters)"
+        f"raw argon2id/s      : {ceiling:8.1f}  (verify, {args.workers} processes, same parameters;"
+        f" before/after the server: {ceilings[0]:.1f} / {ceilings[1]:.1f})"
     )
     print(f"ratio               : {rate / ceiling:8.2f} of the ceiling")
     print(

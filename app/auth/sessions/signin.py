@@ -15,7 +15,7 @@ from app.auth import throttle
 from app.auth.dependencies import session_state
 from app.auth.errors import InvalidCredentials
 from app.auth.hashing import PasswordHashing
-from app.auth.repository import find_user_by_email, load_account
+from app.auth.repository import find_password_holder, load_account
 from app.auth.sessions.service import IssuedSession, open_signed_in_session
 from app.config import Settings
 from app.db import unit_of_work
@@ -72,10 +72,10 @@ async def sign_in_with_password(
     try:
         async with unit_of_work(sessionmaker) as early:
             await throttle.reserve(early, budgets, now=now, settings=settings.throttle)
-            found = await find_user_by_email(early, email)
+            found = await find_password_holder(early, email)
             usable = found is not None and found.status == UserStatus.ACTIVE
             candidate = _Candidate(
-                found.id if found is not None else None,
+                found.user_id if found is not None else None,
                 found.password_hash if usable and found is not None else None,
             )
     except throttle.TooManyAttempts as refusal:
