@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import LargeBinary, bindparam, event, insert, select, update
+from sqlalchemy import LargeBinary, Table, bindparam, event, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -24,9 +24,9 @@ from app.models.base import new_id
 
 _TIP_KEY = "accord.audit_tip"
 
-_HEAD = AuditHead.__table__
-_EVENTS = AuditEvent.__table__
-_CHECKPOINTS = AuditCheckpoint.__table__
+_HEAD = cast(Table, AuditHead.__table__)
+_EVENTS = cast(Table, AuditEvent.__table__)
+_CHECKPOINTS = cast(Table, AuditCheckpoint.__table__)
 # The append's statements, built once (Core: no ORM bulk-update path on every event).
 _ADVANCE_HEAD = (
     update(_HEAD)

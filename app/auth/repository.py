@@ -108,9 +108,7 @@ class PasswordHolder:
 async def find_password_holder(session: AsyncSession, email: str) -> PasswordHolder | None:
     """As :func:`find_user_by_email`, only the id, status and password hash, by a Core
     statement built once per number of candidate indexes: it runs on every sign-in."""
-    candidates = sorted(
-        email_index_candidates(current_keyring(), email, domain=EMAIL_INDEX_DOMAIN)
-    )
+    candidates = sorted(email_index_candidates(current_keyring(), email, domain=EMAIL_INDEX_DOMAIN))
     parameters = {f"email_index_{n}": index for n, index in enumerate(candidates)}
     row = (await session.execute(_holder_statement(len(candidates)), parameters)).first()
     return None if row is None else PasswordHolder(row.id, row.status, row.password_hash)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import Any, cast
 
 from sqlalchemy import (
     Insert,
     Integer,
+    Table,
     and_,
     bindparam,
     case,
@@ -23,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models.base import new_id
 from app.models.identity import AuthThrottle
 
-_TABLE = AuthThrottle.__table__
+_TABLE = cast(Table, AuthThrottle.__table__)
 _DATETIME = _TABLE.c.window_started_at.type
 
 
@@ -34,6 +36,8 @@ def _count_statement(dialect: str) -> Insert:
     and ceremony attempt runs it, twice for a password). Parameters: new_id, mac, limit,
     now, window_start, block_until, first_block (block_until when the budget is one
     attempt, else NULL)."""
+    # Both dialects' inserts have on_conflict_do_update with these arguments.
+    insert: Any
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -49,7 +53,7 @@ def _count_statement(dialect: str) -> Insert:
         and_(row.blocked_until.is_not(None), row.blocked_until <= now),
     )
     counted = case((fresh, 1), else_=row.failures + 1)
-    return (
+    statement: Insert = (
         insert(_TABLE)
         .values(
             id=bindparam("new_id"),
@@ -74,6 +78,7 @@ def _count_statement(dialect: str) -> Insert:
         )
         .returning(row.failures)
     )
+    return statement
 
 
 async def count_attempt(

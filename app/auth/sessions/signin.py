@@ -87,17 +87,17 @@ async def sign_in_with_password(
     matched = await hashing.verify(candidate.password_hash, password)
     # Read again in this transaction: the account may have been suspended during the hash.
     facts = await load_account(session, candidate.user_id) if candidate.user_id else None
-    user = facts.user if facts is not None else None
-    if not matched or user is None or user.status != UserStatus.ACTIVE:
+    if not matched or facts is None or facts.user.status != UserStatus.ACTIVE:
         await record_event(
             session,
             actor=ANONYMOUS,
             action=AuditAction.USER_SIGN_IN_FAILED,
-            target=user,
+            target=facts.user if facts is not None else None,
             details={"method": "password"},
         )
         return SignInResult(None, None, InvalidCredentials())
 
+    user = facts.user
     await throttle.clear(session, account)
     await throttle.refund(session, origin)
     if user.password_hash and hashing.needs_rehash(user.password_hash):
@@ -112,7 +112,6 @@ async def sign_in_with_password(
         user_agent=user_agent,
     )
     # A password is the first factor only.
-    assert facts is not None  # noqa: S101 - user came from it
     state = session_state(
         second_factor_proven=False,
         enrolled=facts.has_second_factor,
