@@ -35,6 +35,7 @@ from sqlalchemy.util import await_
 
 from app.config import is_sqlite
 from app.kit.clock import Clock, SystemClock
+from app.kit.pool import FairAsyncPool
 from app.kit.private_files import private_file, tighten
 
 # session.info key of the clock of a unit of work (see bind_clock, session_clock).
@@ -76,6 +77,9 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
         # pool_recycle renews connections that a firewall may have dropped silently (no
         # close seen: that would otherwise wait for TCP to give up).
         pool_recycle=1800,
+        # First come, first served (app/kit/pool.py): SQLAlchemy's own asyncio pool lets a
+        # newcomer take a returned connection before the waiter woken for it.
+        poolclass=FairAsyncPool,
     )
     _drop_closed_connections(engine)
     return engine
