@@ -22,9 +22,9 @@ async def _settle() -> None:
         await asyncio.sleep(0)
 
 
-async def _get(queue: HandOffQueue[str], timeout: float | None = 5.0) -> str:
+async def _get(queue: HandOffQueue[str], wait_at_most: float | None = 5.0) -> str:
     # The pool calls get() from SQLAlchemy's greenlet bridge, as here.
-    result: str = await greenlet_spawn(queue.get, True, timeout)
+    result: str = await greenlet_spawn(queue.get, True, wait_at_most)
     return result
 
 
@@ -61,7 +61,7 @@ async def test_an_idle_connection_is_taken_without_waiting() -> None:
 async def test_a_waiter_that_timed_out_gets_nothing_and_loses_nothing() -> None:
     queue: HandOffQueue[str] = HandOffQueue(maxsize=2)
     with pytest.raises(sqla_queue.Empty):  # the pool answers its TimeoutError
-        await _get(queue, timeout=0.05)
+        await _get(queue, wait_at_most=0.05)
     queue.put_nowait("connection")  # nobody waits any more: it stays idle in the queue
     assert queue.qsize() == 1
     assert await _get(queue) == "connection"
