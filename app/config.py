@@ -63,8 +63,10 @@ class AuthSettings(BaseModel):
     argon2_memory_kib: int = Field(default=19_456, ge=8)
     argon2_parallelism: int = Field(default=1, ge=1)
     # Hashes computed at once per process; beyond this, sign-ins wait in a bounded queue,
-    # and beyond the queue they get 503 with Retry-After instead of piling up.
-    hash_concurrency: int = Field(default=2, ge=1, le=64)
+    # and beyond the queue they get 503 with Retry-After instead of piling up. One per
+    # process, with a worker per core: more hashes at once than cores made Argon2id (memory-
+    # hard) thrash the caches it lives in (bench_sign_in.py: 0.54 of raw with 2, 0.66 with 1).
+    hash_concurrency: int = Field(default=1, ge=1, le=64)
     hash_queue: int = Field(default=64, ge=0, le=10_000)
     # What an authenticator app lists for the TOTP entry, on a phone that may be seized:
     # neutral by default, naming neither the coalition nor the person. "{tag}" in the
