@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import Integer, Row, Select, String, Uuid, bindparam, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import holds_connection, read_outside_transaction
 from app.kit.pagination import keyset_page
 from app.models.appeals import (
     Appeal,
@@ -21,6 +23,7 @@ from app.models.appeals import (
     AppealTranslation,
     TranslationRevision,
 )
+from app.models.memberships import Organization
 
 
 async def get_appeal(
@@ -33,18 +36,6 @@ async def get_appeal(
     return await session.scalar(statement.execution_options(populate_existing=lock))
 
 
-def _newest_ids(
-    statement: Select[Any], key: Any, cursor: uuid.UUID | None, limit: int, state: str | None
-) -> Any:
-    """The newest ``limit + 1`` appeal ids of one branch (in ``state``, if given), past the
-    cursor, as a subquery: an index range read backwards, whatever the size of the table."""
-    if cursor is not None:
-        statement = statement.where(key < cursor)
-    if state is not None:
-        statement = statement.join(Appeal, Appeal.id == key).where(Appeal.state == state)
-    return select(statement.order_by(key.desc()).limit(limit + 1).subquery().c[0])
-
-
 async def list_appeals(
     session: AsyncSession,
     *,
@@ -52,40 +43,100 @@ async def list_appeals(
     state: str | None,
     cursor: uuid.UUID | None,
     limit: int,
-) -> tuple[list[Appeal], uuid.UUID | None]:
-    """Newest first. ``visible_to``: (organizations the person drafts in, organizations
-    they represent): appeals one of the first writes, one of the second is invited to.
-    ``None``: every appeal (coordinators). A named editor needs no branch of their own:
-    an editor sees an appeal only while a member of an organization writing it, which
-    the first branches list already.
+) -> tuple[Sequence[Row[Any]], uuid.UUID | None]:
+    """One page of appeals, newest first, as rows of the columns a list shows (id, title_ct,
+    state, language, lead_organization_id, lead_organization_name_ct, head_number,
+    created_at, updated_at) and the next cursor, if any. ``visible_to``: (organizations the
+    person drafts in, organizations they represent): appeals one of the first writes, one
+    of the second is invited to. ``None``: every appeal (coordinators). A named editor
+    needs no branch of their own: an editor sees an appeal only while a member of an
+    organization writing it, which the first branches list already.
 
     The visible ids are the union of one short branch per organization, each the newest
-    ``limit + 1`` from its index: a page costs the same with a
-    thousand appeals or a million (bench/bench_appeals.py)."""
-    statement = select(Appeal)
-    if visible_to is not None:
-        drafting, representing = visible_to
-        branches = [
-            _newest_ids(
-                select(AppealParticipant.appeal_id).where(
-                    AppealParticipant.organization_id == organization_id,
-                    AppealParticipant.status == status,
-                ),
-                AppealParticipant.appeal_id,
-                cursor,
-                limit,
-                state,
+    ``limit + 1`` from its index: a page costs the same with a thousand appeals or a
+    million (bench/bench_appeals.py).
+
+    One statement, so it needs no transaction: unless ``session`` holds one already it runs
+    without BEGIN and COMMIT, its connection back in the pool before the caller decrypts
+    and serializes the page (app/db.py read_outside_transaction). The lead organization's
+    name (ciphertext) comes in the same statement, by a join, rather than by a second
+    query through the organizations service: one round trip and one checkout a page."""
+    drafting, representing = visible_to if visible_to is not None else ((), ())
+    if visible_to is not None and not drafting and not representing:
+        return [], None  # in no organization: no appeal to see
+    statement = _list_statement(
+        None if visible_to is None else (len(drafting), len(representing)),
+        state is not None,
+        cursor is not None,
+    )
+    parameters: dict[str, Any] = {"fetch": limit + 1, "state": state, "cursor": cursor}
+    parameters.update({f"drafting_{n}": org for n, org in enumerate(drafting)})
+    parameters.update({f"representing_{n}": org for n, org in enumerate(representing)})
+    if holds_connection(session):
+        rows: Sequence[Row[Any]] = (await session.execute(statement, parameters)).all()
+    else:
+        rows = await read_outside_transaction(session, statement, parameters)
+    if len(rows) > limit:
+        return rows[:limit], rows[limit - 1].id
+    return rows, None
+
+
+@cache
+def _list_statement(
+    branches: tuple[int, int] | None, by_state: bool, after_cursor: bool
+) -> Select[Any]:
+    """The statement of list_appeals for one shape of query (how many organizations of
+    each kind, whether a state and a cursor are given), built once: Core, its values all
+    bound by name (drafting_0, …, representing_0, …, state, cursor, fetch), so that neither
+    building it nor ORM loading runs per request."""
+    appeals, participants = Appeal.__table__, AppealParticipant.__table__
+    organizations = Organization.__table__
+    fetch = bindparam("fetch", type_=Integer)
+
+    def newest_ids(prefix: str, n: int, status: str) -> Select[Any]:
+        # The newest ``limit + 1`` appeal ids of one organization (in the state, past the
+        # cursor, if given): an index range read backwards, whatever the size of the table.
+        key = participants.c.appeal_id
+        ids = select(key).where(
+            participants.c.organization_id == bindparam(f"{prefix}_{n}", type_=Uuid),
+            participants.c.status == status,
+        )
+        if after_cursor:
+            ids = ids.where(key < bindparam("cursor", type_=Uuid))
+        if by_state:
+            ids = ids.join(appeals, appeals.c.id == key).where(
+                appeals.c.state == bindparam("state", type_=String)
             )
-            for status, organizations in (("accepted", drafting), ("invited", representing))
-            for organization_id in organizations
-        ]
-        if not branches:
-            return [], None  # in no organization: no appeal to see
-        statement = statement.where(Appeal.id.in_(union(*branches)))
-    if state is not None:
-        statement = statement.where(Appeal.state == state)
-    rows, next_cursor = await keyset_page(session, statement, Appeal.id, cursor=cursor, limit=limit)
-    return [row[0] for row in rows], next_cursor
+        return select(ids.order_by(key.desc()).limit(fetch).subquery().c[0])
+
+    statement = select(
+        appeals.c.id,
+        appeals.c.title_ct,
+        appeals.c.state,
+        appeals.c.language,
+        appeals.c.lead_organization_id,
+        organizations.c.name_ct.label("lead_organization_name_ct"),
+        appeals.c.head_number,
+        appeals.c.created_at,
+        appeals.c.updated_at,
+    ).select_from(
+        appeals.outerjoin(organizations, organizations.c.id == appeals.c.lead_organization_id)
+    )
+    if branches is not None:
+        drafting, representing = branches
+        statement = statement.where(
+            appeals.c.id.in_(
+                union(
+                    *(newest_ids("drafting", n, "accepted") for n in range(drafting)),
+                    *(newest_ids("representing", n, "invited") for n in range(representing)),
+                )
+            )
+        )
+    if by_state:
+        statement = statement.where(appeals.c.state == bindparam("state", type_=String))
+    if after_cursor:
+        statement = statement.where(appeals.c.id < bindparam("cursor", type_=Uuid))
+    return statement.order_by(appeals.c.id.desc()).limit(fetch)
 
 
 async def list_participants(session: AsyncSession, appeal_id: uuid.UUID) -> list[AppealParticipant]:
