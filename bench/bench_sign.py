@@ -26,6 +26,7 @@ import json
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -193,11 +194,14 @@ def seed(env: dict[str, str], *args: str) -> Any:
     return json.loads(run_python(env, "-c", SEED, *args) or "{}")
 
 
-async def _run(jobs: list[Any], concurrency: int, work: Any) -> tuple[float, list[float], int]:
-    """Run ``work(client, job)`` for every job, ``concurrency`` at a time: seconds taken,
-    each job's latency, and how many failed."""
+async def _run(
+    jobs: list[Any], concurrency: int, work: Any
+) -> tuple[float, list[float], Counter[str]]:
+    """Run ``work(client, job)`` (True, or what went wrong: a status code or an error) for
+    every job, ``concurrency`` at a time: seconds taken, each job's latency, and the
+    failures by what went wrong."""
     latencies: list[float] = []
-    failed = 0
+    failed: Counter[str] = Counter()
     queue: asyncio.Queue[Any] = asyncio.Queue()
     for job in jobs:
         queue.put_nowait(job)
@@ -206,16 +210,16 @@ async def _run(jobs: list[Any], concurrency: int, work: Any) -> tuple[float, lis
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
 
         async def worker() -> None:
-            nonlocal failed
             while not queue.empty():
                 job = queue.get_nowait()
                 started = time.perf_counter()
                 try:
-                    ok = await work(client, job)
-                except httpx.HTTPError:
-                    ok = False
+                    outcome = await work(client, job)
+                except httpx.HTTPError as error:
+                    outcome = type(error).__name__
                 latencies.append(time.perf_counter() - started)
-                failed += 0 if ok else 1
+                if outcome is not True:
+                    failed[str(outcome)] += 1
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -233,7 +237,7 @@ async def sign_and_confirm(
     emails = [f"bench.{n}@example.org" for n in range(signers)]
     base = f"{accord}/api/public/appeals/{appeal['appeal_id']}"
 
-    async def start(client: httpx.AsyncClient, address: str) -> bool:
+    async def start(client: httpx.AsyncClient, address: str) -> bool | str:
         made = await client.post(f"{accord}/api/public/challenges")
         body = {
             "name": f"Bench Signer {address}",
@@ -243,14 +247,16 @@ async def sign_and_confirm(
             "consent": True,
             "proof_of_work": solve(Challenge(**made.json())),
         }
-        return (await client.post(f"{base}/signatures", json=body)).status_code == 202
+        status = (await client.post(f"{base}/signatures", json=body)).status_code
+        return True if status == 202 else f"sign {status}"
 
     took_sign, sign_latencies, sign_failed = await _run(emails, concurrency, start)
     codes = seed(env, "codes")
 
-    async def confirm(client: httpx.AsyncClient, address: str) -> bool:
+    async def confirm(client: httpx.AsyncClient, address: str) -> bool | str:
         body = {"email": address, "code": codes.get(address, "000000")}
-        return (await client.post(f"{base}/signatures/confirm", json=body)).status_code == 201
+        status = (await client.post(f"{base}/signatures/confirm", json=body)).status_code
+        return True if status == 201 else f"confirm {status}"
 
     took_confirm, confirm_latencies, confirm_failed = await _run(emails, concurrency, confirm)
     return {
@@ -263,8 +269,9 @@ async def sign_and_confirm(
 
 
 async def inserts(url: str, count: int, concurrency: int) -> dict[str, Any]:
-    async def insert(client: httpx.AsyncClient, n: int) -> bool:
-        return (await client.post(url, json={"name": f"row {n}"})).status_code == 200
+    async def insert(client: httpx.AsyncClient, n: int) -> bool | str:
+        status = (await client.post(url, json={"name": f"row {n}"})).status_code
+        return True if status == 200 else f"insert {status}"
 
     took, latencies, failed = await _run(list(range(count)), concurrency, insert)
     return {"per_s": count / took, "p99": percentile(latencies, 0.99), "failed": failed}
@@ -386,7 +393,8 @@ def main() -> None:
     print(
         f"public sign + confirm ({flows['signers']} signers, 3 requests each):"
         f" {flows['flows_per_s']:.0f} signers/s; p99 sign {flows['sign_p99']:.0f} ms,"
-        f" confirm {flows['confirm_p99']:.0f} ms; failed {flows['failed']}"
+        f" confirm {flows['confirm_p99']:.0f} ms; failed {sum(flows['failed'].values())}"
+        f" {dict(flows['failed']) or ''}"
     )
     print(
         f"bare ORM one-row insert: {orm['per_s']:.0f}/s, p99 {orm['p99']:.0f} ms;"
