@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import httpx
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
-from app.auth.sessions.service import csrf_token, open_session
-from app.config import SessionSettings
 from app.db import unit_of_work
 from app.kit.clock import ManualClock
 from app.main import create_app
 from tests.appeals.conftest import sample_blocks
 from tests.conftest import make_settings
 from tests.support.people import add_member, make_organization, make_person
+from tests.support.real_engine import Transactions, browser, session_for
 
 
 async def test_a_list_page_reads_in_one_statement_outside_any_transaction(
@@ -29,30 +24,9 @@ async def test_a_list_page_reads_in_one_statement_outside_any_transaction(
         person = await make_person(session, display_name="Lister")
         organization = await make_organization(session, name="Lead Association")
         await add_member(session, person, organization, "member")
-        issued = await open_session(
-            session,
-            user_id=person.id,
-            method="password",
-            now=clock.now(),
-            settings=SessionSettings(),
-            user_agent="test",
-        )
-    statements: list[str] = []
-    begun: list[object] = []
-
-    def statement(conn, cursor, text, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        statements.append(text.lstrip().split(None, 1)[0].upper())
-
-    def began(session, transaction, connection) -> None:  # type: ignore[no-untyped-def]
-        begun.append(transaction)
-
+        issued = await session_for(session, person.id, clock.now())
     try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="https://localhost",
-            cookies={"__Host-accord_session": issued.token},
-            headers={"x-csrf-token": csrf_token(issued.token)},
-        ) as client:
+        async with browser(app, issued) as client:
             appeals = []
             for language in ("en", "de"):
                 created = await client.post(
@@ -66,20 +40,15 @@ async def test_a_list_page_reads_in_one_statement_outside_any_transaction(
                 )
                 assert created.status_code == 201, created.text
                 appeals.append(created.json())
-            event.listen(app.state.engine.sync_engine, "before_cursor_execute", statement)
-            event.listen(Session, "after_begin", began)
-            try:
+            with Transactions(app.state.engine) as seen:
                 response = await client.get("/api/appeals?limit=1")
-            finally:
-                event.remove(app.state.engine.sync_engine, "before_cursor_execute", statement)
-                event.remove(Session, "after_begin", began)
             assert response.status_code == 200
             page = response.json()
             assert [(a["id"], a["language"]) for a in page["items"]] == [(appeals[1]["id"], "de")]
             assert page["items"][0]["title"] == appeals[1]["title"]
             assert "reporters" in page["items"][0]["title"]
             assert page["items"][0]["lead_organization_name"] == "Lead Association"
-            assert (statements, begun) == (["SELECT", "SELECT"], [])
+            assert (seen.statements, seen.begun) == (["SELECT", "SELECT"], 0)
             after = await client.get(f"/api/appeals?cursor={page['next_cursor']}")
             assert [a["id"] for a in after.json()["items"]] == [appeals[0]["id"]]
             assert after.json()["next_cursor"] is None

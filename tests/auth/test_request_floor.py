@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app.auth.dependencies import TOUCH_EVERY
-from app.auth.sessions.service import open_session
-from app.config import SessionSettings
 from app.db import unit_of_work
 from app.kit.clock import ManualClock, as_utc
 from app.main import create_app
@@ -24,6 +20,7 @@ from tests.auth.factories import make_user
 from tests.conftest import make_settings
 from tests.support.admin_session import ADMIN, admin, browse, signed_in_admin
 from tests.support.people import add_member, make_organization, make_person
+from tests.support.real_engine import Transactions, browser, session_for
 from tests.support.signed_out import signed_out
 
 __all__ = ["admin", "browse", "signed_in_admin"]  # fixtures (tests/support/admin_session.py)
@@ -73,31 +70,6 @@ async def test_suspension_and_revocation_still_end_the_next_request(
     assert await signed_out(phone)
 
 
-class Transactions:
-    """Statements sent on an engine, and how many times a request's session began a
-    transaction (took a connection for BEGIN … COMMIT)."""
-
-    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
-        self.statements: list[str] = []
-        self.begun = 0
-        self._engine = engine
-
-    def _statement(self, conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        self.statements.append(statement.lstrip().split(None, 1)[0].upper())
-
-    def _begun(self, session, transaction, connection) -> None:  # type: ignore[no-untyped-def]
-        self.begun += 1
-
-    def __enter__(self) -> Transactions:
-        event.listen(self._engine.sync_engine, "before_cursor_execute", self._statement)
-        event.listen(Session, "after_begin", self._begun)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        event.remove(self._engine.sync_engine, "before_cursor_execute", self._statement)
-        event.remove(Session, "after_begin", self._begun)
-
-
 async def test_a_read_only_signed_in_request_opens_no_transaction(
     fresh_database_url, tmp_path, test_keys
 ) -> None:  # type: ignore[no-untyped-def]
@@ -110,21 +82,9 @@ async def test_a_read_only_signed_in_request_opens_no_transaction(
     app.state.clock = clock
     async with unit_of_work(app.state.sessionmaker) as session:
         user = await make_user(session)
-        issued = await open_session(
-            session,
-            user_id=user.id,
-            method="password",
-            now=clock.now(),
-            settings=SessionSettings(),
-            user_agent="test",
-        )
-    transport = httpx.ASGITransport(app=app)
+        issued = await session_for(session, user.id, clock.now())
     try:
-        async with httpx.AsyncClient(
-            transport=transport,
-            base_url="https://localhost",
-            cookies={"__Host-accord_session": issued.token},
-        ) as client:
+        async with browser(app, issued) as client:
             with Transactions(app.state.engine) as seen:
                 response = await client.get("/api/auth/session")
             assert response.status_code == 200
@@ -156,20 +116,9 @@ async def test_a_burst_on_one_session_writes_its_touch_once(
     app.state.clock = clock
     async with unit_of_work(app.state.sessionmaker) as session:
         user = await make_user(session)
-        issued = await open_session(
-            session,
-            user_id=user.id,
-            method="password",
-            now=clock.now(),
-            settings=SessionSettings(),
-            user_agent="test",
-        )
+        issued = await session_for(session, user.id, clock.now())
     try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="https://localhost",
-            cookies={"__Host-accord_session": issued.token},
-        ) as client:
+        async with browser(app, issued) as client:
             for _ in range(2):
                 clock.advance(TOUCH_EVERY)
                 with Transactions(app.state.engine) as seen:

@@ -15,13 +15,12 @@ from fastapi import APIRouter
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from app.auth.sessions.service import open_session
-from app.config import SessionSettings
 from app.db import DbSession, UnitOfWorkRoute, unit_of_work
 from app.main import create_app
 from tests.auth.factories import make_user
 from tests.conftest import make_settings
 from tests.support.databases import using_postgres
+from tests.support.real_engine import browser, session_for
 from tests.support.routes import add_routes
 
 pytestmark = pytest.mark.skipif(not using_postgres(), reason="PostgreSQL connections")
@@ -47,20 +46,8 @@ async def served(fresh_database_url, tmp_path, test_keys):  # type: ignore[no-un
     add_routes(app, _router())
     async with unit_of_work(app.state.sessionmaker) as session:
         user = await make_user(session)
-        issued = await open_session(
-            session,
-            user_id=user.id,
-            method="password",
-            now=datetime.now(UTC),
-            settings=SessionSettings(),
-            user_agent="test",
-        )
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(
-        transport=transport,
-        base_url="https://localhost",
-        cookies={"__Host-accord_session": issued.token},
-    ) as client:
+        issued = await session_for(session, user.id, datetime.now(UTC))
+    async with browser(app, issued, raise_app_exceptions=False) as client:
         yield client, fresh_database_url
     await app.state.engine.dispose()
 
