@@ -10,11 +10,13 @@ from datetime import UTC, datetime
 import httpx
 import pyotp
 import pytest
+from sqlalchemy import select
 
+from app.auth import throttle
 from app.auth.factors import recovery_codes
 from app.auth.sessions.service import csrf_token
 from app.db import create_engine, create_sessionmaker, unit_of_work
-from app.models.identity import TotpFactor
+from app.models.identity import AuthThrottle, TotpFactor
 from tests.auth.factories import PASSWORD, make_user
 
 
@@ -200,3 +202,41 @@ async def test_right_and_wrong_passwords_at_once_get_answers_not_errors(
             ]
             counts = Counter(await _burst(http, requests))  # _burst fails on any 5xx
             assert set(counts) <= {200, 401, 429, 503}, counts
+
+
+async def test_a_burst_from_a_blocked_address_costs_the_account_nothing(
+    two_servers, fresh_database_url, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Wrong passwords for one account, all at once over two processes, from an address that
+    has used up its budget: every one is refused, and the account's own budget is as it
+    was. A reservation that counted the account before finding the address blocked, and
+    kept it, would let anyone lock a person out from a blocked address. Sign-in is kept
+    safe twice: its reservation's transaction rolls back on a refusal, and reserve() gives
+    back what it counted (for callers whose transaction goes on; test_throttle_reserve.py
+    fails without that give-back, this test does not)."""
+    email, _ = await _new_user(fresh_database_url)
+    sign_in = [f"{url}/api/auth/sign-in" for url in two_servers]
+    async with httpx.AsyncClient(timeout=60) as http:
+        for n in range(settings.throttle.address_failures):  # one after another: all counted
+            body = {"email": f"nobody-{n}@example.org", "password": WRONG}
+            assert (await http.post(sign_in[n % 2], json=body)).status_code == 401
+        burst = [
+            (sign_in[i % 2], {"email": email, "password": WRONG}, {})
+            for i in range(settings.throttle.account_failures * 3)
+        ]
+        counts = Counter(await _burst(http, burst))
+    assert counts == {429: len(burst)}, counts
+
+    engine = create_engine(fresh_database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            row = (
+                await session.execute(
+                    select(AuthThrottle.failures, AuthThrottle.blocked_until).where(
+                        AuthThrottle.key_mac == throttle._mac(throttle.account_key(email))
+                    )
+                )
+            ).first()
+    finally:
+        await engine.dispose()
+    assert row is None or (row.failures, row.blocked_until) == (0, None), row
