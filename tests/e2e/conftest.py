@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import socket
@@ -10,6 +12,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
@@ -49,6 +52,30 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def spooled_mail(server: LiveServer, to: str, subject: str) -> list[EmailMessage]:
+    """Messages to ``to`` with ``subject`` in the server's mail spool (file mode), oldest
+    first."""
+    found = []
+    for path in sorted(
+        Path(server.data_dir, "mail").glob("*.eml"), key=lambda p: p.stat().st_mtime
+    ):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        if message["To"] == to and message["Subject"] == subject:
+            found.append(message)
+    return found
+
+
+def awaited_mail(server: LiveServer, to: str, subject: str, *, seconds: float = 30) -> EmailMessage:
+    """The newest such message, waiting for the worker to deliver it (a second or two)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := spooled_mail(server, to, subject):
+            return found[-1]
+        time.sleep(0.3)
+    raise AssertionError(f"no message {subject!r} to {to} in the mail spool")
 
 
 def first_admin(server: LiveServer) -> tuple[str, str]:

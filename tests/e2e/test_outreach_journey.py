@@ -11,13 +11,10 @@ dispatches can be dated in the past and a follow-up (7 days here) be overdue.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import re
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +24,7 @@ from playwright.async_api import Browser, Page, expect
 from app.appeals.text.blocks import new_block_id
 from app.migrate import ROOT
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import LiveServer, OwnServer
+from tests.e2e.conftest import LiveServer, OwnServer, awaited_mail
 from tests.e2e.test_appeals_journeys import (
     assert_no_canary_at_rest,
     canary,
@@ -87,18 +84,6 @@ def _opened_weeks_ago(server: LiveServer, appeal_id: str) -> None:
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert moved.returncode == 0, moved.stderr
-
-
-def _update_email(server: LiveServer) -> email.message.EmailMessage:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        for path in Path(server.data_dir, "mail").glob("*.eml"):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if message["To"] == SIGNER_EMAIL and message["Subject"] == UPDATE_SUBJECT:
-                assert isinstance(message, email.message.EmailMessage)
-                return message
-        time.sleep(0.3)
-    raise AssertionError("the signer who asked for updates received no email")
 
 
 async def _screenshot(page: Page, name: str) -> None:
@@ -336,7 +321,7 @@ async def test_a_coordinator_tracks_an_appeal_from_letters_to_a_published_respon
     await anonymous.close()
 
     # The signer who asked for updates is told, with the tracker's address.
-    update = _update_email(server)
+    update = awaited_mail(server, SIGNER_EMAIL, UPDATE_SUBJECT)
     plain = update.get_body(preferencelist=("plain",))
     assert plain is not None
     assert f"{server.url}/track/{appeal_id}" in plain.get_content()

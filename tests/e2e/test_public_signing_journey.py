@@ -10,12 +10,7 @@ list it any more by the time the test looks.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import time
-from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +18,7 @@ from playwright.async_api import Browser, Page, expect
 
 from app.appeals.text.blocks import new_block_id
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import LiveServer, OwnServer
+from tests.e2e.conftest import LiveServer, OwnServer, awaited_mail
 from tests.e2e.test_appeals_journeys import (
     LEAD,
     LEAD_REP,
@@ -61,32 +56,13 @@ CONFIRM_SUBJECT_EN = "Your code to confirm your signature"
 WITHDRAW_SUBJECT_BE = "Ваш код, каб адклікаць подпіс"
 
 
-def _messages(server: LiveServer, to: str, subject: str) -> list[EmailMessage]:
-    found = []
-    for path in sorted(
-        Path(server.data_dir, "mail").glob("*.eml"), key=lambda p: p.stat().st_mtime
-    ):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        if message["To"] == to and message["Subject"] == subject:
-            found.append(message)
-    return found
-
-
 def emailed_code(server: LiveServer, to: str, subject: str) -> str:
-    """The six-digit code in the newest message to ``to`` with ``subject`` (the worker
-    delivers within a second or two)."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        messages = _messages(server, to, subject)
-        if messages:
-            body = messages[-1].get_body(preferencelist=("plain",))
-            assert body is not None
-            found = re.search(r"^(\d{6})\s*$", body.get_content(), re.MULTILINE)
-            assert found, body.get_content()
-            return found.group(1)
-        time.sleep(0.3)
-    raise AssertionError(f"no message {subject!r} to {to} in the mail spool")
+    """The six-digit code in the newest message to ``to`` with ``subject``."""
+    body = awaited_mail(server, to, subject).get_body(preferencelist=("plain",))
+    assert body is not None
+    found = re.search(r"^(\d{6})\s*$", body.get_content(), re.MULTILINE)
+    assert found, body.get_content()
+    return found.group(1)
 
 
 async def open_to_the_public(
