@@ -38,6 +38,10 @@ from app.auth.guards import permissions_in
 from app.models.appeals import Appeal, AppealParticipant
 from app.permissions import Permission, platform_permissions
 
+# Participant statuses under which some of an organization's members see the appeal: its
+# members write while it is accepted, its representatives read an invitation to decide it.
+TAKING_PART = ("invited", "accepted")
+
 
 class AppealRight(StrEnum):
     READ = "read"

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.actors import Actor
 from app.appeals import repository as repo
-from app.appeals.access import AppealAccess, AppealRight, appeal_rights
+from app.appeals.access import TAKING_PART, AppealAccess, AppealRight, appeal_rights
 from app.appeals.anchoring import Anchor, locate, make_anchor
 from app.appeals.errors import (
     CommentNotFound,
@@ -40,6 +40,7 @@ from app.appeals.schemas import (
     CommentRead,
     InsertChange,
     LocatedRead,
+    Person,
     RemoveChange,
     ReplaceChange,
     SuggestionRead,
@@ -61,7 +62,9 @@ from app.audit import AuditAction, record_event
 from app.config import Settings
 from app.memberships import service as memberships
 from app.models.appeals import AppealComment, AppealRevision, AppealSuggestion
+from app.models.users import User, UserStatus
 from app.notifications.service import notify_user
+from app.permissions import Permission
 from app.users import service as users
 
 
@@ -84,36 +87,60 @@ def _anchor_in(revision: AppealRevision, block_id: str, start: int, end: int) ->
         raise SelectionInvalid() from None
 
 
+async def _readers(session: AsyncSession, access: AppealAccess, people: list[User]) -> list[User]:
+    """Those of ``people`` who may read the appeal now: active, and granted READ by the
+    same rules that decide their own access (:func:`appeal_rights`)."""
+    ids = [p.id for p in people]
+    held = await memberships.memberships_of_users(session, ids)
+    roles = await users.platform_roles_of(session, ids)
+    editors = {e.user_id for e in await repo.list_editors(session, access.appeal.id)}
+    readers = []
+    for candidate in people:
+        if candidate.status != UserStatus.ACTIVE:
+            continue
+        actor = Actor(
+            type="user",
+            user_id=candidate.id,
+            platform_roles=frozenset(roles.get(candidate.id, [])),
+            memberships={m.organization_id: m.role for m in held.get(candidate.id, [])},
+        )
+        rights, _, _ = appeal_rights(actor, access.participants, is_editor=candidate.id in editors)
+        if AppealRight.READ in rights:
+            readers.append(candidate)
+    return readers
+
+
 async def _check_mentions(
     session: AsyncSession, access: AppealAccess, mentions: list[uuid.UUID]
-) -> list[Any]:
+) -> list[User]:
     """The mentioned people, each of whom must be able to read the appeal already: a
     mention never widens the compartment."""
     if not mentions:
         return []
-    people = await users.get_users(session, mentions)
-    if len(people) != len(set(mentions)):
+    readers = await _readers(session, access, await users.get_users(session, mentions))
+    if len(readers) != len(set(mentions)):
         raise MentionNotAllowed()
-    held = await memberships.memberships_of_users(session, [p.id for p in people])
-    roles = await users.platform_roles_of(session, [p.id for p in people])
-    for mentioned in people:
-        actor = Actor(
-            type="user",
-            user_id=mentioned.id,
-            platform_roles=frozenset(roles.get(mentioned.id, [])),
-            memberships={m.organization_id: m.role for m in held.get(mentioned.id, [])},
-        )
-        editor = await repo.is_editor(session, access.appeal.id, mentioned.id)
-        rights, _, _ = appeal_rights(actor, access.participants, is_editor=editor)
-        if AppealRight.READ not in rights or mentioned.status != "active":
-            raise MentionNotAllowed()
-    return people
+    return readers
+
+
+async def mentionable(session: AsyncSession, *, actor: Actor, access: AppealAccess) -> list[Person]:
+    """Whom a comment may mention: everyone else who may read the appeal, by name (no
+    address: the email goes out from the server). The candidates are the members of the
+    organizations taking part and the coordinators; each passes the rule a mention is
+    checked against, so the list and the check cannot disagree."""
+    taking_part = [p.organization_id for p in access.participants if p.status in TAKING_PART]
+    candidates = await memberships.member_ids_of(session, taking_part)
+    candidates |= {c.id for c in await users.active_holders_of(session, Permission.APPEALS_RUN)}
+    candidates.discard(actor.user_id)  # type: ignore[arg-type]
+    readers = await _readers(session, access, await users.get_users(session, candidates))
+    people = [Person(id=reader.id, name=reader.display_name) for reader in readers]
+    return sorted(people, key=lambda someone: (someone.name.casefold(), str(someone.id)))
 
 
 async def _notify_mentions(
     session: AsyncSession,
     access: AppealAccess,
-    people: list[Any],
+    people: list[User],
     *,
     now: datetime,
     settings: Settings,

@@ -14,6 +14,7 @@ from app.appeals.schemas import (
     CommentList,
     CommentReply,
     CommentResolution,
+    PersonList,
     SuggestionCreate,
     SuggestionList,
     SuggestionReject,
@@ -39,6 +40,19 @@ async def list_comments(appeal_id: uuid.UUID, actor: SignedIn, session: DbSessio
     that it is outdated (the passage is gone) and which revision it was made on."""
     access = await access_appeal(session, actor, appeal_id)
     return CommentList(items=await discussion.list_comments(session, access=access))
+
+
+@router.get(
+    "/{appeal_id}/mentionable",
+    operation_id="listMentionablePeople",
+    response_model=PersonList,
+    responses=NOT_VISIBLE,
+)
+async def list_mentionable(appeal_id: uuid.UUID, actor: SignedIn, session: DbSession) -> PersonList:
+    """Whom the caller's comments may mention (everyone else who sees the appeal), by name;
+    only for those who may comment."""
+    access = await access_appeal(session, actor, appeal_id, AppealRight.COMMENT)
+    return PersonList(items=await discussion.mentionable(session, actor=actor, access=access))
 
 
 @router.post(

@@ -115,6 +115,10 @@ class Person(BaseModel):
     name: str
 
 
+class PersonList(BaseModel):
+    items: list[Person]
+
+
 class ParticipantRead(BaseModel):
     organization_id: uuid.UUID
     name: str

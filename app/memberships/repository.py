@@ -50,6 +50,18 @@ async def list_members(
     return [(row[0], row[1]) for row in rows], next_cursor
 
 
+async def member_ids_of(
+    session: AsyncSession, organization_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Everyone holding a membership in any of the organizations."""
+    if not organization_ids:
+        return set()
+    rows = await session.scalars(
+        select(Membership.user_id).where(Membership.organization_id.in_(list(organization_ids)))
+    )
+    return set(rows)
+
+
 async def memberships_of_users(
     session: AsyncSession, user_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Membership]]:

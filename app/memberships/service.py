@@ -142,6 +142,11 @@ async def find_membership(
     return await repo.find_membership(session, user_id=user_id, organization_id=organization_id)
 
 
+async def member_ids_of(session: AsyncSession, organization_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Everyone holding a membership in any of the organizations (any role, any status)."""
+    return await repo.member_ids_of(session, organization_ids)
+
+
 async def memberships_of_users(
     session: AsyncSession, user_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[Membership]]:

@@ -136,6 +136,53 @@ class TestComments:
         assert [m.recipient for m in mails] == [cast.people["a_member"].email]
         assert "See this" not in mails[0].body
 
+    async def test_the_people_one_may_mention_are_exactly_those_inside(self, cast, session) -> None:  # type: ignore[no-untyped-def]
+        appeal_id, revision_id, blocks = await _shared(cast)
+        # C is invited, not yet writing: its representative reads to decide, its member not.
+        invited = await cast["a_rep"].post(
+            f"/api/appeals/{appeal_id}/co-authors", json={"organization_id": str(cast.org_c.id)}
+        )
+        assert invited.status_code == 201, invited.text
+        listed = await cast["b_member"].get(f"/api/appeals/{appeal_id}/mentionable")
+        assert listed.status_code == 200, listed.text
+        people = listed.json()["items"]
+        # Not the caller, not the outside member, not the admin who is in no organization.
+        assert [p["name"] for p in people] == ["A Member", "A Rep", "B Rep", "C Rep", "Coordinator"]
+        assert all(set(p) == {"id", "name"} for p in people)  # names only, never an address
+        assert cast.people["a_member"].email not in listed.text
+        # Everyone listed can be mentioned: the list and the check agree.
+        made = await cast["b_member"].post(
+            f"/api/appeals/{appeal_id}/comments",
+            json={
+                "revision_id": revision_id,
+                "block_id": blocks[4]["id"],
+                "start": 0,
+                "end": 4,
+                "body": "Please look",
+                "mentions": [p["id"] for p in people],
+            },
+        )
+        assert made.status_code == 201, made.text
+        mails = await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "appeal_mention")
+        )
+        assert sorted(m.recipient for m in mails) == sorted(
+            cast.people[who].email for who in ("a_member", "a_rep", "b_rep", "c_rep", "coordinator")
+        )
+
+    async def test_the_list_follows_who_still_sees_the_appeal(self, cast) -> None:  # type: ignore[no-untyped-def]
+        appeal_id, _, _ = await _shared(cast)
+        left = await cast["b_rep"].post(
+            f"/api/appeals/{appeal_id}/co-authors/{cast.org_b.id}/decision",
+            json={"decision": "leave"},
+        )
+        assert left.status_code == 200, left.text
+        people = (await cast["a_member"].get(f"/api/appeals/{appeal_id}/mentionable")).json()
+        assert [p["name"] for p in people["items"]] == ["A Rep", "Coordinator"]
+        # Whoever left sees nothing, not even who is inside.
+        gone = await cast["b_member"].get(f"/api/appeals/{appeal_id}/mentionable")
+        assert gone.status_code == 404
+
 
 class TestSuggestions:
     async def test_an_accepted_suggestion_becomes_a_revision_crediting_its_author(

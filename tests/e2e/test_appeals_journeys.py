@@ -37,7 +37,7 @@ from app.signatories.schemas import key_text
 from tests.e2e.axe import assert_accessible, overflow_on_a_phone
 from tests.e2e.cast import PASSWORD as SEEDED_PASSWORD
 from tests.e2e.cast import Person, seed
-from tests.e2e.conftest import LiveServer, OwnServer
+from tests.e2e.conftest import LiveServer, OwnServer, awaited_mail
 from tests.e2e.test_journeys import (  # noqa: F401 - patient_expect is an autouse fixture
     SCREENSHOTS,
     Tab,
@@ -383,8 +383,21 @@ async def test_a_letter_becomes_an_appeal_that_co_authors_approve_and_a_coordina
     form = spage.get_by_role("form", name="Comment on a passage")
     await expect(form).to_contain_text("fifty thousand people")
     await form.get_by_label("Your comment").fill(f"Cite the Viasna count here {comment_canary}")
+    # ...and asks the lead member to look: chosen among the people who see the appeal.
+    await form.get_by_text("Notify people by email").click()
+    notify = form.get_by_role("group", name="People to notify")
+    await expect(notify.get_by_role("checkbox", name=SECOND_MEMBER.name)).to_have_count(0)
+    await notify.get_by_role("checkbox", name=LEAD_MEMBER.name).check()
+    await expect(form.get_by_text("Notify people by email (chosen: 1)")).to_be_visible()
+    await assert_accessible(spage, "the comment form with people to notify")
+    await screenshot(spage, "comment-notify")
     await form.get_by_role("button", name="Add comment").click()
     await expect(spage.get_by_role("status").filter(has_text="Comment added.")).to_be_visible()
+    mentioned = awaited_mail(server, LEAD_MEMBER.email, "You were mentioned in a comment")
+    said = mentioned.get_body(preferencelist=("plain",))
+    assert said is not None
+    assert f"/appeals/{appeal_id}" in said.get_content()
+    assert comment_canary not in said.get_content()  # the comment stays on the server
     await expect(spage.get_by_test_id(f"comment-count-{paragraph}")).to_have_text(
         "Open comments: 1"
     )

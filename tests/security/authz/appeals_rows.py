@@ -349,6 +349,7 @@ APPEALS_POLICY: dict[tuple[str, str], Rule] = {
         EDIT, params={"language": language}, body=_text
     ),
     # --- discussing
+    ("GET", f"{BASE}/mentionable"): rule(COMMENT),
     ("POST", f"{BASE}/comments"): rule(COMMENT, body=_comment),
     ("POST", f"{BASE}/comments/{{comment_id}}/replies"): rule(
         COMMENT, params={"comment_id": comment_id}, body=_fixed({"body": "Agreed"})

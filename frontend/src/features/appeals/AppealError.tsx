@@ -16,6 +16,7 @@ export const APPEAL_ERROR_CODES = [
   "approvals_missing",
   "translations_not_ready",
   "selection_invalid",
+  "mention_not_allowed",
 ] as const;
 type AppealErrorCode = (typeof APPEAL_ERROR_CODES)[number];
 

@@ -121,6 +121,43 @@ describe("the text tab", { timeout: 20_000 }, () => {
     await waitFor(() => expect(screen.getByTestId("comment-count-para00000001").textContent).toBe("Open comments: 2"));
   });
 
+  it("mentions people chosen by name; the list is fetched only when asked for", async () => {
+    const names = ["Aleś Bialacki", "Łucyja Mazur", "Marfa Rabkova", "Nasta Loika", "Ihar Losik"];
+    const more = ["Maria Kalesnikava", "Viktar Babaryka", "Maksim Znak", "Ryhor Kastusiou"];
+    const people = [...names, ...more].map((name, index) => ({
+      id: `0190b7a0-0000-7000-8000-00000000000${index}`,
+      name,
+    }));
+    const calls = server();
+    calls.route(`GET /api/appeals/${APPEAL_ID}/mentionable`, { body: { items: people } });
+    renderApp(`/appeals/${APPEAL_ID}`);
+    const user = userEvent.setup({ delay: null });
+    await screen.findByRole("article");
+    select([textNode("para00000001", "1,200"), 0], [textNode("para00000001", "1,200"), 5]);
+    await user.click(await screen.findByRole("button", { name: "Comment" }));
+    await user.type(screen.getByLabelText("Your comment"), "Please check this figure.");
+    expect(calls.calls("GET", `/api/appeals/${APPEAL_ID}/mentionable`)).toHaveLength(0);
+
+    await user.click(screen.getByText("Notify people by email"));
+    const chosen = await screen.findByRole("checkbox", { name: "Marfa Rabkova" });
+    await user.click(chosen);
+    // Found the way people type it: without the accent, in lower case.
+    await user.type(screen.getByRole("searchbox", { name: "Find a person" }), "loika");
+    expect(screen.getAllByRole("checkbox").map((box) => box.closest("label")?.textContent.trim())).toEqual([
+      "Marfa Rabkova", // chosen stays in view
+      "Nasta Loika",
+    ]);
+    await user.click(screen.getByRole("checkbox", { name: "Nasta Loika" }));
+    expect(screen.getByText("Notify people by email (chosen: 2)")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Add comment" }));
+
+    expect((await screen.findByRole("status")).textContent).toBe("Comment added.");
+    expect(calls.calls("POST", `/api/appeals/${APPEAL_ID}/comments`)[0]?.body).toMatchObject({
+      body: "Please check this figure.",
+      mentions: [people[2]?.id, people[3]?.id],
+    });
+  });
+
   it("counts offsets in code points of the raw Cyrillic text (an emoji before it counts once)", async () => {
     const calls = server();
     renderApp(`/appeals/${APPEAL_ID}`);

@@ -18,6 +18,7 @@ import { AppealErrorAlert } from "./AppealError";
 import { addComment, getText, listComments, suggest, type Appeal, type Block, type BlockKind } from "./api";
 import { BLOCK_KINDS } from "./blocks";
 import { Letter } from "./Letter";
+import { MentionPicker } from "./MentionPicker";
 import { textOpen } from "./review/common";
 import { BLOCK_TEXT_ATTRIBUTE, currentPassage, type Passage } from "./selection";
 
@@ -90,6 +91,7 @@ function DraftForm({
   const [body, setBody] = useState(draft.mode === "replace" ? draft.passage.quote : "");
   const [note, setNote] = useState("");
   const [kind, setKind] = useState<BlockKind>(block.kind === "ask" ? "ask" : "paragraph");
+  const [mentions, setMentions] = useState<string[]>([]);
   const action = useAction();
 
   const submit = (event: SubmitEvent) => {
@@ -104,7 +106,7 @@ function DraftForm({
           start: passage.start,
           end: passage.end,
           body,
-          mentions: [],
+          mentions,
         });
         onDone(t("appeals.text.commentAdded"));
       } else if (draft.mode === "replace") {
@@ -187,9 +189,11 @@ function DraftForm({
       ) : (
         <p>{t("appeals.text.removeExplain")}</p>
       )}
-      {draft.mode !== "comment" ? (
+      {draft.mode === "comment" ? (
+        <MentionPicker appealId={appeal.id} selected={mentions} onChange={setMentions} />
+      ) : (
         <TextArea label={t("appeals.text.note")} value={note} onChange={setNote} maxLength={2000} rows={2} />
-      ) : null}
+      )}
       <AppealErrorAlert error={action.error} />
       <div className="actions">
         <button

@@ -132,6 +132,10 @@ export const removeEditor = (appealId: string, userId: string) =>
     }),
   );
 
+/** Everyone else who sees the appeal, by name: whom a comment may mention. */
+export const listMentionable = (appealId: string) =>
+  unwrap(api.GET("/api/appeals/{appeal_id}/mentionable", { params: appealPath(appealId) }));
+
 export const listComments = (appealId: string) =>
   unwrap(api.GET("/api/appeals/{appeal_id}/comments", { params: appealPath(appealId) }));
 

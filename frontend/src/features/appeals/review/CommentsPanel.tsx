@@ -6,6 +6,7 @@ import { TextArea } from "../../../shared/TextArea";
 import { useAction } from "../../../shared/useAction";
 import { useLoad } from "../../../shared/useLoad";
 import { listComments, replyToComment, resolveComment, type Appeal, type Comment } from "../api";
+import { MentionPicker } from "../MentionPicker";
 import { Badge, DateTime, ReviewError, usePersonName } from "./common";
 
 type Filter = "open" | "resolved" | "all";
@@ -219,6 +220,7 @@ function ReplyForm({
   const { t } = useTranslation();
   const action = useAction();
   const [body, setBody] = useState("");
+  const [mentions, setMentions] = useState<string[]>([]);
   const [missing, setMissing] = useState(false);
   const errorId = useId();
   const form = useRef<HTMLFormElement>(null);
@@ -235,7 +237,7 @@ function ReplyForm({
     }
     setMissing(false);
     const done = await action.run(async () => {
-      await replyToComment(appealId, thread.id, body.trim());
+      await replyToComment(appealId, thread.id, body.trim(), mentions);
       return true;
     });
     if (done) onDone();
@@ -260,6 +262,7 @@ function ReplyForm({
           {t("appealReview.comments.replyRequired")}
         </p>
       ) : null}
+      <MentionPicker appealId={appealId} selected={mentions} onChange={setMentions} />
       <ReviewError error={action.error} />
       <div className="actions">
         <button type="submit" className="button button--primary" disabled={action.busy}>
