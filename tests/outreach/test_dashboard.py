@@ -26,8 +26,9 @@ async def test_the_dashboard_shows_every_appeal_and_recipient(
     body = read.json()
     [appeal] = body["appeals"]
     assert appeal["state"] == "open"
-    names = {r["id"]: r["name"] for r in body["recipients"]}
-    status = {names[c["recipient_id"]]: c["status"] for c in body["cells"]}
+    names = [r["name"] for r in body["recipients"]]
+    [statuses] = body["statuses"]  # one row per appeal, a column per recipient
+    status = dict(zip(names, statuses, strict=True))
     assert status["Denmark — Prime Minister"] == "responded"
     assert status["France — Minister for Europe and Foreign Affairs"] == "refused"
     assert status["Sweden — Minister for Foreign Affairs"] == "acknowledged"
@@ -44,11 +45,13 @@ async def test_the_dashboard_shows_every_appeal_and_recipient(
     assert countries["DE"]["rate"] == 0.0
     [stances] = body["stances"]
     assert len(stances["asks"]) == 3
-    denmark = next(i for i, n in names.items() if n.startswith("Denmark"))
-    assert {c["stance"] for c in stances["cells"] if c["recipient_id"] == denmark} == {
-        "supports",
-        "partially_supports",
-    }
+    denmark = next(j for j, n in enumerate(names) if n.startswith("Denmark"))
+    [row] = [r for r in stances["rows"] if r["recipient"] == denmark]
+    assert len(row["stances"]) == 3  # one per ask, in the asks' order
+    assert set(row["stances"]) - {None} == {"supports", "partially_supports"}
+    # Only those who took a stance have a row; Germany never answered.
+    germany = names.index("Germany — Federal Foreign Office")
+    assert germany not in {r["recipient"] for r in stances["rows"]}
 
 
 def _monday(day: date) -> date:
@@ -80,7 +83,15 @@ async def test_the_timeline_counts_dispatches_and_responses_per_week(
 
     read = await cast["coordinator"].get("/api/outreach/dashboard")
     assert read.status_code == 200, read.text
-    body = read.json()["timeline"]
+    whole = read.json()
+    body = whole["timeline"]
+    # The matrix: each appeal's row has a status only where it was sent.
+    names = [r["name"] for r in whole["recipients"]]
+    row_of = dict(zip([a["id"] for a in whole["appeals"]], whole["statuses"], strict=True))
+    assert {n for n, s in zip(names, row_of[appeal["id"]], strict=True) if s is not None} == {
+        "Norway — Prime Minister",
+        "Iceland — Prime Minister",
+    }
     # The demo's plan (app/demo.py): sent 18, 18, 18, 17, 17, 16, 16, 45 and 15 days ago;
     # answered 6, 15, 4, 9, 3 and 5 days ago.
     demo_sent = Counter(

@@ -22,12 +22,6 @@ class DashboardRecipient(BaseModel):
     country: str | None
 
 
-class DashboardCell(BaseModel):
-    appeal_id: uuid.UUID
-    recipient_id: uuid.UUID
-    status: Status
-
-
 class ResponseFigures(BaseModel):
     """Of the recipients an appeal was sent to: how many answered (any response, an
     acknowledgement included), the share, and the median days from the first dispatch to the
@@ -47,11 +41,14 @@ class CountryFigures(ResponseFigures):
     country: str | None
 
 
-class StanceCell(BaseModel):
-    recipient_id: uuid.UUID
-    ask_id: str
-    # The newest response's stance on the ask.
-    stance: str
+class StanceRow(BaseModel):
+    """A recipient who took a stance on any of the appeal's asks."""
+
+    # Its position in DashboardRead.recipients.
+    recipient: int
+    # Per ask, in the order of AppealStances.asks: the newest response's stance on it, null
+    # where no response spoke of it.
+    stances: list[str | None]
 
 
 class AskBrief(BaseModel):
@@ -63,7 +60,7 @@ class AskBrief(BaseModel):
 class AppealStances(BaseModel):
     appeal_id: uuid.UUID
     asks: list[AskBrief]
-    cells: list[StanceCell]
+    rows: list[StanceRow]
 
 
 class TimelineWeek(BaseModel):
@@ -89,9 +86,13 @@ class Timeline(BaseModel):
 
 
 class DashboardRead(BaseModel):
+    """Positional where it is big: at 200 appeals x 200 recipients a cell per object made
+    ten megabytes of repeated ids, read and built in seconds."""
+
     appeals: list[DashboardAppeal]
     recipients: list[DashboardRecipient]
-    cells: list[DashboardCell]
+    # statuses[i][j]: the status of appeals[i] at recipients[j]; null where it was not sent.
+    statuses: list[list[Status | None]]
     by_appeal: list[AppealFigures]
     by_country: list[CountryFigures]
     stances: list[AppealStances]

@@ -151,24 +151,21 @@ async def dashboard(
     recipient_rows = await repo.recipients(session, list({r for _, r in sent}))
     country_of = {r.id: r.country for r in recipient_rows}
 
-    # Cells and stance cells go into the read as plain dicts, validated in one call at the
-    # end: tens of thousands of them at 200 x 200, too many to build one model at a time.
+    appeal_rows = sorted(appeal_rows, key=lambda a: a.title.casefold())
+    recipient_rows = sorted(recipient_rows, key=lambda r: (r.country or "", r.name.casefold()))
+    appeal_at = {a.id: i for i, a in enumerate(appeal_rows)}
+    recipient_at = {r.id: j for j, r in enumerate(recipient_rows)}
     ask_ids = {appeal_id: [a.id for a in briefs] for appeal_id, briefs in asks.items()}
-    cells = [
-        {
-            "appeal_id": appeal_id,
-            "recipient_id": recipient_id,
-            "status": recipient_status(
-                dispatches=facts,
-                responses=answers.get((appeal_id, recipient_id), ()),
-                follow_ups=chases.get((appeal_id, recipient_id), ()),
-                ask_ids=ask_ids.get(appeal_id, ()),
-                today=today,
-                follow_up_days=follow_up_days,
-            ),
-        }
-        for (appeal_id, recipient_id), facts in sent.items()
-    ]
+    statuses: list[list[str | None]] = [[None] * len(recipient_rows) for _ in appeal_rows]
+    for (appeal_id, recipient_id), facts in sent.items():
+        statuses[appeal_at[appeal_id]][recipient_at[recipient_id]] = recipient_status(
+            dispatches=facts,
+            responses=answers.get((appeal_id, recipient_id), ()),
+            follow_ups=chases.get((appeal_id, recipient_id), ()),
+            ask_ids=ask_ids.get(appeal_id, ()),
+            today=today,
+            follow_up_days=follow_up_days,
+        )
 
     by_appeal: dict[uuid.UUID, list[tuple[date, date | None]]] = defaultdict(list)
     by_country: dict[str | None, list[tuple[date, date | None]]] = defaultdict(list)
@@ -192,26 +189,29 @@ async def dashboard(
         when = received_of[response_id]
         if key not in newest or newest[key][0] < when:
             newest[key] = (when, stance)
-    stance_cells: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    # stance_rows_of[appeal][recipient's position] = the stance per ask, in the asks' order.
+    stance_rows_of: dict[uuid.UUID, dict[int, list[str | None]]] = defaultdict(dict)
+    ask_at = {
+        appeal_id: {ask_id: k for k, ask_id in enumerate(ids)} for appeal_id, ids in ask_ids.items()
+    }
     for (appeal_id, recipient_id, ask_id), (_, stance) in newest.items():
-        stance_cells[appeal_id].append(
-            {"recipient_id": recipient_id, "ask_id": ask_id, "stance": stance}
+        position = ask_at.get(appeal_id, {}).get(ask_id)
+        if position is None:  # an ask of a text that is no longer the frozen one
+            continue
+        row = stance_rows_of[appeal_id].setdefault(
+            recipient_at[recipient_id], [None] * len(ask_ids[appeal_id])
         )
+        row[position] = stance
 
     return DashboardRead.model_validate(
         {
-            "appeals": sorted(
-                (DashboardAppeal(id=a.id, title=a.title, state=a.state) for a in appeal_rows),
-                key=lambda a: a.title.casefold(),
-            ),
-            "recipients": sorted(
-                (
-                    DashboardRecipient(id=r.id, name=r.name, country=r.country)
-                    for r in recipient_rows
-                ),
-                key=lambda r: (r.country or "", r.name.casefold()),
-            ),
-            "cells": cells,
+            "appeals": [
+                DashboardAppeal(id=a.id, title=a.title, state=a.state) for a in appeal_rows
+            ],
+            "recipients": [
+                DashboardRecipient(id=r.id, name=r.name, country=r.country) for r in recipient_rows
+            ],
+            "statuses": statuses,
             "by_appeal": [
                 AppealFigures(appeal_id=appeal_id, **_figures(rows))
                 for appeal_id, rows in by_appeal.items()
@@ -224,7 +224,14 @@ async def dashboard(
                 key=lambda f: f.country or "",
             ),
             "stances": [
-                {"appeal_id": a.id, "asks": asks.get(a.id, []), "cells": stance_cells[a.id]}
+                {
+                    "appeal_id": a.id,
+                    "asks": asks.get(a.id, []),
+                    "rows": [
+                        {"recipient": j, "stances": row}
+                        for j, row in sorted(stance_rows_of[a.id].items())
+                    ],
+                }
                 for a in appeal_rows
             ],
             "timeline": timeline(

@@ -3081,8 +3081,8 @@ export interface components {
             appeal_id: string;
             /** Asks */
             asks: components["schemas"]["AskBrief"][];
-            /** Cells */
-            cells: components["schemas"]["StanceCell"][];
+            /** Rows */
+            rows: components["schemas"]["StanceRow"][];
         };
         /** AppealSummary */
         AppealSummary: {
@@ -3510,25 +3510,11 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** DashboardCell */
-        DashboardCell: {
-            /**
-             * Appeal Id
-             * Format: uuid
-             */
-            appeal_id: string;
-            /**
-             * Recipient Id
-             * Format: uuid
-             */
-            recipient_id: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "awaiting_response" | "acknowledged" | "responded" | "partial" | "refused" | "referred" | "overdue" | "closed";
-        };
-        /** DashboardRead */
+        /**
+         * DashboardRead
+         * @description Positional where it is big: at 200 appeals x 200 recipients a cell per object made
+         *     ten megabytes of repeated ids, read and built in seconds.
+         */
         DashboardRead: {
             /** Appeals */
             appeals: components["schemas"]["DashboardAppeal"][];
@@ -3536,12 +3522,12 @@ export interface components {
             by_appeal: components["schemas"]["AppealFigures"][];
             /** By Country */
             by_country: components["schemas"]["CountryFigures"][];
-            /** Cells */
-            cells: components["schemas"]["DashboardCell"][];
             /** Recipients */
             recipients: components["schemas"]["DashboardRecipient"][];
             /** Stances */
             stances: components["schemas"]["AppealStances"][];
+            /** Statuses */
+            statuses: (("awaiting_response" | "acknowledged" | "responded" | "partial" | "refused" | "referred" | "overdue" | "closed") | null)[][];
             timeline: components["schemas"]["Timeline"];
         };
         /** DashboardRecipient */
@@ -5807,18 +5793,6 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** StanceCell */
-        StanceCell: {
-            /** Ask Id */
-            ask_id: string;
-            /**
-             * Recipient Id
-             * Format: uuid
-             */
-            recipient_id: string;
-            /** Stance */
-            stance: string;
-        };
         /** StanceIn */
         StanceIn: {
             /** Ask Id */
@@ -5842,6 +5816,16 @@ export interface components {
              * @enum {string}
              */
             stance: "supports" | "partially_supports" | "opposes" | "no_position" | "not_addressed";
+        };
+        /**
+         * StanceRow
+         * @description A recipient who took a stance on any of the appeal's asks.
+         */
+        StanceRow: {
+            /** Recipient */
+            recipient: number;
+            /** Stances */
+            stances: (string | null)[];
         };
         /** SuggestionCreate */
         SuggestionCreate: {

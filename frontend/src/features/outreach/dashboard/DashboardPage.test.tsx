@@ -22,10 +22,10 @@ function dashboard(): Dashboard {
       { id: DE, name: "Germany — Foreign Office", country: "DE" },
       { id: DK, name: "Denmark — Prime Minister", country: "DK" },
     ],
-    cells: [
-      { appeal_id: A1, recipient_id: DK, status: "responded" },
-      { appeal_id: A1, recipient_id: DE, status: "overdue" },
-      { appeal_id: A2, recipient_id: DK, status: "acknowledged" },
+    // A row per appeal, a column per recipient (DE, DK): A2 was not sent to Germany.
+    statuses: [
+      ["overdue", "responded"],
+      [null, "acknowledged"],
     ],
     by_appeal: [
       { appeal_id: A1, sent_to: 2, answered: 1, rate: 0.5, median_days: 6 },
@@ -39,9 +39,9 @@ function dashboard(): Dashboard {
       {
         appeal_id: A1,
         asks: [{ id: "ask-1", number: 1, text: "Release them." }],
-        cells: [{ recipient_id: DK, ask_id: "ask-1", stance: "supports" }],
+        rows: [{ recipient: 1, stances: ["supports"] }],
       },
-      { appeal_id: A2, asks: [], cells: [] },
+      { appeal_id: A2, asks: [], rows: [] },
     ],
     timeline: {
       // Every week to this one overall; each appeal's own weeks only where it had something.
@@ -81,7 +81,15 @@ describe("the outreach dashboard", { timeout: 30_000 }, () => {
     const germany = within(matrix)
       .getByRole("rowheader", { name: /Germany — Foreign Office/ })
       .closest("tr");
-    expect(germany?.textContent).toMatch(/Overdue/i);
+    // Its cells in the appeals' order: overdue for the first, not sent the second.
+    expect([...(germany?.querySelectorAll("td") ?? [])].map((cell) => cell.textContent)).toEqual(["Overdue", "—"]);
+    const denmark = within(matrix)
+      .getByRole("rowheader", { name: /Denmark — Prime Minister/ })
+      .closest("tr");
+    expect([...(denmark?.querySelectorAll("td") ?? [])].map((cell) => cell.textContent)).toEqual([
+      "Responded",
+      "Acknowledged",
+    ]);
     expect(screen.getByTestId("overdue-count").textContent).toBe("Overdue: 1");
     const byAppeal = screen.getByTestId("by-appeal");
     expect(within(byAppeal).getByText("50%")).toBeTruthy();

@@ -91,7 +91,6 @@ function Section({
 function useTables(data: Dashboard) {
   const { t, i18n } = useTranslation();
   const title = new Map(data.appeals.map((a) => [a.id, a.title]));
-  const status = new Map(data.cells.map((c) => [`${c.appeal_id}/${c.recipient_id}`, c.status]));
   const country = (code: string | null | undefined) => (code ? countryName(code, i18n.language) : "—");
   const percent = (rate: number) => `${Math.round(rate * 100)}%`;
   const days = (value: number | null | undefined) => (value === null || value === undefined ? "—" : String(value));
@@ -103,17 +102,18 @@ function useTables(data: Dashboard) {
   ];
   const matrix: Table = {
     header: [t("outreachDashboard.recipient"), ...data.appeals.map((a) => a.title)],
-    classes: data.recipients.map((r) => [
+    // statuses[i][j]: appeal i at recipient j (null: not sent); shown a row per recipient.
+    classes: data.recipients.map((_, j) => [
       undefined,
-      ...data.appeals.map((a) => {
-        const found = status.get(`${a.id}/${r.id}`);
+      ...data.statuses.map((row) => {
+        const found = row[j];
         return found ? `status-cell status-cell--${found}` : undefined;
       }),
     ]),
-    rows: data.recipients.map((r) => [
+    rows: data.recipients.map((r, j) => [
       `${r.name} (${country(r.country)})`,
-      ...data.appeals.map((a) => {
-        const found = status.get(`${a.id}/${r.id}`);
+      ...data.statuses.map((row) => {
+        const found = row[j];
         return found ? t(`outreachDispatches.statuses.${found}`) : "—";
       }),
     ]),
@@ -138,7 +138,8 @@ function useTables(data: Dashboard) {
       days(f.median_days),
     ]),
   };
-  return { matrix, byAppeal, byCountry, status };
+  const overdue = data.statuses.reduce((n, row) => n + row.filter((s) => s === "overdue").length, 0);
+  return { matrix, byAppeal, byCountry, overdue };
 }
 
 const lowest = (values: number[]) => (values.length ? Math.min(...values) : 0);
@@ -244,18 +245,15 @@ function Stances({ data }: { data: Dashboard }) {
   const [appealId, setAppealId] = useState(data.appeals[0]?.id ?? "");
   const stances = data.stances.find((s) => s.appeal_id === appealId);
   if (!stances) return null;
-  const answered = data.recipients.filter((r) => stances.cells.some((c) => c.recipient_id === r.id));
   const table: Table = {
     header: [
       t("outreachDashboard.recipient"),
       ...stances.asks.map((a) => t("outreachTracker.stances.ask", { number: a.number })),
     ],
-    rows: answered.map((r) => [
-      r.name,
-      ...stances.asks.map((a) => {
-        const cell = stances.cells.find((c) => c.recipient_id === r.id && c.ask_id === a.id);
-        return cell ? t(`outreachDispatches.stanceNames.${cell.stance as "supports"}`) : "—";
-      }),
+    // A row per recipient who took a stance on any ask; its stances in the asks' order.
+    rows: stances.rows.map((row) => [
+      data.recipients[row.recipient]?.name ?? "",
+      ...row.stances.map((stance) => (stance ? t(`outreachDispatches.stanceNames.${stance as "supports"}`) : "—")),
     ]),
   };
   return (
@@ -301,7 +299,7 @@ export function DashboardPage() {
 
 function Tables({ data }: { data: Dashboard }) {
   const { t } = useTranslation();
-  const { matrix, byAppeal, byCountry, status } = useTables(data);
+  const { matrix, byAppeal, byCountry, overdue } = useTables(data);
   return (
     <section className="page" aria-labelledby="page-heading" data-testid="outreach-dashboard">
       <PageTitle page={t("outreachDashboard.title")} />
@@ -321,7 +319,7 @@ function Tables({ data }: { data: Dashboard }) {
               ))}
             </p>
             <p className="muted" data-testid="overdue-count">
-              {t("outreachDashboard.overdue", { count: [...status.values()].filter((s) => s === "overdue").length })}
+              {t("outreachDashboard.overdue", { count: overdue })}
             </p>
           </Section>
           <Section id="dashboard-by-appeal" title={t("outreachDashboard.byAppeal")} table={byAppeal} name="by-appeal">
