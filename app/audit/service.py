@@ -39,10 +39,28 @@ _SET_HEAD_HASH = (
 )
 _EVENT_COLUMNS = tuple(column.key for column in _EVENTS.columns)
 _INSERT_EVENT = insert(_EVENTS)
-_LAST_CHECKPOINT = (
-    select(_CHECKPOINTS.c.size, _CHECKPOINTS.c.created_at)
-    .order_by(_CHECKPOINTS.c.size.desc(), _CHECKPOINTS.c.created_at.desc())
-    .limit(1)
+
+
+def _newest_checkpoint(column: Any) -> Any:
+    return (
+        select(column)
+        .order_by(_CHECKPOINTS.c.size.desc(), _CHECKPOINTS.c.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+_LAST_CHECKPOINT = select(
+    _newest_checkpoint(_CHECKPOINTS.c.size).label("last_size"),
+    _newest_checkpoint(_CHECKPOINTS.c.created_at).label("last_at"),
+)
+# A transaction's first append also learns the newest checkpoint, in the same round trip
+# (what the cadence needs at commit). Its subqueries see the statement's snapshot, which
+# may predate a checkpoint committed while this waited for the head's lock: the cadence
+# then counts from an older one, and at worst signs a checkpoint early (never late).
+_ADVANCE_HEAD_FIRST = _ADVANCE_HEAD.returning(
+    _newest_checkpoint(_CHECKPOINTS.c.size).label("last_size"),
+    _newest_checkpoint(_CHECKPOINTS.c.created_at).label("last_at"),
 )
 
 
@@ -132,7 +150,8 @@ async def record_event(
     details = details or {}
     # Round-trip through JSON so the hashed document equals what decryption returns.
     details = json.loads(json.dumps(details))
-    row = (await session.execute(_ADVANCE_HEAD)).one()
+    tip: _Tip | None = session.sync_session.info.get(_TIP_KEY)
+    row = (await session.execute(_ADVANCE_HEAD if tip else _ADVANCE_HEAD_FIRST)).one()
     seq, prev_hash = int(row.seq), bytes(row.hash)
     target_type, target_id = _target_of(target)
     occurred_at = now if now is not None else session_clock(session).now()
@@ -167,23 +186,21 @@ async def record_event(
     # were a tenth of a sign-in's CPU as ORM statements built on every call.
     await session.execute(_INSERT_EVENT, {key: getattr(audit_event, key) for key in _EVENT_COLUMNS})
     await session.execute(_SET_HEAD_HASH, {"head_hash": digest})
-    tip: _Tip | None = session.sync_session.info.get(_TIP_KEY)
     if tip is None:
-        last_size, last_at = await _last_checkpoint(session)
-        tip = _Tip(seq, digest, last_size, last_at)
+        tip = _Tip(seq, digest, *_checkpoint_of(row))
     tip.seq, tip.hash = seq, digest
     session.sync_session.info[_TIP_KEY] = tip
     return audit_event
 
 
-async def _last_checkpoint(session: AsyncSession) -> tuple[int, datetime | None]:
-    """Size and time of the newest stored checkpoint, for scheduling only: verification
-    checks every checkpoint, and a bad row here can only make a checkpoint come early."""
+def _checkpoint_of(row: Any) -> tuple[int, datetime | None]:
+    """Size and time of the newest stored checkpoint (``last_size``, ``last_at`` of a row),
+    for scheduling only: verification checks every checkpoint, and a bad row here can only
+    make a checkpoint come early."""
     try:
-        row = (await session.execute(_LAST_CHECKPOINT)).first()
-        if row is None:
+        if row.last_size is None:
             return 0, None
-        return int(row.size), as_utc(row.created_at)
+        return int(row.last_size), as_utc(row.last_at)
     except (TypeError, ValueError):
         return 0, None
 
@@ -206,7 +223,7 @@ async def checkpoint_if_due(
             select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
         )
     ).one()
-    last_size, last_at = await _last_checkpoint(session)
+    last_size, last_at = _checkpoint_of((await session.execute(_LAST_CHECKPOINT)).one())
     if not cadence.due(pending=int(head.seq) - last_size, last_at=last_at, now=now):
         return None
     checkpoint = make_checkpoint(int(head.seq), bytes(head.hash), now=now)

@@ -7,7 +7,7 @@ import base64
 import itertools
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.actors import SYSTEM, user_actor
@@ -111,6 +111,30 @@ class TestCheckpoints:
             await session.execute(select(AuditEvent))
 
         assert [c.size for c in await stored_checkpoints(engine)] == [1]
+
+    async def test_an_append_costs_three_statements_and_reads_no_checkpoint_row_alone(
+        self, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+    ) -> None:
+        """Every audited change pays for its appends: the head's advance (which, on a
+        transaction's first append, also reads the newest checkpoint), the event, the head's
+        new hash. No separate read of the checkpoints."""
+        await append(sessions, 1)
+        seen: list[str] = []
+
+        def statement(conn, cursor, sql, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+            seen.append(" ".join(sql.split()).upper())
+
+        event.listen(engine.sync_engine, "before_cursor_execute", statement)
+        try:
+            await append(sessions, 2)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", statement)
+
+        writes = [sql.split()[0] for sql in seen if "AUDIT_EVENTS" in sql or "AUDIT_HEAD" in sql]
+        assert writes == ["UPDATE", "INSERT", "UPDATE"] * 2, seen
+        assert not [sql for sql in seen if sql.startswith("SELECT") and "AUDIT_CHECKPOINTS" in sql]
+        # The checkpoint the commit signed still counts from the one before (size 1).
+        assert [c.size for c in await stored_checkpoints(engine)] == [1, 3]
 
 
 class TestDetails:
