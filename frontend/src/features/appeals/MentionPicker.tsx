@@ -9,20 +9,19 @@ import { listMentionable } from "./api";
 // Above this many people a name filter helps more than it costs.
 const FILTER_FROM = 8;
 
+/** The people chosen (their ids) for the comment of `appealId`. */
+interface Choice {
+  appealId: string;
+  selected: readonly string[];
+  onChange: (ids: string[]) => void;
+}
+
 /**
  * Whom to tell about a comment: people who already see the appeal, chosen by name. The
  * server emails each a link (not the comment) in their own language. Closed until asked
  * for, so writing a comment costs no request for the list.
  */
-export function MentionPicker({
-  appealId,
-  selected,
-  onChange,
-}: {
-  appealId: string;
-  selected: readonly string[];
-  onChange: (ids: string[]) => void;
-}) {
+export function MentionPicker({ appealId, selected, onChange }: Choice) {
   const { t } = useTranslation();
   const [opened, setOpened] = useState(false);
   return (
@@ -37,15 +36,7 @@ export function MentionPicker({
   );
 }
 
-function People({
-  appealId,
-  selected,
-  onChange,
-}: {
-  appealId: string;
-  selected: readonly string[];
-  onChange: (ids: string[]) => void;
-}) {
+function People({ appealId, selected, onChange }: Choice) {
   const { t } = useTranslation();
   const people = useLoad(() => listMentionable(appealId), [appealId]);
   const [query, setQuery] = useState("");

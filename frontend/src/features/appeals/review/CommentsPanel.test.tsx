@@ -126,6 +126,23 @@ describe("comments", () => {
     expect(within(item).queryByLabelText("Your reply to Alina")).toBeNull();
   });
 
+  it("tells the people chosen in the reply by email", async () => {
+    const calls = server([thread()]);
+    calls.route(`GET ${appealPath}/mentionable`, { body: { items: [PAVEL] } });
+    renderPanel(CommentsPanel);
+    const user = userEvent.setup();
+    const item = await screen.findByTestId("comment-thread");
+    await user.click(within(item).getByRole("button", { name: "Reply" }));
+    await user.type(within(item).getByLabelText("Your reply to Alina"), "Please check.");
+    await user.click(within(item).getByText("Notify people by email"));
+    await user.click(await within(item).findByRole("checkbox", { name: PAVEL.name }));
+    await user.click(within(item).getByRole("button", { name: "Send reply" }));
+    expect((await screen.findByRole("status")).textContent).toBe("Reply sent.");
+    expect(calls.calls("POST", `${appealPath}/comments/${THREAD_ID}/replies`).map((c) => c.body)).toEqual([
+      { body: "Please check.", mentions: [PAVEL.id] },
+    ]);
+  });
+
   it("resolves a thread, which then shows under “Resolved” with a way to reopen it", async () => {
     const calls = server([thread()]);
     renderPanel(CommentsPanel);
