@@ -62,8 +62,8 @@ async def reserve(
     now: datetime,
     settings: ThrottleSettings,
 ) -> None:
-    """Count one attempt against every budget, atomically; TooManyAttempts (with
-    Retry-After) when any of them is used up — then nothing is counted at all.
+    """Count one attempt against every budget, each in one atomic upsert; TooManyAttempts
+    (with Retry-After) when any of them is used up — then nothing stays counted.
 
     The attempt that uses up a budget blocks the key for ``block_minutes``; a budget
     resets when its window has passed or its block has ended.
@@ -83,9 +83,11 @@ async def reserve(
         ):
             counted.append(mac)
             continue
-        # Refused: give back what this call counted. The upserts hold those rows' locks
-        # until the transaction ends, so the give-back is exact (a savepoint did this at
-        # two more round trips on every attempt, refused or not).
+        # Refused: give back what this call counted (a savepoint did this at two more
+        # round trips on every attempt, refused or not). The give-back is exact even where
+        # each statement commits on its own (db.committed_apart): it takes back this
+        # call's one attempt, and an attempt counted by another request in between stays
+        # counted. Until then the budget looks one attempt fuller: stricter, never laxer.
         for done in counted:
             await repo.uncount_attempt(session, done)
         retry = await _retry_after(session, mac, now)
@@ -107,6 +109,12 @@ async def refund(session: AsyncSession, key: str) -> None:
 async def clear(session: AsyncSession, key: str) -> None:
     """Forget a key's count (a right secret for the account's own budget)."""
     await repo.delete_count(session, _mac(key))
+
+
+async def give_back(session: AsyncSession, *, clear: str, refund: str) -> None:
+    """A right password: ``clear`` the account's own budget and ``refund`` the
+    address's reservation, in one statement (the sign-in's hottest path)."""
+    await repo.give_back(session, clear=_mac(clear), refund=_mac(refund))
 
 
 async def limit_anonymous_ceremonies(

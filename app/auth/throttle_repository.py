@@ -47,9 +47,13 @@ def _count_statement(dialect: str) -> Insert:
     window_start = bindparam("window_start", type_=_DATETIME)
     blocked_until = bindparam("block_until", type_=_DATETIME)
     # A new budget once the window has passed (and no block stands) or the block has
-    # ended; a standing block outlives a shorter window.
+    # ended; a standing block outlives a shorter window. A row given back to zero
+    # (give_back) is as if there were none: its next attempt starts a window.
     fresh = or_(
-        and_(row.blocked_until.is_(None), row.window_started_at < window_start),
+        and_(
+            row.blocked_until.is_(None),
+            or_(row.window_started_at < window_start, row.failures <= 0),
+        ),
         and_(row.blocked_until.is_not(None), row.blocked_until <= now),
     )
     counted = case((fresh, 1), else_=row.failures + 1)
@@ -132,3 +136,23 @@ async def uncount_attempt(session: AsyncSession, mac: bytes) -> None:
 
 async def delete_count(session: AsyncSession, mac: bytes) -> None:
     await session.execute(_DELETE, {"mac": mac})
+
+
+_GIVE_BACK = (
+    update(_TABLE)
+    .where(_TABLE.c.key_mac.in_([bindparam("clear"), bindparam("refund")]))
+    .values(
+        failures=case(
+            (_TABLE.c.key_mac == bindparam("clear"), 0),
+            (_TABLE.c.failures > 0, _TABLE.c.failures - 1),
+            else_=0,
+        ),
+        blocked_until=None,
+    )
+)
+
+
+async def give_back(session: AsyncSession, *, clear: bytes, refund: bytes) -> None:
+    """In one statement: the key ``clear`` back to zero attempts (as if it had no row) and
+    one attempt fewer on ``refund`` (never below zero); neither blocked."""
+    await session.execute(_GIVE_BACK, {"clear": clear, "refund": refund})

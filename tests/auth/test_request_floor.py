@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 from sqlalchemy import event
 
 from app.auth.dependencies import TOUCH_EVERY
@@ -16,6 +17,7 @@ from app.db import unit_of_work
 from app.kit.clock import ManualClock, as_utc
 from app.main import create_app
 from app.models.identity import AuthSession
+from tests.auth.conftest import sign_in
 from tests.auth.factories import make_user
 from tests.conftest import make_settings
 from tests.support.admin_session import ADMIN, admin, browse, signed_in_admin
@@ -133,3 +135,44 @@ async def test_a_burst_on_one_session_writes_its_touch_once(
                     assert as_utc(record.last_seen_at) == clock.now()
     finally:
         await app.state.engine.dispose()
+
+
+async def test_a_password_sign_in_locks_the_shared_address_row_for_one_statement(
+    fresh_database_url, tmp_path, test_keys
+) -> None:  # type: ignore[no-untyped-def]
+    """Everyone behind one address (an office, a VPN exit) shares its throttle row. The
+    attempt is reserved, and a right password gives it back, on statements of their own
+    (db.committed_apart), never inside the request's transaction, where the row's lock
+    would wait for every later statement and the commit. On PostgreSQL they send no BEGIN
+    or COMMIT: the request's transaction is the only one begun. On SQLite, where BEGIN
+    costs no round trip, each is a short transaction under the process's write lock."""
+    app = create_app(make_settings(fresh_database_url, tmp_path), keys=test_keys)
+    async with unit_of_work(app.state.sessionmaker) as session:
+        user = await make_user(session)
+    engine = app.state.engine
+    begun: list[str] = []
+
+    def _begin(connection) -> None:  # type: ignore[no-untyped-def]
+        level = connection.get_execution_options().get("isolation_level", "transaction")
+        begun.append(level)
+
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="https://localhost"
+        ) as client:
+            event.listen(engine.sync_engine, "begin", _begin)
+            try:
+                with Transactions(engine) as seen:
+                    response = await sign_in(client, user.email)
+            finally:
+                event.remove(engine.sync_engine, "begin", _begin)
+        assert response.status_code == 200
+        throttle_writes = [s for s in seen.statements if s in ("INSERT", "UPDATE", "DELETE")]
+        assert throttle_writes  # the reservations and the give-back ran
+        if engine.dialect.name == "postgresql":
+            sent_begin = [level for level in begun if level != "AUTOCOMMIT"]
+            assert sent_begin == ["transaction"], begun
+        else:
+            assert begun == ["transaction"] * 3, begun
+    finally:
+        await engine.dispose()

@@ -1,14 +1,14 @@
 """A reservation counts an attempt against every budget or against none.
 
 reserve() counts budget after budget; when a later one is used up, it gives back what the
-same call counted (the rows stay locked by the transaction, so the give-back is exact).
+same call counted (exactly that one attempt, also where each statement commits on its own).
 An attempt refused for its address must not cost its account anything, or the other way
 round: that would let one exhausted budget drain another.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -73,3 +73,34 @@ async def test_both_budgets_count_when_both_allow(session) -> None:  # type: ign
     await throttle.reserve(session, [account, address], now=NOW, settings=SETTINGS)
     assert await _state(session, account.key) == (1, False)
     assert await _state(session, address.key) == (1, False)
+
+
+async def test_a_right_password_clears_the_account_and_refunds_the_address(session) -> None:  # type: ignore[no-untyped-def]
+    """give_back, in one statement: the account's own budget back to nothing (its next
+    attempt starts a new window, as if it had no row) and one attempt fewer, and no block,
+    on the shared address."""
+    account = throttle.Budget("account:fourth@example.org", 2)
+    address = throttle.Budget("address:203.0.113.12", 3)
+    await _use(session, account, 1)
+    await _use(session, address, 3)  # used up: blocked
+    assert await _state(session, address.key) == (3, True)
+
+    await throttle.give_back(session, clear=account.key, refund=address.key)
+
+    assert await _state(session, account.key) == (0, False)
+    assert await _state(session, address.key) == (2, False)
+    # Its next attempt opens a window of its own: one that outlives the old window's end.
+    later = NOW + timedelta(minutes=SETTINGS.window_minutes - 1)
+    await throttle.reserve(session, [account], now=later, settings=SETTINGS)
+    past_the_old_window = later + timedelta(minutes=2)
+    await throttle.reserve(session, [account], now=past_the_old_window, settings=SETTINGS)
+    assert await _state(session, account.key) == (2, True)
+
+
+async def test_a_refund_never_goes_below_zero(session) -> None:  # type: ignore[no-untyped-def]
+    address = throttle.Budget("address:203.0.113.13", 5)
+    await _use(session, address, 1)
+    for _ in range(2):
+        await throttle.give_back(session, clear="account:nobody@example.org", refund=address.key)
+    assert await _state(session, address.key) == (0, False)
+    assert await _state(session, "account:nobody@example.org") is None

@@ -93,6 +93,8 @@ async def open_signed_in_session(
         user_agent=user_agent,
         second_factor=second_factor,
     )
+    await notify_user(session, user=user, kind="new_sign_in", now=now, method=method_name)
+    # Last: from its first statement to the commit, every audited write waits for this one.
     await record_event(
         session,
         actor=Actor(type="user", user_id=user.id, session_id=issued.record.id),
@@ -100,7 +102,6 @@ async def open_signed_in_session(
         target=user,
         details={"method": method, **(details or {}), "session_id": str(issued.record.id)},
     )
-    await notify_user(session, user=user, kind="new_sign_in", now=now, method=method_name)
     return issued
 
 

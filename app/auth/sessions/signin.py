@@ -18,7 +18,7 @@ from app.auth.hashing import PasswordHashing
 from app.auth.repository import find_password_holder, load_account
 from app.auth.sessions.service import IssuedSession, open_signed_in_session
 from app.config import Settings
-from app.db import unit_of_work
+from app.db import committed_apart
 from app.errors import AppError
 from app.models.users import User, UserStatus
 
@@ -55,14 +55,17 @@ async def sign_in_with_password(
     """Returns a refusal instead of raising, so that the audit event is committed with the
     response.
 
-    Three steps, so that neither a burst nor a slow hash weakens the limits:
-    1. in a short transaction of its own, committed at once: reserve the attempt against the
-       account's and the address's budgets (atomically; refused when either is used up) and
-       read the account — a crash later still leaves the attempt counted;
+    Steps, so that neither a burst nor a slow hash weakens the limits:
+    1. apart from the request's transaction, committed at once (db.committed_apart: no
+       BEGIN or COMMIT on PostgreSQL): reserve the attempt against the account's and the
+       address's budgets (each atomically; refused when either is used up) and read the
+       account — a crash later still leaves the attempt counted;
     2. the Argon2 check, outside any transaction (on SQLite, a write transaction would hold
        the database lock for the whole hash);
-    3. in the request's unit of work: on success give the reservations back and open the
-       session; on failure record the audit event.
+    3. a right password gives its reservations back at once, apart again, in one
+       statement: the address's row is shared by everyone behind that address, and
+       inside the request's transaction its lock would be held until that commits;
+    4. in the request's unit of work: open the session, or record the failure.
     """
     account, origin = throttle.account_key(email), throttle.address_key(address)
     budgets = [
@@ -70,7 +73,7 @@ async def sign_in_with_password(
         throttle.Budget(origin, settings.throttle.address_failures),
     ]
     try:
-        async with unit_of_work(sessionmaker) as early:
+        async with committed_apart(sessionmaker) as early:
             await throttle.reserve(early, budgets, now=now, settings=settings.throttle)
             found = await find_password_holder(early, email)
             usable = found is not None and found.status == UserStatus.ACTIVE
@@ -85,6 +88,10 @@ async def sign_in_with_password(
         return SignInResult(None, None, refusal)
 
     matched = await hashing.verify(candidate.password_hash, password)
+    if matched:
+        # The right password was given, whatever the account's state now: not a guess.
+        async with committed_apart(sessionmaker) as late:
+            await throttle.give_back(late, clear=account, refund=origin)
     # Read again in this transaction: the account may have been suspended during the hash.
     facts = await load_account(session, candidate.user_id) if candidate.user_id else None
     if not matched or facts is None or facts.user.status != UserStatus.ACTIVE:
@@ -98,8 +105,6 @@ async def sign_in_with_password(
         return SignInResult(None, None, InvalidCredentials())
 
     user = facts.user
-    await throttle.clear(session, account)
-    await throttle.refund(session, origin)
     if user.password_hash and hashing.needs_rehash(user.password_hash):
         user.password_hash = await hashing.hash(password)
     issued = await open_signed_in_session(
