@@ -115,5 +115,6 @@ def create_app(settings: Settings | None = None, *, keys: KeyMaterial | None = N
         max_body_bytes=settings.http.max_body_bytes,
         # Uploads stream past the general limit; the route enforces its own as it reads.
         large_bodies=[(DOCUMENT_UPLOADS, settings.outreach.document_max_bytes + UPLOAD_SLACK)],
+        router_prefixes=[API_PREFIX],
     )
     return app

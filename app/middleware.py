@@ -56,8 +56,12 @@ class SecurityMiddleware:
         hsts: bool,
         max_body_bytes: int,
         large_bodies: Sequence[tuple[re.Pattern[str], int]] = (),
+        router_prefixes: Sequence[str] = (),
     ) -> None:
         self.app = app
+        # Prefixes routers are included under: FastAPI 0.165 hands over an included
+        # router's own route, whose template lacks them; the access log puts them back.
+        self.router_prefixes = tuple(router_prefixes)
         self.hsts = hsts
         self.max_body_bytes = max_body_bytes
         # Paths (full matches) that take larger bodies, streamed: uploads.
@@ -159,7 +163,7 @@ class SecurityMiddleware:
                     "request",
                     extra={
                         "method": scope.get("method"),
-                        "route": _route_template(scope, entry_root_path),
+                        "route": _route_template(scope, entry_root_path, self.router_prefixes),
                         "status": status_holder["status"],
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     },
@@ -167,15 +171,20 @@ class SecurityMiddleware:
             reset_request_id(token)
 
 
-def _route_template(scope: Scope, entry_root_path: str) -> str:
+def _route_template(scope: Scope, entry_root_path: str, prefixes: Sequence[str] = ()) -> str:
     """What the access log names a request by: its route's template behind the mounts it
-    went through (never the raw path, which may carry ids), a mounted app by its mount
-    ("/assets/*": FastAPI records no route there, only the root path the mount adds), else
-    "unmatched"."""
+    went through and the prefix its router was included under (never the raw path, which
+    may carry ids), a mounted app by its mount ("/assets/*": FastAPI records no route
+    there, only the root path the mount adds), else "unmatched"."""
     root_path = scope.get("root_path", "")
     mounted = root_path[len(entry_root_path) :] if root_path.startswith(entry_root_path) else ""
     route = getattr(scope.get("route"), "path", None)
     if route:
+        path = scope.get("path", "")[len(root_path) :]
+        for prefix in prefixes:
+            if path.startswith(prefix + "/") and not route.startswith(prefix + "/"):
+                route = prefix + route
+                break
         return f"{mounted}{route}"
     return f"{mounted}/*" if mounted else "unmatched"
 
