@@ -369,8 +369,10 @@ async def committed_apart(
     On PostgreSQL each statement commits as it runs: no BEGIN and no COMMIT, a round trip
     each, on the hottest path there is (sign-in). On SQLite it is one short transaction
     (BEGIN IMMEDIATE under the process's write lock, committed at the end): the driver's
-    own autocommit would bypass that queue, and BEGIN costs no round trip there. Tests bind
-    their sessionmaker to one connection: that one serves, as a transaction.
+    own autocommit would bypass that queue, and BEGIN costs no round trip there. So on
+    SQLite it must run before the caller's own transaction has begun, or it waits for that
+    one's lock forever. Tests bind their sessionmaker to one connection: that one serves,
+    as a transaction.
     """
     bind = sessionmaker.kw.get("bind")
     if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql":

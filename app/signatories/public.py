@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth import throttle
 from app.config import Settings
-from app.db import unit_of_work
+from app.db import committed_apart
 from app.kit.crypto import Keyring, blind_index, seal, token_mac
 from app.kit.crypto import proof_of_work as pow_
 from app.kit.crypto.blind_index import normalize_email
@@ -216,13 +216,14 @@ async def limit_receipt_checks(
     now: datetime,
     settings: Settings,
 ) -> None:
-    """Count one receipt check against the address; 429 when its budget is used up. In a
-    transaction of its own: a check that finds nothing (404) still counts."""
+    """Count one receipt check against the address; 429 when its budget is used up. Apart
+    from the request's transaction (db.committed_apart): a check that finds nothing (404)
+    still counts."""
     budget = throttle.Budget(
         "receipt-check:" + address, settings.throttle.receipt_checks_per_address
     )
-    async with unit_of_work(sessionmaker) as early:
-        await throttle.reserve(early, [budget], now=now, settings=settings.throttle)
+    async with committed_apart(sessionmaker) as apart:
+        await throttle.reserve(apart, [budget], now=now, settings=settings.throttle)
 
 
 def _fill(
@@ -417,10 +418,10 @@ async def confirm(
 ) -> tuple[Signature, str]:
     """The code from the email makes the signature count; returns it with its receipt.
 
-    The try is counted in a transaction of its own, committed before the code is compared
-    (a wrong code's count must survive the refusal), and before the request's own
-    transaction begins (on SQLite that one holds the write lock)."""
-    async with unit_of_work(sessionmaker) as early:
+    The try is counted apart, committed before the code is compared (a wrong code's count
+    must survive the refusal), and before the request's own transaction begins (on SQLite
+    that one holds the write lock): db.committed_apart, no BEGIN or COMMIT on PostgreSQL."""
+    async with committed_apart(sessionmaker) as early:
         appeal, window = await public_window(early, appeal_id)
         if not signing_open(appeal, window, now):
             raise SigningClosed()
@@ -557,8 +558,8 @@ async def _by_receipt_and_code(
     settings: Settings,
 ) -> tuple[Appeal, Signature]:
     """The signature whose receipt and live ``purpose`` code these are; the try is counted
-    in a transaction of its own first, as in confirm."""
-    async with unit_of_work(sessionmaker) as early:
+    apart first, as in confirm."""
+    async with committed_apart(sessionmaker) as early:
         appeal, window = await public_window(early, appeal_id)
         if not signing_open(appeal, window, now):
             raise SigningClosed()
