@@ -414,9 +414,10 @@ async def test_force_ends_what_still_needs_the_version_now(world: World) -> None
     assert "  auth_sessions: 1 ended" in forced.stdout
     assert "  auth_challenges: 1 ended" in forced.stdout
     assert "  invitations: 1 ended" in forced.stdout
-    # The ceremony's throttle, and the sign-in's address budget (refunded, not deleted).
+    # The ceremony's throttle, and the sign-in's account and address budgets (given back
+    # to zero, not deleted: throttle.give_back).
     throttles = [line for line in forced.stdout.splitlines() if "auth_throttles" in line]
-    assert throttles == ["  auth_throttles: 2 ended"]
+    assert throttles == ["  auth_throttles: 3 ended"]
     assert "version 1 retired; versions left: 2" in forced.stdout
     keyring = world.reload_keys()
     assert keyring.versions == (NEW,)
@@ -444,7 +445,7 @@ async def test_force_ends_what_still_needs_the_version_now(world: World) -> None
         "version": OLD,
         "versions_left": [NEW],
         "forced": True,
-        "ended": {"auth_sessions": 1, "auth_challenges": 1, "invitations": 1, "auth_throttles": 2},
+        "ended": {"auth_sessions": 1, "auth_challenges": 1, "invitations": 1, "auth_throttles": 3},
     }
 
     # The user signs in again, with a recovery code made under version 1.
