@@ -8,9 +8,10 @@ An attempt is *reserved* before the secret is checked: one atomic upsert per key
 whether the budget allowed it. A check followed by a later write would let every request of
 a simultaneous burst pass the check — on PostgreSQL with several processes, 35 of 40
 simultaneous guesses were checked against a limit of 5. A right secret gives its reservation
-back (``clear`` for the account's own budget, ``refund`` for a shared one such as the
-address). Only the password, second-factor and ceremony paths consult them; passkey sign-in
-guesses no secret, so a flood of wrong passwords cannot lock a user out of it.
+back (``clear`` for the account's own budget; a right password, ``give_back``: the account's
+cleared and the shared address's refunded, in one statement). Only the password,
+second-factor and ceremony paths consult them; passkey sign-in guesses no secret, so a
+flood of wrong passwords cannot lock a user out of it.
 """
 
 from __future__ import annotations
@@ -99,11 +100,6 @@ async def _retry_after(session: AsyncSession, mac: bytes, now: datetime) -> int:
     if until is None:
         return 1
     return max(1, int((as_utc(until) - now).total_seconds()) + 1)
-
-
-async def refund(session: AsyncSession, key: str) -> None:
-    """Give back one reserved attempt of a shared budget (a right secret from an address)."""
-    await repo.uncount_attempt(session, _mac(key))
 
 
 async def clear(session: AsyncSession, key: str) -> None:
