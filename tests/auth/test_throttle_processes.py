@@ -240,3 +240,33 @@ async def test_a_burst_from_a_blocked_address_costs_the_account_nothing(
     finally:
         await engine.dispose()
     assert row is None or (row.failures, row.blocked_until) == (0, None), row
+
+
+async def test_right_passwords_from_one_address_never_use_up_its_budget(
+    two_servers, fresh_database_url, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Everyone behind one address (an office, a VPN or Tor exit) shares its budget. A
+    right password gives its reservation back (throttle.give_back, committed on its own),
+    so more people than the budget allows sign in from it, a few at a time, over both
+    processes; only wrong guesses use it up."""
+    limit = settings.throttle.address_failures
+    engine = create_engine(fresh_database_url)
+    async with unit_of_work(create_sessionmaker(engine)) as session:
+        emails = [(await make_user(session)).email for _ in range(limit + 10)]
+    await engine.dispose()
+    async with httpx.AsyncClient(timeout=60) as http:
+        statuses: list[int] = []
+        for start in range(0, len(emails), 5):
+            wave = emails[start : start + 5]
+            statuses += await _burst(
+                http,
+                [
+                    (
+                        f"{two_servers[i % 2]}/api/auth/sign-in",
+                        {"email": e, "password": PASSWORD},
+                        {},
+                    )
+                    for i, e in enumerate(wave)
+                ],
+            )
+    assert statuses == [200] * len(emails), Counter(statuses)
